@@ -1,0 +1,1 @@
+"""The casework core: children, their families, workers and teams, allocations, visits and sibling contact."""

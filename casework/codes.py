@@ -1,0 +1,141 @@
+"""SSDA903 code lists (DfE children looked after return) and Hearth's own choices.
+
+Codes are stored as the DfE writes them, so the statutory return is a straight export."""
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WOTH = "WOTH", "Any other White background"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Caribbean"
+    BAFR = "BAFR", "African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class LegalStatusCode(models.TextChoices):
+    C1 = "C1", "Interim care order"
+    C2 = "C2", "Full care order"
+    D1 = "D1", "Freeing order granted"
+    E1 = "E1", "Placement order granted"
+    J1 = "J1", "Remanded to local authority accommodation or youth detention"
+    J2 = "J2", "Placed in local authority accommodation under PACE"
+    J3 = "J3", "Sentenced to a youth rehabilitation order with residence or fostering requirement"
+    L1 = "L1", "Under police protection and in local authority accommodation"
+    L2 = "L2", "Emergency protection order"
+    L3 = "L3", "Under child assessment order and in local authority accommodation"
+    V2 = "V2", "Single period of accommodation under section 20"
+    V3 = "V3", "Accommodated under an agreed series of short-term breaks (single placements)"
+    V4 = "V4", "Accommodated under an agreed series of short-term breaks (multiple placements)"
+
+
+class WorkerChangeReason(models.TextChoices):
+    """903 SW_REASON: why the allocated social worker changed."""
+
+    MANAGE = "MANAGE", "Management decision (e.g. caseload balancing)"
+    FCONTA = "FCONTA", "Transfer between teams (e.g. from assessment to long-term)"
+    LEFTRL = "LEFTRL", "Worker left the role or the council"
+    ORGRST = "ORGRST", "Organisational restructure"
+    TSPROC = "TSPROC", "Temporary cover ended or started"
+    ABSENC = "ABSENC", "Worker absent (sickness, leave)"
+    CHCHAN = "CHCHAN", "Child or family asked for a change"
+    PCCHAN = "PCCHAN", "Change in the child's circumstances"
+    SWDIED = "SWDIED", "Worker died"
+    OTHERS = "OTHERS", "Other reason"
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    FULL_SIBLING = "full_sibling", "Brother or sister"
+    HALF_SIBLING = "half_sibling", "Half-brother or half-sister"
+    STEP_SIBLING = "step_sibling", "Step-brother or step-sister"
+    GRANDPARENT = "grandparent", "Grandparent"
+    AUNT_UNCLE = "aunt_uncle", "Aunt or uncle"
+    COUSIN = "cousin", "Cousin"
+    OTHER_RELATIVE = "other_relative", "Other relative"
+    FRIEND = "friend", "Friend"
+    TRUSTED_ADULT = "trusted_adult", "Trusted adult"
+
+
+SIBLING_RELATIONSHIPS = (
+    Relationship.FULL_SIBLING,
+    Relationship.HALF_SIBLING,
+    Relationship.STEP_SIBLING,
+)
+
+
+class VisitType(models.TextChoices):
+    STATUTORY = "statutory", "Statutory visit to a child in care"
+    CHILD_PROTECTION = "child_protection", "Child protection visit"
+    DIRECT_WORK = "direct_work", "Direct work"
+    REVIEW = "review", "Review"
+
+
+class VisitStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class ContactFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+    QUARTERLY = "quarterly", "Every three months"
+    OTHER = "other", "Other (see plan)"
+
+
+class ContactSessionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HAPPENED = "happened", "Happened"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CancelledBy(models.TextChoices):
+    CHILD = "child", "The child"
+    SIBLING = "sibling", "The brother or sister"
+    CARER = "carer", "A carer"
+    FAMILY = "family", "Family"
+    COUNCIL = "council", "The council"
+    OTHER = "other", "Someone else"
+
+
+class SendNeed(models.TextChoices):
+    NONE = "none", "No SEN"
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHCP = "ehcp", "Education, health and care plan"

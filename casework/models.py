@@ -1,0 +1,243 @@
+"""Casework records. Rules that span records live in services.py; access rules in selectors.py.
+
+Case records are never hard-deleted by users: they are closed or ended, and every change is kept
+by django-simple-history (who, when, what)."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from casework import codes
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    area = models.CharField(max_length=100, blank=True, help_text="The part of the county the team covers.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Child accounts arrive later as one more role with its own access rule."""
+
+    role = models.CharField(max_length=32, choices=codes.Role.choices, default=codes.Role.SOCIAL_WORKER)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_case_staff(self) -> bool:
+        return self.role in (codes.Role.SOCIAL_WORKER, codes.Role.TEAM_MANAGER, codes.Role.HEAD_OF_SERVICE)
+
+
+class Child(models.Model):
+    first_name = models.CharField("legal first name", max_length=100)
+    last_name = models.CharField("legal last name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True, help_text="The name the child likes to be called.")
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=codes.Sex.choices)
+    ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    disability = models.BooleanField(default=False)
+    disability_details = models.TextField(blank=True, max_length=2000)
+    send = models.CharField("SEND", max_length=16, choices=codes.SendNeed.choices, default=codes.SendNeed.NONE)
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    # Kept exactly as the child said or wrote it.
+    what_matters_to_me = models.TextField(blank=True, max_length=4000)
+    how_i_like_to_be_spoken_to = models.TextField(blank=True, max_length=4000)
+    status = models.CharField(max_length=10, choices=codes.CaseStatus.choices, default=codes.CaseStatus.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+
+class CareEpisode(models.Model):
+    """A period in the council's care. A child known to the service but not in care has none open."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_episodes")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_care_episode"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="care_episode_ends_after_start",
+            ),
+        ]
+
+
+class LegalStatus(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="legal_statuses")
+    code = models.CharField(max_length=2, choices=codes.LegalStatusCode.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        verbose_name_plural = "legal statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_legal_status"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="legal_status_ends_after_start",
+            ),
+        ]
+
+
+class FamilyMember(models.Model):
+    """Someone in the child's network. A brother or sister who is also in care links to their own record."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="family")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=codes.Relationship.choices)
+    date_of_birth = models.DateField(null=True, blank=True)
+    own_record = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Their record, if they are also in our care."
+    )
+    lives_with_child = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, max_length=2000)
+    ended_on = models.DateField(null=True, blank=True, help_text="When this person stopped being part of the network.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "relationship", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    @property
+    def is_sibling(self) -> bool:
+        return self.relationship in codes.SIBLING_RELATIONSHIPS
+
+
+class Allocation(models.Model):
+    """A period in which a social worker is the child's allocated worker (903 social worker episode)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=6, choices=codes.WorkerChangeReason.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_allocation"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="allocation_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "ended_on"])]
+
+
+class Visit(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
+    visit_type = models.CharField(max_length=20, choices=codes.VisitType.choices, default=codes.VisitType.STATUTORY)
+    visited_at = models.DateTimeField()
+    location = models.CharField("where", max_length=200, blank=True)
+    present = models.CharField("who was present", max_length=500, blank=True)
+    seen_alone = models.BooleanField("the child was seen alone", default=False)
+    child_said = models.TextField("what the child said, in their words", blank=True, max_length=20000)
+    observations = models.TextField(blank=True, max_length=20000)
+    analysis = models.TextField(blank=True, max_length=20000)
+    actions = models.TextField(blank=True, max_length=10000)
+    status = models.CharField(max_length=10, choices=codes.VisitStatus.choices, default=codes.VisitStatus.DRAFT)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Sent by the page or app with each new visit, so a second click or a resent request makes one visit.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["child", "visit_type", "visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_visit_type_display()} on {self.visited_at:%d %b %Y}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == codes.VisitStatus.SIGNED
+
+
+class SiblingContactArrangement(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sibling_contact")
+    sibling = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, related_name="contact_arrangements")
+    frequency = models.CharField(max_length=12, choices=codes.ContactFrequency.choices)
+    requested_by_child = models.BooleanField("the child asked for this contact", default=False)
+    plan = models.TextField("what the plan agreed", blank=True, max_length=4000)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "-started_on"]
+
+    def __str__(self) -> str:
+        return f"Contact with {self.sibling.name} ({self.get_frequency_display().lower()})"
+
+
+class SiblingContactSession(models.Model):
+    arrangement = models.ForeignKey(SiblingContactArrangement, on_delete=models.PROTECT, related_name="sessions")
+    planned_on = models.DateField()
+    status = models.CharField(max_length=10, choices=codes.ContactSessionStatus.choices, default=codes.ContactSessionStatus.PLANNED)
+    cancelled_by = models.CharField(max_length=10, choices=codes.CancelledBy.choices, blank=True)
+    cancel_reason = models.TextField(blank=True, max_length=2000)
+    child_comment = models.TextField("what the child said about it", blank=True, max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "-planned_on"]
+
+
+class RecordView(models.Model):
+    """The access log: one row each time someone opens a child's record, page or API."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    page = models.CharField(max_length=200)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["child", "viewed_at"])]

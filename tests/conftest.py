@@ -1,0 +1,44 @@
+"""Shared fixtures: a small county with two teams, so every test can ask 'and the outsider?'."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from casework import codes
+from casework.models import Child, Team, User
+from tests import factories
+
+
+@dataclass
+class County:
+    """Two teams. `child` is allocated to `worker` in `team`; `other_child` to `other_worker` in `other_team`."""
+
+    team: Team
+    other_team: Team
+    worker: User
+    teammate: User
+    manager: User
+    other_worker: User
+    other_manager: User
+    head: User
+    admin: User
+    child: Child
+    other_child: Child
+
+
+@pytest.fixture
+def county(db) -> County:
+    team, other_team = factories.TeamFactory(name="North"), factories.TeamFactory(name="South")
+    worker = factories.UserFactory(username="sw.north", team=team)
+    teammate = factories.UserFactory(username="sw.north2", team=team)
+    manager = factories.UserFactory(username="tm.north", team=team, role=codes.Role.TEAM_MANAGER)
+    other_worker = factories.UserFactory(username="sw.south", team=other_team)
+    other_manager = factories.UserFactory(username="tm.south", team=other_team, role=codes.Role.TEAM_MANAGER)
+    head = factories.UserFactory(username="hos", team=None, role=codes.Role.HEAD_OF_SERVICE)
+    admin = factories.UserFactory(username="admin", team=None, role=codes.Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    child = factories.ChildFactory(first_name="Ava", last_name="Testchild")
+    other_child = factories.ChildFactory(first_name="Zed", last_name="Otherchild")
+    for kid, allocated in ((child, worker), (other_child, other_worker)):
+        factories.AllocationFactory(child=kid, worker=allocated)
+        factories.CareEpisodeFactory(child=kid)
+    return County(team, other_team, worker, teammate, manager, other_worker, other_manager, head, admin, child, other_child)

@@ -1,0 +1,119 @@
+"""factory_boy factories for Hearth's records. Names are generated: no real people."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from casework import codes
+from casework.models import (
+    Allocation,
+    CareEpisode,
+    Child,
+    FamilyMember,
+    LegalStatus,
+    SiblingContactArrangement,
+    SiblingContactSession,
+    Team,
+    User,
+    Visit,
+)
+
+PASSWORD = "a-test-password-1"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Children in Care Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"worker{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = codes.Role.SOCIAL_WORKER
+    team = factory.SubFactory(TeamFactory)
+    password = factory.django.Password(PASSWORD)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365 * 10))
+    sex = codes.Sex.FEMALE
+    ethnicity = codes.Ethnicity.WBRI
+
+
+class CareEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+
+
+class LegalStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalStatus
+
+    child = factory.SubFactory(ChildFactory)
+    code = codes.LegalStatusCode.C2
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    child = factory.SubFactory(ChildFactory)
+    worker = factory.SubFactory(UserFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    child = factory.SubFactory(ChildFactory)
+    name = factory.Faker("name")
+    relationship = codes.Relationship.FULL_SIBLING
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    child = factory.SubFactory(ChildFactory)
+    author = factory.SubFactory(UserFactory)
+    visit_type = codes.VisitType.STATUTORY
+    visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    observations = "Settled and chatty; showed me the garden."
+
+
+class SiblingContactArrangementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiblingContactArrangement
+
+    child = factory.SubFactory(ChildFactory)
+    sibling = factory.SubFactory(FamilyMemberFactory, child=factory.SelfAttribute("..child"))
+    frequency = codes.ContactFrequency.MONTHLY
+    requested_by_child = True
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+
+
+class SiblingContactSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiblingContactSession
+
+    arrangement = factory.SubFactory(SiblingContactArrangementFactory)
+    planned_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
+    status = codes.ContactSessionStatus.HAPPENED

@@ -1,0 +1,1 @@
+"""Voice notes that a Celery and Whisper pipeline turns into draft visit records."""
