@@ -1,0 +1,222 @@
+"""Staff pages. Each view parses input, calls one selector or service, and renders.
+
+Children a user may not see are 404 (their existence never leaks); children they may see but not
+change are 403 on the pages that change them."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from casework import codes, selectors, services
+from casework.forms import (
+    ChangeWorkerForm,
+    GovukForm,
+    SiblingContactForm,
+    SiblingContactSessionForm,
+    VisitAmendForm,
+    VisitForm,
+)
+from casework.models import Child, User, Visit
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _child_for(request: HttpRequest, child_id: int, page: str) -> Child:
+    """The child (404 if not visible), with the view written to the access log."""
+    child = selectors.child_get(user=request.user, child_id=child_id)
+    services.record_view_log(user=request.user, child=child, page=page)
+    return child
+
+
+def _child_to_record_for(request: HttpRequest, child_id: int, page: str) -> Child:
+    child = _child_for(request, child_id, page)
+    if not selectors.child_can_record(user=request.user, child=child):
+        raise PermissionDenied("You can read this child's record but not change it.")
+    return child
+
+
+def _submit(form: GovukForm, action: Callable[[], Any]) -> Any | None:
+    """Run a service; its ValidationError goes back onto the form so nothing typed is lost."""
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+
+
+# Caseload -----------------------------------------------------------------------------------
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    if user.role == codes.Role.ADMINISTRATOR:
+        return render(request, "casework/administrator_home.html")
+    show_team = user.role != codes.Role.SOCIAL_WORKER or request.GET.get("view") == "team"
+    children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
+    page = _page(request, children)
+    rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
+    context = {"page": page, "rows": rows, "show_team": show_team, "is_worker": user.role == codes.Role.SOCIAL_WORKER}
+    return render(request, "casework/caseload.html", context)
+
+
+# A child's record ---------------------------------------------------------------------------
+
+
+@login_required
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_for(request, child_id, "child")
+    context = {
+        "child": child,
+        "row": selectors.caseload_rows(children=Child.objects.filter(pk=child.pk))[0],
+        "can_record": selectors.child_can_record(user=request.user, child=child),
+        "family": selectors.family_visible_to(user=request.user).filter(child=child),
+        "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
+        "visits": _page(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
+        "contact": selectors.sibling_contact_visible_to(user=request.user).filter(child=child),
+        "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
+        "care_episodes": child.care_episodes.order_by("-started_on"),
+    }
+    return render(request, "casework/child_detail.html", context)
+
+
+# Visits -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "visit:new")
+    form = VisitForm(request.POST or None, initial=VisitForm.initial_for())
+    if request.method == "POST" and form.is_valid():
+        visit = _submit(
+            form,
+            lambda: services.visit_create(
+                child=child,
+                author=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **form.visit_fields(),
+            ),
+        )
+        if visit is not None:
+            return _after_save(request, form, visit)
+    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": None})
+
+
+def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResponse:
+    """Either keep the draft open for more writing, or sign it when the worker pressed Sign."""
+    if "sign" not in request.POST:
+        messages.success(request, "Draft saved.")
+        return redirect("casework:visit-edit", visit_id=visit.pk)
+    signed = _submit(form, lambda: services.visit_sign(visit=visit, actor=request.user))
+    if signed is None:
+        return render(request, "casework/visit_form.html", {"child": visit.child, "form": form, "visit": visit})
+    messages.success(request, "Visit signed.")
+    return redirect("casework:visit-detail", visit_id=visit.pk)
+
+
+@login_required
+def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id)
+    services.record_view_log(user=request.user, child=visit.child, page=f"visit:{visit.pk}")
+    context = {
+        "visit": visit,
+        "child": visit.child,
+        "can_record": selectors.child_can_record(user=request.user, child=visit.child),
+        "history": visit.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+    return render(request, "casework/visit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id)
+    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:edit")
+    if visit.is_signed:
+        return redirect("casework:visit-amend", visit_id=visit.pk)
+    form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit))
+    if request.method == "POST" and form.is_valid():
+        updated = _submit(form, lambda: services.visit_update(visit=visit, actor=request.user, **form.visit_fields()))
+        if updated is not None:
+            return _after_save(request, form, updated)
+    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": visit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id)
+    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:amend")
+    if not visit.is_signed:
+        return redirect("casework:visit-edit", visit_id=visit.pk)
+    form = VisitAmendForm(request.POST or None, initial=VisitForm.initial_for(visit))
+    if request.method == "POST" and form.is_valid():
+        fields = form.visit_fields()
+        amended = _submit(
+            form, lambda: services.visit_amend(visit=visit, actor=request.user, reason=form.cleaned_data["reason"], **fields)
+        )
+        if amended is not None:
+            messages.success(request, "Visit amended. The history keeps the earlier version.")
+            return redirect("casework:visit-detail", visit_id=visit.pk)
+    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": visit, "amending": True})
+
+
+# Worker changes and sibling contact --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_worker(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "worker:change")
+    form = ChangeWorkerForm(request.POST or None, workers=selectors.team_members(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        allocation = _submit(form, lambda: services.allocation_change(child=child, actor=request.user, **form.cleaned_data))
+        if allocation is not None:
+            messages.success(request, f"{allocation.worker} is now {child.display_name}'s social worker.")
+            return redirect("casework:child-detail", child_id=child.pk)
+    current = selectors.current_allocation(child=child)
+    return render(request, "casework/change_worker.html", {"child": child, "form": form, "current": current})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "sibling-contact:new")
+    siblings = selectors.family_visible_to(user=request.user).filter(child=child, relationship__in=codes.SIBLING_RELATIONSHIPS)
+    form = SiblingContactForm(request.POST or None, siblings=siblings)
+    if request.method == "POST" and form.is_valid():
+        arrangement = _submit(
+            form, lambda: services.sibling_contact_arrangement_create(child=child, actor=request.user, **form.cleaned_data)
+        )
+        if arrangement is not None:
+            messages.success(request, f"Contact with {arrangement.sibling.name} recorded.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
+    return render(request, "casework/sibling_contact_form.html", {"child": child, "form": form, "has_siblings": siblings.exists()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sibling_session_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "sibling-contact:session")
+    arrangements = selectors.sibling_contact_visible_to(user=request.user).filter(child=child, ended_on__isnull=True)
+    form = SiblingContactSessionForm(request.POST or None, arrangements=arrangements, initial={"arrangement": request.GET.get("arrangement")})
+    if request.method == "POST" and form.is_valid():
+        session = _submit(form, lambda: services.sibling_contact_session_record(actor=request.user, **form.cleaned_data))
+        if session is not None:
+            messages.success(request, "Contact session recorded.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
+    context = {"child": child, "form": form, "has_arrangements": arrangements.exists()}
+    return render(request, "casework/sibling_session_form.html", context)
