@@ -112,7 +112,9 @@ class VisitAmendForm(VisitForm):
 
 class ChangeWorkerForm(GovukForm):
     worker = forms.ModelChoiceField(queryset=User.objects.none(), label="New social worker", empty_label="Choose a worker")
-    started_on = forms.DateField(label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    started_on = forms.DateField(
+        label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."}
+    )
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason"), *codes.WorkerChangeReason.choices], label="Why is the worker changing?"
     )
@@ -127,7 +129,9 @@ class SiblingContactForm(GovukForm):
     sibling = forms.ModelChoiceField(queryset=FamilyMember.objects.none(), label="Brother or sister", empty_label="Choose")
     frequency = forms.ChoiceField(choices=codes.ContactFrequency.choices, label="How often")
     requested_by_child = forms.BooleanField(label="The child asked for this contact", required=False)
-    plan = forms.CharField(label="What the plan agreed", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
+    plan = forms.CharField(
+        label="What the plan agreed", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
     started_on = forms.DateField(label="Starting from", widget=DateInput, error_messages={"invalid": "Enter a real date."})
 
     def __init__(self, *args: Any, siblings: QuerySet[FamilyMember], **kwargs: Any) -> None:
@@ -136,13 +140,17 @@ class SiblingContactForm(GovukForm):
 
 
 class SiblingContactSessionForm(GovukForm):
-    arrangement = forms.ModelChoiceField(queryset=SiblingContactArrangement.objects.none(), label="Contact with", empty_label="Choose")
+    arrangement = forms.ModelChoiceField(
+        queryset=SiblingContactArrangement.objects.none(), label="Contact with", empty_label="Choose"
+    )
     planned_on = forms.DateField(label="Date of the session", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     status = forms.ChoiceField(choices=codes.ContactSessionStatus.choices, label="What happened", widget=forms.RadioSelect)
     cancelled_by = forms.ChoiceField(
         choices=[("", "Not cancelled"), *codes.CancelledBy.choices], label="If cancelled, who cancelled", required=False
     )
-    cancel_reason = forms.CharField(label="If cancelled, why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    cancel_reason = forms.CharField(
+        label="If cancelled, why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
     child_comment = forms.CharField(
         label="What the child said about it", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
     )

@@ -99,6 +99,13 @@ class CareEpisode(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return (
+            f"In care {self.started_on:%d/%m/%Y} – {self.ended_on:%d/%m/%Y}"
+            if self.ended_on
+            else f"In care since {self.started_on:%d/%m/%Y}"
+        )
+
 
 class LegalStatus(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="legal_statuses")
@@ -118,6 +125,9 @@ class LegalStatus(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} from {self.started_on:%d/%m/%Y}"
+
 
 class FamilyMember(models.Model):
     """Someone in the child's network. A brother or sister who is also in care links to their own record."""
@@ -127,7 +137,12 @@ class FamilyMember(models.Model):
     relationship = models.CharField(max_length=20, choices=codes.Relationship.choices)
     date_of_birth = models.DateField(null=True, blank=True)
     own_record = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Their record, if they are also in our care."
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Their record, if they are also in our care.",
     )
     lives_with_child = models.BooleanField(default=False)
     notes = models.TextField(blank=True, max_length=2000)
@@ -165,6 +180,9 @@ class Allocation(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["worker", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker} from {self.started_on:%d/%m/%Y}"
 
 
 class Visit(models.Model):
@@ -220,7 +238,9 @@ class SiblingContactArrangement(models.Model):
 class SiblingContactSession(models.Model):
     arrangement = models.ForeignKey(SiblingContactArrangement, on_delete=models.PROTECT, related_name="sessions")
     planned_on = models.DateField()
-    status = models.CharField(max_length=10, choices=codes.ContactSessionStatus.choices, default=codes.ContactSessionStatus.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=codes.ContactSessionStatus.choices, default=codes.ContactSessionStatus.PLANNED
+    )
     cancelled_by = models.CharField(max_length=10, choices=codes.CancelledBy.choices, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=2000)
     child_comment = models.TextField("what the child said about it", blank=True, max_length=4000)
@@ -228,6 +248,9 @@ class SiblingContactSession(models.Model):
 
     class Meta:
         ordering = ["arrangement", "-planned_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.planned_on:%d/%m/%Y}"
 
 
 class RecordView(models.Model):
@@ -241,3 +264,6 @@ class RecordView(models.Model):
     class Meta:
         ordering = ["-viewed_at"]
         indexes = [models.Index(fields=["child", "viewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.page} at {self.viewed_at:%d/%m/%Y %H:%M}"

@@ -165,7 +165,11 @@ def _caseload_row(child: Child, today: datetime.date) -> CaseloadRow:
     elif in_care:
         # Never visited since coming into care: the first visit is due within a week.
         next_due = child.in_care_since + datetime.timedelta(weeks=1)
-    flags = [label for flag, label in ((child.uasc, "UASC"), (child.disability, "Disability"), (child.send == codes.SendNeed.EHCP, "EHCP")) if flag]
+    flags = [
+        label
+        for flag, label in ((child.uasc, "UASC"), (child.disability, "Disability"), (child.send == codes.SendNeed.EHCP, "EHCP"))
+        if flag
+    ]
     return CaseloadRow(child, child.age_on(today), child.last_visit_at, next_due, in_care, flags)
 
 

@@ -146,7 +146,7 @@ class ChildAboutMeSerializer(serializers.ModelSerializer):
 
 class AllocationSerializer(serializers.ModelSerializer):
     worker = WorkerSerializer(read_only=True)
-    team = serializers.CharField(source="worker.team.name", read_only=True, allow_null=True, default=None)
+    team = serializers.CharField(source="worker.team.name", read_only=True, allow_null=True, help_text="The worker's team.")
     # The same 903 code list as ChangeWorkerSerializer.reason; typed as a string here so the schema
     # names that code list once (a second name for one enum is a drf-spectacular warning).
     end_reason = serializers.CharField(read_only=True, help_text="Why this allocation ended (903 SW_REASON); blank while current.")

@@ -103,9 +103,7 @@ def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) 
 
 
 @transaction.atomic
-def allocation_change(
-    *, child: Child, worker: User, started_on: datetime.date, reason: str, actor: User
-) -> Allocation:
+def allocation_change(*, child: Child, worker: User, started_on: datetime.date, reason: str, actor: User) -> Allocation:
     """End the child's current allocation (with the 903 reason) and start one with `worker`.
 
     There is never more than one current allocated worker: the old row is locked first, and a
@@ -279,7 +277,9 @@ def sibling_contact_session_record(
 ) -> SiblingContactSession:
     """Record a planned, held or cancelled session. A cancelled session says who cancelled and why."""
     _require_recorder(actor=actor, child=arrangement.child)
-    _check_session(arrangement=arrangement, planned_on=planned_on, status=status, cancelled_by=cancelled_by, cancel_reason=cancel_reason)
+    _check_session(
+        arrangement=arrangement, planned_on=planned_on, status=status, cancelled_by=cancelled_by, cancel_reason=cancel_reason
+    )
     session = SiblingContactSession(
         arrangement=arrangement,
         planned_on=planned_on,

@@ -6,6 +6,7 @@ app_name = "casework"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("health/", views.health, name="health"),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),
     path("children/<int:child_id>/visits/new/", views.visit_new, name="visit-new"),
     path("children/<int:child_id>/worker/", views.change_worker, name="change-worker"),

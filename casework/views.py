@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -54,6 +56,26 @@ def _submit(form: GovukForm, action: Callable[[], Any]) -> Any | None:
     except ValidationError as error:
         form.add_service_error(error)
         return None
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the run scripts: can Hearth reach its database and cache?"""
+    checks = {"database": _check(lambda: connection.cursor().execute("SELECT 1")), "cache": _check(_cache_round_trip)}
+    return JsonResponse(checks, status=200 if all(value == "ok" for value in checks.values()) else 503)
+
+
+def _check(probe: Callable[[], Any]) -> str:
+    try:
+        probe()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", reported without details
+        return "unavailable"
+    return "ok"
+
+
+def _cache_round_trip() -> None:
+    cache.set("hearth:health", "ok", 10)
+    if cache.get("hearth:health") != "ok":
+        raise RuntimeError("cache did not return what was stored")
 
 
 # Caseload -----------------------------------------------------------------------------------
@@ -204,7 +226,9 @@ def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
         if arrangement is not None:
             messages.success(request, f"Contact with {arrangement.sibling.name} recorded.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
-    return render(request, "casework/sibling_contact_form.html", {"child": child, "form": form, "has_siblings": siblings.exists()})
+    return render(
+        request, "casework/sibling_contact_form.html", {"child": child, "form": form, "has_siblings": siblings.exists()}
+    )
 
 
 @login_required
@@ -212,7 +236,9 @@ def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
 def sibling_session_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _child_to_record_for(request, child_id, "sibling-contact:session")
     arrangements = selectors.sibling_contact_visible_to(user=request.user).filter(child=child, ended_on__isnull=True)
-    form = SiblingContactSessionForm(request.POST or None, arrangements=arrangements, initial={"arrangement": request.GET.get("arrangement")})
+    form = SiblingContactSessionForm(
+        request.POST or None, arrangements=arrangements, initial={"arrangement": request.GET.get("arrangement")}
+    )
     if request.method == "POST" and form.is_valid():
         session = _submit(form, lambda: services.sibling_contact_session_record(actor=request.user, **form.cleaned_data))
         if session is not None:

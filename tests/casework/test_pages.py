@@ -177,7 +177,9 @@ def test_signing_an_empty_visit_is_refused(client, county):
 
 
 def test_amending_a_signed_visit_needs_a_reason_and_keeps_both_versions(client, county):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED, observations="First")
+    visit = factories.VisitFactory(
+        child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED, observations="First"
+    )
     client.force_login(county.worker)
     url = reverse("casework:visit-amend", args=[visit.pk])
     local = timezone.localtime(visit.visited_at)

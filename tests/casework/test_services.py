@@ -14,6 +14,7 @@ from casework import codes, services
 from casework.models import Allocation, Child, RecordView, SiblingContactSession, User, Visit
 from tests import factories
 
+
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
@@ -41,7 +42,11 @@ def test_changing_worker_ends_the_old_allocation_with_the_reason_and_starts_a_ne
     old = county.child.allocations.get()
 
     new = services.allocation_change(
-        child=county.child, worker=county.teammate, started_on=timezone.localdate(), reason=codes.WorkerChangeReason.LEFTRL, actor=county.manager
+        child=county.child,
+        worker=county.teammate,
+        started_on=timezone.localdate(),
+        reason=codes.WorkerChangeReason.LEFTRL,
+        actor=county.manager,
     )
 
     old.refresh_from_db()
@@ -53,14 +58,20 @@ def test_changing_worker_ends_the_old_allocation_with_the_reason_and_starts_a_ne
 def test_first_allocation_needs_no_reason(county):
     child = factories.ChildFactory()
 
-    allocation = services.allocation_change(child=child, worker=county.worker, started_on=days_ago(5), reason="", actor=county.head)
+    allocation = services.allocation_change(
+        child=child, worker=county.worker, started_on=days_ago(5), reason="", actor=county.head
+    )
 
     assert list(child.allocations.all()) == [allocation]
 
 
 def test_head_of_service_can_move_a_child_to_another_team(county):
     services.allocation_change(
-        child=county.child, worker=county.other_worker, started_on=timezone.localdate(), reason=codes.WorkerChangeReason.FCONTA, actor=county.head
+        child=county.child,
+        worker=county.other_worker,
+        started_on=timezone.localdate(),
+        reason=codes.WorkerChangeReason.FCONTA,
+        actor=county.head,
     )
 
     assert county.child.allocations.get(ended_on__isnull=True).worker == county.other_worker
@@ -69,7 +80,11 @@ def test_head_of_service_can_move_a_child_to_another_team(county):
 def test_several_changes_keep_one_current_allocation_and_the_whole_history(county):
     for days, worker in ((20, county.teammate), (10, county.manager), (0, county.worker)):
         services.allocation_change(
-            child=county.child, worker=worker, started_on=days_ago(days), reason=codes.WorkerChangeReason.MANAGE, actor=county.head
+            child=county.child,
+            worker=worker,
+            started_on=days_ago(days),
+            reason=codes.WorkerChangeReason.MANAGE,
+            actor=county.head,
         )
 
     allocations = list(county.child.allocations.order_by("started_on", "id"))
@@ -107,7 +122,11 @@ def test_allocation_cannot_start_before_the_child_was_born(county):
 
     with pytest.raises(ValidationError) as excinfo:
         services.allocation_change(
-            child=child, worker=county.worker, started_on=child.date_of_birth - datetime.timedelta(days=1), reason="", actor=county.head
+            child=child,
+            worker=county.worker,
+            started_on=child.date_of_birth - datetime.timedelta(days=1),
+            reason="",
+            actor=county.head,
         )
 
     assert "started_on" in error_fields(excinfo)
@@ -120,7 +139,11 @@ def test_worker_cannot_be_an_administrator_or_inactive(county):
     for worker in (county.admin, county.teammate):
         with pytest.raises(ValidationError) as excinfo:
             services.allocation_change(
-                child=county.child, worker=worker, started_on=timezone.localdate(), reason=codes.WorkerChangeReason.MANAGE, actor=county.head
+                child=county.child,
+                worker=worker,
+                started_on=timezone.localdate(),
+                reason=codes.WorkerChangeReason.MANAGE,
+                actor=county.head,
             )
         assert "worker" in error_fields(excinfo)
 
@@ -338,7 +361,9 @@ def test_signing_twice_changes_nothing(county):
 def test_amending_a_signed_visit_keeps_both_versions_and_the_reason(county):
     visit = services.visit_sign(visit=new_visit(county.child, county.worker), actor=county.worker)
 
-    services.visit_amend(visit=visit, actor=county.manager, reason="Wrong room recorded", observations="Calm; showed me the garden.")
+    services.visit_amend(
+        visit=visit, actor=county.manager, reason="Wrong room recorded", observations="Calm; showed me the garden."
+    )
 
     visit.refresh_from_db()
     assert visit.observations == "Calm; showed me the garden."
@@ -401,9 +426,7 @@ def test_contact_with_a_sibling_is_arranged(county):
     assert (arrangement.child, arrangement.requested_by_child, arrangement.started_on) == (county.child, True, days_ago(60))
 
 
-@pytest.mark.parametrize(
-    "relationship", [codes.Relationship.MOTHER, codes.Relationship.COUSIN, codes.Relationship.FRIEND]
-)
+@pytest.mark.parametrize("relationship", [codes.Relationship.MOTHER, codes.Relationship.COUSIN, codes.Relationship.FRIEND])
 def test_contact_arrangement_refuses_someone_who_is_not_a_sibling(county, relationship):
     with pytest.raises(ValidationError) as excinfo:
         arrange(county, sibling=factories.FamilyMemberFactory(child=county.child, relationship=relationship))
@@ -451,7 +474,11 @@ def test_cancelled_session_needs_who_and_why(county, cancelled_by, cancel_reason
 
     with pytest.raises(ValidationError) as excinfo:
         record_session(
-            arrangement, county.worker, status=codes.ContactSessionStatus.CANCELLED, cancelled_by=cancelled_by, cancel_reason=cancel_reason
+            arrangement,
+            county.worker,
+            status=codes.ContactSessionStatus.CANCELLED,
+            cancelled_by=cancelled_by,
+            cancel_reason=cancel_reason,
         )
 
     assert "cancel_reason" in error_fields(excinfo)
@@ -580,7 +607,10 @@ def test_about_me_keeps_earlier_words_in_the_history(county):
         child=county.child, actor=county.worker, what_matters_to_me="My dog, Biscuit.", how_i_like_to_be_spoken_to="Call me Ava."
     )
     services.child_about_me_update(
-        child=county.child, actor=county.worker, what_matters_to_me="Football and my dog.", how_i_like_to_be_spoken_to="Call me Ava."
+        child=county.child,
+        actor=county.worker,
+        what_matters_to_me="Football and my dog.",
+        how_i_like_to_be_spoken_to="Call me Ava.",
     )
 
     county.child.refresh_from_db()
