@@ -1,1 +1,19 @@
-urlpatterns = []
+"""The casework API, included by config/urls.py under /api/v1/ in the `api` namespace."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from casework import apis
+
+router = SimpleRouter(use_regex_path=False)  # so ids use the int converter (see CaseworkViewSet)
+router.register("children", apis.ChildViewSet, basename="child")
+router.register("allocations", apis.AllocationViewSet, basename="allocation")
+router.register("visits", apis.VisitViewSet, basename="visit")
+router.register("sibling-contact/arrangements", apis.SiblingContactArrangementViewSet, basename="sibling-contact-arrangement")
+router.register("sibling-contact/sessions", apis.SiblingContactSessionViewSet, basename="sibling-contact-session")
+
+urlpatterns = [
+    path("auth/token/", apis.TokenObtainApi.as_view(), name="token"),
+    path("children/<int:child_id>/family/", apis.ChildFamilyApi.as_view(), name="child-family"),
+    *router.urls,
+]

@@ -1,3 +1,376 @@
+"""The casework REST API, served under /api/v1/.
+
+Each endpoint parses its input with a serializer, calls one selector or service, and renders the
+result. Who may see a record is decided by the selectors (an invisible record is a 404, never a
+403, so its existence does not leak); the services refuse changes that a user may only read.
+Records are never deleted, so no endpoint accepts DELETE."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, generics, mixins, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-exception_handler = drf_exception_handler
+from casework import codes, selectors, services
+from casework import serializers as s
+from casework.models import (
+    Allocation,
+    CareEpisode,
+    Child,
+    FamilyMember,
+    SiblingContactArrangement,
+    SiblingContactSession,
+    Visit,
+)
+
+# Errors -----------------------------------------------------------------------------------------
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The services raise Django's ValidationError: answer it as a 400, as DRF answers its own.
+
+    DRF's handler already turns PermissionDenied into a 403 and Http404 into a 404, keeping the message."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=validation_error_detail(exc))
+    return drf_exception_handler(exc, context)
+
+
+def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]]:
+    """`{"field": ["message"]}`, with errors that belong to no one field under `non_field_errors`."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {_error_key(field): messages for field, messages in error.message_dict.items()}
+
+
+def _error_key(field: str) -> str:
+    return api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+
+
+NOT_FOUND = OpenApiResponse(description="There is no such record, or it is not one you may see.")
+WRITE_ERRORS = {
+    400: OpenApiResponse(
+        response=OpenApiTypes.OBJECT,
+        description='Something in the request needs correcting: `{"field": ["message"]}` or `{"non_field_errors": ["message"]}`.',
+    ),
+    403: OpenApiResponse(description="Not signed in, or you may read this child's record but not change it."),
+    404: NOT_FOUND,
+}
+
+
+# Filters ----------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number (NumberFilter on its own accepts decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class ChildFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=codes.CaseStatus.choices)
+    in_care = filters.BooleanFilter(label="Whether the child has an open period in care.")
+    search = filters.CharFilter(method="search_names", max_length=100, label="Words found in the child's names.")
+
+    class Meta:
+        model = Child
+        fields = ("status", "in_care", "search")
+
+    def search_names(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
+        for word in value.split():
+            names = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+            queryset = queryset.filter(names)
+        return queryset
+
+
+class AllocationFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = Allocation
+        fields = ("child",)
+
+
+class VisitFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = Visit
+        fields = ("child", "status", "visit_type")
+
+
+class SiblingContactArrangementFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = SiblingContactArrangement
+        fields = ("child",)
+
+
+class SiblingContactSessionFilter(filters.FilterSet):
+    arrangement = IdFilter(field_name="arrangement_id")
+
+    class Meta:
+        model = SiblingContactSession
+        fields = ("arrangement",)
+
+
+# Shared -----------------------------------------------------------------------------------------
+
+
+class CaseworkViewSet(viewsets.GenericViewSet):
+    """Ids in URLs are whole numbers; anything else is a 404 before any lookup."""
+
+    lookup_value_converter = "int"
+
+    def parse(self, serializer_class: type[BaseSerializer], *, partial: bool = False) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def child_from_url(self) -> Child:
+        return selectors.child_get(user=self.request.user, child_id=self.kwargs["pk"])
+
+
+def created(serializer: BaseSerializer) -> Response:
+    return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+# Children ---------------------------------------------------------------------------------------
+
+
+def child_summaries(children: QuerySet[Child]) -> QuerySet[Child]:
+    """What ChildSerializer shows beyond the child's own row, fetched in two queries for any number."""
+    open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    current = Allocation.objects.filter(ended_on__isnull=True).select_related("worker")
+    return children.annotate(in_care=Exists(open_episode)).prefetch_related(
+        Prefetch("allocations", queryset=current, to_attr="current_allocations")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Children you may see, by name"),
+    retrieve=extend_schema(summary="A child's record (the view is logged)", responses={200: s.ChildSerializer, 404: NOT_FOUND}),
+)
+class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+    queryset = Child.objects.none()  # the real one comes from the selector, per user
+    serializer_class = s.ChildSerializer
+    filterset_class = ChildFilter
+
+    def get_queryset(self) -> QuerySet[Child]:
+        children = selectors.children_visible_to(user=self.request.user)
+        return child_summaries(children).order_by("last_name", "first_name", "id")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        child = self.get_object()
+        services.record_view_log(user=request.user, child=child, page="api:child-detail")
+        return Response(self.get_serializer(child).data)
+
+    @extend_schema(
+        summary="Change what matters to the child, in their words",
+        request=s.ChildAboutMeSerializer,
+        responses={200: s.ChildAboutMeSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["patch"], url_path="about-me")
+    def about_me(self, request: Request, pk: int) -> Response:
+        child = self.child_from_url()
+        words = self.parse(s.ChildAboutMeSerializer, partial=True)
+        child = services.child_about_me_update(
+            child=child,
+            actor=request.user,
+            what_matters_to_me=words.get("what_matters_to_me", child.what_matters_to_me),
+            how_i_like_to_be_spoken_to=words.get("how_i_like_to_be_spoken_to", child.how_i_like_to_be_spoken_to),
+        )
+        return Response(s.ChildAboutMeSerializer(child).data)
+
+    @extend_schema(
+        summary="Change the child's allocated worker",
+        description="Ends the current allocation with the 903 reason and starts one with the new worker.",
+        request=s.ChangeWorkerSerializer,
+        responses={201: s.AllocationSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="change-worker")
+    def change_worker(self, request: Request, pk: int) -> Response:
+        child = self.child_from_url()
+        change = self.parse(s.ChangeWorkerSerializer)
+        allocation = services.allocation_change(child=child, actor=request.user, **change)
+        return created(s.AllocationSerializer(allocation))
+
+
+@extend_schema(summary="The people in a child's network", responses={200: s.FamilyMemberSerializer(many=True), 404: NOT_FOUND})
+class ChildFamilyApi(generics.ListAPIView):
+    queryset = FamilyMember.objects.none()
+    serializer_class = s.FamilyMemberSerializer
+
+    def get_queryset(self) -> QuerySet[FamilyMember]:
+        child = selectors.child_get(user=self.request.user, child_id=self.kwargs["child_id"])
+        return selectors.family_visible_to(user=self.request.user).filter(child=child)
+
+
+# Allocations ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(summary="Allocated workers, past and current, of the children you may see"))
+class AllocationViewSet(mixins.ListModelMixin, CaseworkViewSet):
+    queryset = Allocation.objects.none()
+    serializer_class = s.AllocationSerializer
+    filterset_class = AllocationFilter
+
+    def get_queryset(self) -> QuerySet[Allocation]:
+        return selectors.allocations_visible_to(user=self.request.user)
+
+
+# Visits -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Visits to the children you may see, latest first"),
+)
+class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
+    queryset = Visit.objects.none()
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilter
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        return selectors.visits_visible_to(user=self.request.user)
+
+    def visit_from_url(self) -> Visit:
+        return selectors.visit_get(user=self.request.user, visit_id=self.kwargs["pk"])
+
+    @extend_schema(summary="A visit (the view is logged)", responses={200: s.VisitSerializer, 404: NOT_FOUND})
+    def retrieve(self, request: Request, pk: int) -> Response:
+        visit = self.visit_from_url()
+        services.record_view_log(user=request.user, child=visit.child, page="api:visit-detail")
+        return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(
+        summary="Start a draft visit",
+        description="Send an `idempotency_key` so that a retried request returns the first visit instead of making another.",
+        request=s.VisitCreateSerializer,
+        responses={201: s.VisitSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        visit = services.visit_create(author=request.user, **self.parse(s.VisitCreateSerializer))
+        return created(s.VisitSerializer(visit))
+
+    @extend_schema(
+        summary="Change a draft visit",
+        request=s.VisitFieldsSerializer,
+        responses={200: s.VisitSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request: Request, pk: int) -> Response:
+        visit = self.visit_from_url()
+        visit = services.visit_update(visit=visit, actor=request.user, **self.parse(s.VisitFieldsSerializer, partial=True))
+        return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(summary="Sign a draft visit", request=None, responses={200: s.VisitSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: int) -> Response:
+        visit = services.visit_sign(visit=self.visit_from_url(), actor=request.user)
+        return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(
+        summary="Confirm you have read and corrected a draft written from a voice note",
+        description="Machine text is never filed unreviewed: a visit drafted from a voice note can be signed only after this.",
+        request=None,
+        responses={200: s.VisitSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: int) -> Response:
+        visit = services.visit_review_draft(visit=self.visit_from_url(), actor=request.user)
+        return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(
+        summary="Amend a signed visit",
+        description="Send the reason and only the fields that change. The reason is kept in the visit's history.",
+        request=s.VisitAmendSerializer,
+        responses={200: s.VisitSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, pk: int) -> Response:
+        visit = self.visit_from_url()
+        changes = self.parse(s.VisitAmendSerializer, partial=True)
+        # A missing reason reaches the service, which says what to write.
+        reason = changes.pop("reason", "")
+        visit = services.visit_amend(visit=visit, actor=request.user, reason=reason, **changes)
+        return Response(s.VisitSerializer(visit).data)
+
+
+# Sibling contact --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Contact arrangements with brothers and sisters, with their sessions"),
+    retrieve=extend_schema(
+        summary="A contact arrangement", responses={200: s.SiblingContactArrangementSerializer, 404: NOT_FOUND}
+    ),
+)
+class SiblingContactArrangementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+    queryset = SiblingContactArrangement.objects.none()
+    serializer_class = s.SiblingContactArrangementSerializer
+    filterset_class = SiblingContactArrangementFilter
+
+    def get_queryset(self) -> QuerySet[SiblingContactArrangement]:
+        return selectors.sibling_contact_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Arrange contact with a brother or sister",
+        request=s.SiblingContactArrangementCreateSerializer,
+        responses={201: s.SiblingContactArrangementSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        arrangement = services.sibling_contact_arrangement_create(
+            actor=request.user, **self.parse(s.SiblingContactArrangementCreateSerializer)
+        )
+        return created(s.SiblingContactArrangementSerializer(arrangement))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sibling contact sessions: planned, held and cancelled"),
+    retrieve=extend_schema(
+        summary="A sibling contact session", responses={200: s.SiblingContactSessionSerializer, 404: NOT_FOUND}
+    ),
+)
+class SiblingContactSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+    queryset = SiblingContactSession.objects.none()
+    serializer_class = s.SiblingContactSessionSerializer
+    filterset_class = SiblingContactSessionFilter
+
+    def get_queryset(self) -> QuerySet[SiblingContactSession]:
+        return selectors.sibling_contact_sessions_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record a sibling contact session",
+        description="A cancelled session says who cancelled it and why.",
+        responses={201: s.SiblingContactSessionSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        session = services.sibling_contact_session_record(actor=request.user, **self.parse(s.SiblingContactSessionSerializer))
+        return created(s.SiblingContactSessionSerializer(session))
+
+
+# Tokens -----------------------------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="Exchange a username and password for an API token",
+    request=AuthTokenSerializer,
+    responses={200: s.TokenSerializer, 400: OpenApiResponse(description="The username or password is not right.")},
+    auth=[],
+)
+class TokenObtainApi(ObtainAuthToken):
+    # Signing in needs no earlier sign-in, and a browser session must not make it demand a CSRF token.
+    authentication_classes = ()

@@ -80,9 +80,20 @@ class VisitForm(GovukForm):
     child_said = forms.CharField(
         label="What the child said, in their words", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False
     )
-    observations = forms.CharField(label="What I saw", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False)
+    observations = forms.CharField(
+        label="What I saw", widget=forms.Textarea(attrs={"rows": 8}), max_length=100_000, required=False
+    )
     analysis = forms.CharField(label="Analysis", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000, required=False)
     actions = forms.CharField(label="Actions", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, required=False)
+
+    def __init__(self, *args: Any, needs_review: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_review:
+            # Machine text is never filed unreviewed: signing asks the worker to confirm they checked it.
+            self.fields["reviewed"] = forms.BooleanField(
+                label="I have read the draft from the voice note and corrected it", required=False
+            )
+            self.fields["reviewed"].widget.attrs["class"] = GOVUK_CLASSES["checkbox"]
 
     @classmethod
     def initial_for(cls, visit: Visit | None = None) -> dict[str, Any]:
@@ -98,8 +109,8 @@ class VisitForm(GovukForm):
         """The cleaned data in the shape services.visit_create and visit_update take."""
         data = dict(self.cleaned_data)
         day, time = data.pop("visited_on"), data.pop("visited_time")
-        data.pop("idempotency_key", None)
-        data.pop("reason", None)
+        for not_a_visit_field in ("idempotency_key", "reason", "reviewed"):
+            data.pop(not_a_visit_field, None)
         data["visited_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
         return data
 

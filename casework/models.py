@@ -194,12 +194,18 @@ class Visit(models.Model):
     present = models.CharField("who was present", max_length=500, blank=True)
     seen_alone = models.BooleanField("the child was seen alone", default=False)
     child_said = models.TextField("what the child said, in their words", blank=True, max_length=20000)
-    observations = models.TextField(blank=True, max_length=20000)
+    observations = models.TextField(blank=True, max_length=100_000)
     analysis = models.TextField(blank=True, max_length=20000)
     actions = models.TextField(blank=True, max_length=10000)
     status = models.CharField(max_length=10, choices=codes.VisitStatus.choices, default=codes.VisitStatus.DRAFT)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Machine text is never filed unreviewed: a draft from a voice note needs a person's review to sign.
+    drafted_from_voice = models.BooleanField(default=False)
+    draft_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    draft_reviewed_at = models.DateTimeField(null=True, blank=True)
     # Sent by the page or app with each new visit, so a second click or a resent request makes one visit.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -216,6 +222,10 @@ class Visit(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == codes.VisitStatus.SIGNED
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.drafted_from_voice and self.draft_reviewed_at is None
 
 
 class SiblingContactArrangement(models.Model):

@@ -91,7 +91,9 @@ def family_visible_to(*, user: User) -> QuerySet[FamilyMember]:
 
 
 def visits_visible_to(*, user: User) -> QuerySet[Visit]:
-    return Visit.objects.filter(child__in=children_visible_to(user=user)).select_related("author", "signed_by", "child")
+    return Visit.objects.filter(child__in=children_visible_to(user=user)).select_related(
+        "author", "signed_by", "draft_reviewed_by", "child"
+    )
 
 
 def visit_get(*, user: User, visit_id: int) -> Visit:

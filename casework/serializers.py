@@ -28,7 +28,16 @@ from casework.services import VISIT_FIELDS
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key looked up among the records the requesting user may see."""
+    """A primary key looked up among the records the requesting user may see.
+
+    One the user may not see is answered exactly like one that does not exist."""
+
+    not_found = "Choose a record you can see."
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_messages["does_not_exist"] = self.not_found
+        self.error_messages["incorrect_type"] = "Send the id as a whole number."
 
     def visible(self, user: User) -> QuerySet[Any]:
         raise NotImplementedError
@@ -38,21 +47,29 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class VisibleChildField(VisibleRelatedField):
+    not_found = "Choose a child whose record you can see."
+
     def visible(self, user: User) -> QuerySet[Child]:
         return selectors.children_visible_to(user=user)
 
 
 class VisibleFamilyMemberField(VisibleRelatedField):
+    not_found = "Choose a member of the child's family."
+
     def visible(self, user: User) -> QuerySet[FamilyMember]:
         return selectors.family_visible_to(user=user)
 
 
 class VisibleArrangementField(VisibleRelatedField):
+    not_found = "Choose a contact arrangement you can see."
+
     def visible(self, user: User) -> QuerySet[SiblingContactArrangement]:
         return selectors.sibling_contact_visible_to(user=user)
 
 
 class AllocatableWorkerField(VisibleRelatedField):
+    not_found = "Choose a social worker you can allocate children to."
+
     def visible(self, user: User) -> QuerySet[User]:
         return selectors.team_members(user=user)
 
@@ -149,7 +166,9 @@ class AllocationSerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="worker.team.name", read_only=True, allow_null=True, help_text="The worker's team.")
     # The same 903 code list as ChangeWorkerSerializer.reason; typed as a string here so the schema
     # names that code list once (a second name for one enum is a drf-spectacular warning).
-    end_reason = serializers.CharField(read_only=True, help_text="Why this allocation ended (903 SW_REASON); blank while current.")
+    end_reason = serializers.CharField(
+        read_only=True, help_text="Why this allocation ended (903 SW_REASON); blank while current."
+    )
 
     class Meta:
         model = Allocation
@@ -160,7 +179,9 @@ class AllocationSerializer(serializers.ModelSerializer):
 class ChangeWorkerSerializer(serializers.Serializer):
     worker = AllocatableWorkerField(help_text="The social worker who takes over.")
     started_on = serializers.DateField(help_text="The day the new worker starts.")
-    reason = serializers.ChoiceField(choices=codes.WorkerChangeReason.choices, help_text="Why the worker is changing (903 SW_REASON).")
+    reason = serializers.ChoiceField(
+        choices=codes.WorkerChangeReason.choices, help_text="Why the worker is changing (903 SW_REASON)."
+    )
 
 
 # Visits ---------------------------------------------------------------------------------------
@@ -169,7 +190,9 @@ class ChangeWorkerSerializer(serializers.Serializer):
 class VisitSerializer(serializers.ModelSerializer):
     author = WorkerSerializer(read_only=True)
     signed_by = WorkerSerializer(read_only=True, allow_null=True)
+    draft_reviewed_by = WorkerSerializer(read_only=True, allow_null=True)
     child_name = serializers.CharField(source="child.display_name", read_only=True)
+    awaits_review = serializers.BooleanField(read_only=True, help_text="Drafted from a voice note and not yet reviewed.")
 
     class Meta:
         model = Visit
@@ -182,6 +205,10 @@ class VisitSerializer(serializers.ModelSerializer):
             "status",
             "signed_at",
             "signed_by",
+            "drafted_from_voice",
+            "awaits_review",
+            "draft_reviewed_by",
+            "draft_reviewed_at",
             "idempotency_key",
             "created_at",
             "updated_at",

@@ -215,6 +215,8 @@ def visit_sign(*, visit: Visit, actor: User) -> Visit:
     _require_recorder(actor=actor, child=visit.child)
     if visit.is_signed:
         return visit  # signing twice (a second click) changes nothing
+    if visit.awaits_review:
+        raise ValidationError({"reviewed": "Read and correct the draft from the voice note, then confirm you have checked it."})
     if not any(getattr(visit, name).strip() for name in ("child_said", "observations", "analysis")):
         raise ValidationError("Write what the child said, what you saw or your analysis before signing.")
     visit.status = codes.VisitStatus.SIGNED
@@ -222,6 +224,38 @@ def visit_sign(*, visit: Visit, actor: User) -> Visit:
     visit.signed_by = actor
     _save(visit, actor=actor, reason="Signed")
     return visit
+
+
+@transaction.atomic
+def visit_review_draft(*, visit: Visit, actor: User) -> Visit:
+    """A person confirms they have read and corrected the machine draft, which allows signing."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    _require_recorder(actor=actor, child=visit.child)
+    if visit.awaits_review:
+        visit.draft_reviewed_by = actor
+        visit.draft_reviewed_at = timezone.now()
+        _save(visit, actor=actor, reason="Voice note draft reviewed", update_fields=["draft_reviewed_by", "draft_reviewed_at"])
+    return visit
+
+
+@transaction.atomic
+def visit_add_voice_draft(*, visit: Visit, text: str) -> bool:
+    """Put a transcript into a draft visit's observations, for the worker to correct.
+
+    Called by the transcription pipeline, not a person, so it never touches a signed visit and
+    always marks the draft as needing review. Returns False when the visit was already signed."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.is_signed:
+        return False
+    visit.observations = f"{visit.observations.rstrip()}\n\n{text}".strip() if visit.observations.strip() else text
+    visit.drafted_from_voice = True
+    visit.draft_reviewed_by = None
+    visit.draft_reviewed_at = None
+    _save(visit, actor=None, reason="Draft from voice note", update_fields=[*_VOICE_DRAFT_FIELDS])
+    return True
+
+
+_VOICE_DRAFT_FIELDS = ("observations", "drafted_from_voice", "draft_reviewed_by", "draft_reviewed_at", "updated_at")
 
 
 @transaction.atomic

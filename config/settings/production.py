@@ -1,7 +1,7 @@
 """Production: everything from the environment. The secret key, database and broker have no default."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SILENCED_SYSTEM_CHECKS, env
+from config.settings.base import SILENCED_SYSTEM_CHECKS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -23,7 +23,12 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Audio can live in object storage instead: point HEARTH_PRIVATE_STORAGE_BACKEND at a storages backend.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
+    "private": {
+        "BACKEND": env("HEARTH_PRIVATE_STORAGE_BACKEND", default=STORAGES["private"]["BACKEND"]),
+        "OPTIONS": STORAGES["private"]["OPTIONS"] if "HEARTH_PRIVATE_STORAGE_BACKEND" not in env.ENVIRON else {},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -1,12 +1,9 @@
 """The test run: PostgreSQL and Redis started by bin/test (DATABASE_URL, CACHE_URL, CELERY_BROKER_URL)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR, env
+from config.settings.base import STORAGES, VAR_DIR, env
 
 # A fast hasher keeps fixtures quick; tests/casework/test_settings.py checks production uses argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = env.path("HEARTH_MEDIA_ROOT", default=VAR_DIR / "test-media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+PRIVATE_MEDIA_ROOT = env.path("HEARTH_MEDIA_ROOT", default=VAR_DIR / "test-media")
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT

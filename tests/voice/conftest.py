@@ -1,0 +1,109 @@
+"""Voice-note fixtures: speech clips, and a real Celery worker on Redis against the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from tests.voice import speech
+from voice.models import Recording
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    """Real audio in the formats phones send, all made from one script."""
+    folder = tmp_path_factory.mktemp("clips")
+    wav = speech.speak(speech.SCRIPT, folder / "visit.wav")
+    return {
+        "wav": wav,
+        "ogg": speech.convert(wav, folder / "visit.ogg"),
+        "long": speech.repeat(wav, folder / "long.wav", 6),
+        "silent": speech.silence(folder / "silent.wav"),
+    }
+
+
+class Worker:
+    """A real `celery worker` process, started in its own process group so it can be killed outright."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log, self.process = env, log, None
+
+    def start(self) -> "Worker":
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+        command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own worker
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"The Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, parent and pool process, as if the machine died."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.write_text(self.log.read_text().replace("ready.", "(killed)"))
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def worker_env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,  # the test database, not the one it was made from
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "HEARTH_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "HEARTH_VOICE_STALE_SECONDS": "3",
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+    """A worker for one test. Data must be committed for it to see: hence transactional_db."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # nothing left over from another test
+    worker = Worker(worker_env(), tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+def wait_for(recording_id: int, done: Callable[[Recording], bool], timeout: float = 120) -> Recording:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        recording = Recording.objects.get(pk=recording_id)
+        if done(recording):
+            return recording
+        time.sleep(0.1)
+    raise AssertionError(f"Recording {recording_id} is still {recording.status} after {timeout}s")
+
+
+def finished(recording: Recording) -> bool:
+    return recording.is_finished

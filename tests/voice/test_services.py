@@ -1,0 +1,208 @@
+"""The pipeline's services, run in this process with the real model and real audio."""
+
+import datetime
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from casework import codes
+from casework import services as casework_services
+from tests import factories
+from tests.voice import speech
+from voice import services
+from voice.models import Recording, RecordingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visit(county):
+    return factories.VisitFactory(child=county.child, author=county.worker, observations="")
+
+
+def upload(visit, actor, path: Path | None = None, *, content: bytes | None = None, name: str = "note.m4a", client_id=None):
+    data = path.read_bytes() if path is not None else content
+    file = SimpleUploadedFile(name, data, content_type="audio/mp4")
+    return services.recording_upload(visit=visit, actor=actor, client_id=client_id or uuid.uuid4(), file=file)
+
+
+def test_upload_stores_the_file_privately_and_queues_it(visit, county, clips, settings):
+    recording, created = upload(visit, county.worker, clips["wav"], name="../../etc/passwd.m4a")
+    recording.refresh_from_db()
+    assert created
+    assert recording.status == RecordingStatus.QUEUED
+    assert recording.format == "wav"  # from the content, not the .m4a name
+    assert Path(recording.audio.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert "passwd" not in recording.audio.name
+    assert Path(recording.audio.path).read_bytes() == clips["wav"].read_bytes()
+    with pytest.raises(NotImplementedError):
+        recording.audio.url  # noqa: B018 - there is no public URL to guess
+
+
+def test_the_same_upload_twice_is_one_recording(visit, county, clips):
+    client_id = uuid.uuid4()
+    first, created_first = upload(visit, county.worker, clips["wav"], client_id=client_id)
+    second, created_second = upload(visit, county.worker, clips["wav"], client_id=client_id)
+    assert (created_first, created_second) == (True, False)
+    assert first.pk == second.pk
+    assert Recording.objects.count() == 1
+
+
+def test_an_upload_id_cannot_be_reused_for_another_visit(visit, county, clips):
+    client_id = uuid.uuid4()
+    upload(visit, county.worker, clips["wav"], client_id=client_id)
+    other_visit = factories.VisitFactory(child=county.child, author=county.worker)
+    with pytest.raises(ValidationError, match="different visit"):
+        upload(other_visit, county.worker, clips["wav"], client_id=client_id)
+
+
+def test_a_worker_who_only_reads_the_child_cannot_upload(visit, county, clips):
+    with pytest.raises(PermissionDenied):
+        upload(visit, county.teammate, clips["wav"])
+    assert not Recording.objects.exists()
+
+
+def test_a_signed_visit_takes_no_new_voice_note(visit, county, clips):
+    signed = factories.VisitFactory(child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED)
+    with pytest.raises(ValidationError, match="signed"):
+        upload(signed, county.worker, clips["wav"])
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "The recording is empty."),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000, "This file is not audio we can read."),
+        (b"This is a text file pretending to be audio. " * 50, "This file is not audio we can read."),
+    ],
+    ids=["empty", "wrong-type", "text"],
+)
+def test_bad_uploads_fail_with_a_reason_and_keep_the_file(visit, county, content, reason):
+    recording, _ = upload(visit, county.worker, content=content)
+    recording.refresh_from_db()
+    assert (recording.status, recording.failure_reason) == (RecordingStatus.FAILED, reason)
+    assert Path(recording.audio.path).read_bytes() == content
+
+
+def test_an_oversized_file_fails_with_a_reason(visit, county, clips, settings):
+    settings.HEARTH_VOICE_MAX_BYTES = 10_000
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.FAILED
+    assert recording.failure_reason == "The recording is larger than 9.8\xa0KB, the most Hearth accepts."
+    assert recording.has_audio
+
+
+def test_a_recording_over_the_length_limit_fails_with_a_reason(visit, county, clips, settings):
+    settings.HEARTH_VOICE_MAX_SECONDS = 60
+    recording, _ = upload(visit, county.worker, clips["long"])
+    recording.refresh_from_db()
+    assert (recording.status, recording.failure_reason) == (RecordingStatus.FAILED, "The recording is longer than 1 minute.")
+
+
+def test_transcription_fills_the_draft_for_review(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    visit.refresh_from_db()
+    assert recording.status == RecordingStatus.READY
+    assert speech.word_error_rate(speech.SCRIPT, recording.transcript) <= 0.25, recording.transcript
+    assert recording.segments and recording.segments[0]["start"] >= 0
+    assert recording.audio_seconds == pytest.approx(clips_seconds(clips["wav"]), abs=0.2)
+    assert recording.processing_seconds > 0 and recording.words > 40 and "tiny.en" in recording.model_name
+    assert visit.observations == recording.transcript
+    assert visit.awaits_review
+
+
+def clips_seconds(path: Path) -> float:
+    return (path.stat().st_size - 44) / 32_000  # 16 kHz, 16-bit mono WAV
+
+
+def test_transcribing_twice_makes_one_transcript(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    assert services.recording_transcribe(recording_id=recording.pk) is not None
+    assert services.recording_transcribe(recording_id=recording.pk) is None
+    visit.refresh_from_db()
+    recording.refresh_from_db()
+    assert recording.attempts == 1
+    assert visit.observations == recording.transcript
+
+
+def test_a_draft_from_a_voice_note_cannot_be_signed_until_reviewed(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    services.recording_transcribe(recording_id=recording.pk)
+    with pytest.raises(ValidationError, match="confirm you have checked it"):
+        casework_services.visit_sign(visit=visit, actor=county.worker)
+    casework_services.visit_review_draft(visit=visit, actor=county.worker)
+    signed = casework_services.visit_sign(visit=visit, actor=county.worker)
+    assert (signed.status, signed.drafted_from_voice, signed.draft_reviewed_by) == ("signed", True, county.worker)
+
+
+def test_the_transcript_is_added_after_what_the_worker_already_typed(county, clips):
+    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="Typed on arrival.")
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    services.recording_transcribe(recording_id=recording.pk)
+    visit.refresh_from_db()
+    assert visit.observations.startswith("Typed on arrival.\n\nI visited")
+
+
+@pytest.mark.parametrize("kind", ["silent", "truncated"])
+def test_audio_that_cannot_be_heard_fails_with_a_reason_and_keeps_the_file(visit, county, clips, kind, tmp_path):
+    path = clips["silent"]
+    if kind == "truncated":
+        path = tmp_path / "cut.wav"
+        path.write_bytes(clips["wav"].read_bytes()[:3000])
+    recording, _ = upload(visit, county.worker, path)
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.FAILED
+    assert recording.failure_reason.startswith(("The recording is silent", "The recording is empty", "This file is not audio"))
+    assert recording.has_audio
+
+
+def test_a_failed_recording_can_be_retried(visit, county, clips, settings):
+    settings.HEARTH_VOICE_MAX_SECONDS = 1
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    settings.HEARTH_VOICE_MAX_SECONDS = 3600
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.FAILED
+    services.recording_retry(recording=recording, actor=county.worker)
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    assert (recording.status, recording.failure_reason) == (RecordingStatus.READY, "")
+
+
+def test_retry_is_only_for_failed_recordings(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    with pytest.raises(ValidationError, match="Only a recording that failed"):
+        services.recording_retry(recording=recording, actor=county.worker)
+
+
+def test_a_claim_whose_worker_died_can_be_taken_over(visit, county, clips, settings):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    assert services.recording_claim(recording_id=recording.pk) is not None
+    assert services.recording_claim(recording_id=recording.pk) is None  # alive: nobody else may take it
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.HEARTH_VOICE_STALE_SECONDS + 1)
+    Recording.objects.filter(pk=recording.pk).update(heartbeat_at=long_ago)
+    assert services.recording_claim(recording_id=recording.pk).attempts == 2
+
+
+def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, clips, settings):
+    settings.HEARTH_VOICE_KEEP_AUDIO_DAYS = 30
+    old = factories.VisitFactory(child=county.child, author=county.worker)
+    recent = factories.VisitFactory(child=county.child, author=county.worker)
+    old_recording, _ = upload(old, county.worker, clips["wav"])
+    recent_recording, _ = upload(recent, county.worker, clips["wav"])
+    factories.VisitFactory._meta.model.objects.filter(pk=old.pk).update(signed_at=timezone.now() - datetime.timedelta(days=31))
+    factories.VisitFactory._meta.model.objects.filter(pk=recent.pk).update(signed_at=timezone.now() - datetime.timedelta(days=2))
+    path = Path(old_recording.audio.path)
+    assert services.recordings_apply_retention() == 1
+    old_recording.refresh_from_db()
+    recent_recording.refresh_from_db()
+    assert not path.exists()
+    assert (old_recording.has_audio, old_recording.audio_deleted_at is not None) == (False, True)
+    assert recent_recording.has_audio
