@@ -66,6 +66,8 @@ def child_get(*, user: User, child_id: int) -> Child:
 
 def child_can_record(*, user: User, child: Child) -> bool:
     """May this user add to or change the child's record? Same-team social workers only read."""
+    if not user.is_authenticated or not user.is_active:
+        return False
     if user.role == codes.Role.HEAD_OF_SERVICE:
         return True
     current = current_allocation(child=child)
@@ -87,7 +89,8 @@ def allocations_visible_to(*, user: User) -> QuerySet[Allocation]:
 
 
 def family_visible_to(*, user: User) -> QuerySet[FamilyMember]:
-    return FamilyMember.objects.filter(child__in=children_visible_to(user=user)).select_related("own_record")
+    # The linked record of a sibling in another team is not loaded: only that it exists (own_record_id).
+    return FamilyMember.objects.filter(child__in=children_visible_to(user=user))
 
 
 def visits_visible_to(*, user: User) -> QuerySet[Visit]:
@@ -162,7 +165,9 @@ def caseload_rows(*, children: QuerySet[Child]) -> list[CaseloadRow]:
 def _caseload_row(child: Child, today: datetime.date) -> CaseloadRow:
     next_due = None
     in_care = child.in_care_since is not None
-    if in_care and child.last_statutory_at:
+    # Only a visit in the current period in care counts: a child back in care is due within a week.
+    visited_this_time = in_care and child.last_statutory_at and timezone.localdate(child.last_statutory_at) >= child.in_care_since
+    if visited_this_time:
         next_due = timezone.localdate(child.last_statutory_at) + datetime.timedelta(weeks=settings.HEARTH_STATUTORY_VISIT_WEEKS)
     elif in_care:
         # Never visited since coming into care: the first visit is due within a week.

@@ -268,7 +268,7 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, **fields: Any) -> Vis
     if not reason.strip():
         raise ValidationError({"reason": "Say why you are changing a signed record."})
     _apply_visit_fields(visit, fields)
-    _save(visit, actor=actor, reason=f"Amended: {reason.strip()[:90]}")
+    _save(visit, actor=actor, reason=f"Amended: {reason.strip()}")
     return visit
 
 

@@ -1,12 +1,14 @@
 """Shared fixtures: a small county with two teams, so every test can ask 'and the outsider?'."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from casework import codes
 from casework.models import Child, Team, User
 from tests import factories
+from tests.voice import speech
 
 
 @dataclass
@@ -42,3 +44,20 @@ def county(db) -> County:
         factories.AllocationFactory(child=kid, worker=allocated)
         factories.CareEpisodeFactory(child=kid)
     return County(team, other_team, worker, teammate, manager, other_worker, other_manager, head, admin, child, other_child)
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    """Real audio in the formats phones send, all made from one script."""
+    folder = tmp_path_factory.mktemp("clips")
+    wav = speech.speak(speech.SCRIPT, folder / "visit.wav")
+    return {
+        "wav": wav,
+        "ogg": speech.convert(wav, folder / "visit.ogg"),
+        "long": speech.repeat(wav, folder / "long.wav", 6),
+        "silent": speech.silence(folder / "silent.wav"),
+    }
+
+
+# Fixtures that live in their own modules, made available to every test.
+from tests.celery_worker import celery_worker  # noqa: E402, F401

@@ -41,7 +41,8 @@ class RecordingUploadApi(generics.GenericAPIView):
         visit = casework_selectors.visit_get(user=request.user, visit_id=visit_id)
         upload = RecordingUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        recording, made = services.recording_upload(visit=visit, actor=request.user, **upload.validated_data)
+        data = upload.validated_data
+        recording, made = services.recording_upload(visit=visit, actor=request.user, client_id=data["client_id"], file=data["audio"])
         recording.refresh_from_db()
         return Response(RecordingSerializer(recording).data, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 

@@ -200,6 +200,9 @@ HEARTH_VOICE_KEEP_AUDIO_DAYS = env.int("HEARTH_VOICE_KEEP_AUDIO_DAYS", default=3
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # larger uploads stream to a temporary file, not memory
 
+# A reason for amending a signed record is kept whole, however long.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Casework rules that a council may tune.
 HEARTH_STATUTORY_VISIT_WEEKS = env.int("HEARTH_STATUTORY_VISIT_WEEKS", default=6)
 

@@ -32,14 +32,33 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def phone(browser: Browser, live_server) -> Iterator[Page]:
-    """A phone-sized page whose relative URLs go to the live server."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, base_url=live_server.url)
+def phone_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, base_url=base_url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server) -> Iterator[Page]:
+    """A phone-sized page whose relative URLs go to the live server."""
+    yield from phone_page(browser, live_server.url)
+
+
+@pytest.fixture
+def microphone_speaking(clips) -> Iterator[Browser]:
+    """A Chromium whose microphone 'hears' the test speech, looping, with permission already given."""
+    fake_microphone = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={clips['wav']}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_microphone)
+        yield browser
+        browser.close()
 
 
 def sign_in(page: Page, username: str, password: str) -> None:

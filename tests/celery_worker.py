@@ -1,4 +1,4 @@
-"""Voice-note fixtures: speech clips, and a real Celery worker on Redis against the test database."""
+"""A real Celery worker process on Redis against the test database, and waiting for recordings."""
 
 import os
 import signal
@@ -12,23 +12,10 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.voice import speech
 from voice.models import Recording
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def clips(tmp_path_factory) -> dict[str, Path]:
-    """Real audio in the formats phones send, all made from one script."""
-    folder = tmp_path_factory.mktemp("clips")
-    wav = speech.speak(speech.SCRIPT, folder / "visit.wav")
-    return {
-        "wav": wav,
-        "ogg": speech.convert(wav, folder / "visit.ogg"),
-        "long": speech.repeat(wav, folder / "long.wav", 6),
-        "silent": speech.silence(folder / "silent.wav"),
-    }
+ROOT = Path(__file__).resolve().parents[1]
+STALE_SECONDS = 3  # the worker's HEARTH_VOICE_STALE_SECONDS: a dead claim is taken over after this
 
 
 class Worker:
@@ -80,7 +67,7 @@ def worker_env() -> dict[str, str]:
         "DATABASE_URL": database_url,  # the test database, not the one it was made from
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "HEARTH_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        "HEARTH_VOICE_STALE_SECONDS": "3",
+        "HEARTH_VOICE_STALE_SECONDS": str(STALE_SECONDS),
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "HF_HUB_OFFLINE": "1",
     }
