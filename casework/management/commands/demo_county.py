@@ -210,7 +210,8 @@ def insert(model: type[Model], rows: Iterable[Row], *, with_ids: bool = False) -
             fields = [model._meta.pk, *fields]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         names = [(f.attname, f) for f in fields]
-        defaults = {f.attname: _default(f, now) for f in fields if not callable(f.default)}  # worked out once, not per row
+        # Worked out once per table, except defaults that must differ row by row (a uuid4, say).
+        defaults = {f.attname: _default(f, now) for f in fields if not (f.has_default() and callable(f.default))}
         with cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[a] if a in row else defaults[a] if a in defaults else _default(f, now) for a, f in names])

@@ -39,9 +39,9 @@ const outboxAll = () => store("readonly", (s) => s.getAll());
 
 async function api(path, options) {
   const response = await fetch(`/api/v1/${path}`, {
+    ...options,
     credentials: "same-origin",
     headers: { "X-CSRFToken": csrf(), Accept: "application/json", ...(options.headers || {}) },
-    ...options,
   });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : {};
   if (!response.ok) {
