@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
-from casework.panels import render_visit_panels
 from casework.forms import (
     ChangeWorkerForm,
     GovukForm,
@@ -28,6 +27,7 @@ from casework.forms import (
     VisitForm,
 )
 from casework.models import Child, User, Visit
+from casework.panels import render_visit_panels
 
 PAGE_SIZE = 25
 

@@ -8,7 +8,7 @@ import pytest
 from casework import codes
 from casework.models import Child, Team, User
 from tests import factories
-from tests.voice import speech
+from voice import speech_samples as speech
 
 
 @dataclass

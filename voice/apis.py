@@ -42,14 +42,18 @@ class RecordingUploadApi(generics.GenericAPIView):
         upload = RecordingUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        recording, made = services.recording_upload(visit=visit, actor=request.user, client_id=data["client_id"], file=data["audio"])
+        recording, made = services.recording_upload(
+            visit=visit, actor=request.user, client_id=data["client_id"], file=data["audio"]
+        )
         recording.refresh_from_db()
         return Response(RecordingSerializer(recording).data, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Voice notes on visits you may see"),
-    retrieve=extend_schema(summary="A voice note: its state, progress, transcript and figures", responses={200: RecordingSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="A voice note: its state, progress, transcript and figures", responses={200: RecordingSerializer, 404: NOT_FOUND}
+    ),
 )
 class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
     queryset = Recording.objects.none()
@@ -68,7 +72,11 @@ class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Casewor
 
     @extend_schema(
         summary="The audio, for people who may see the visit (byte ranges supported; the listen is logged)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND, 410: OpenApiResponse(description="Deleted under the retention rules.")},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: NOT_FOUND,
+            410: OpenApiResponse(description="Deleted under the retention rules."),
+        },
     )
     @action(detail=True, methods=["get"])
     def audio(self, request: Request, pk: int) -> HttpResponse:

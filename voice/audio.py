@@ -28,7 +28,9 @@ def inspect(path: Path, *, size_bytes: int) -> AudioInfo:
     if size_bytes == 0:
         raise AudioProblem("The recording is empty.")
     if size_bytes > settings.HEARTH_VOICE_MAX_BYTES:
-        raise AudioProblem(f"The recording is larger than {filesizeformat(settings.HEARTH_VOICE_MAX_BYTES)}, the most Hearth accepts.")
+        raise AudioProblem(
+            f"The recording is larger than {filesizeformat(settings.HEARTH_VOICE_MAX_BYTES)}, the most Hearth accepts."
+        )
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             if not container.streams.audio:

@@ -54,7 +54,9 @@ def upload(request: HttpRequest, visit_id: int) -> HttpResponse:
         messages.error(request, "Choose an audio file to upload.")
         return redirect("casework:visit-edit", visit_id=visit.pk)
     try:
-        services.recording_upload(visit=visit, actor=request.user, client_id=form.cleaned_data["client_id"], file=form.cleaned_data["audio"])
+        services.recording_upload(
+            visit=visit, actor=request.user, client_id=form.cleaned_data["client_id"], file=form.cleaned_data["audio"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

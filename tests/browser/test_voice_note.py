@@ -66,6 +66,10 @@ def test_voice_note_recorded_without_signal_is_sent_later_and_becomes_a_draft_to
     expect(phone.get_by_text(f"Drafted from a voice note; reviewed by {county.worker}")).to_be_visible()
 
     visit.refresh_from_db()
-    assert (visit.status, visit.draft_reviewed_by, visit.location) == (codes.VisitStatus.SIGNED, county.worker, "In the car after the visit")
+    assert (visit.status, visit.draft_reviewed_by, visit.location) == (
+        codes.VisitStatus.SIGNED,
+        county.worker,
+        "In the car after the visit",
+    )
     assert Visit.objects.filter(child=county.child).count() == 1
     assert Recording.objects.count() == 1

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.celery_worker import STALE_SECONDS, finished, wait_for
-from tests.voice import speech
+from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 from voice.tasks import enqueue_transcription
 

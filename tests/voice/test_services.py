@@ -12,8 +12,8 @@ from django.utils import timezone
 from casework import codes
 from casework import services as casework_services
 from tests import factories
-from tests.voice import speech
 from voice import services
+from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 
 pytestmark = pytest.mark.django_db

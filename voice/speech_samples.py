@@ -1,4 +1,4 @@
-"""Test speech, made at test time with espeak-ng and sox (Debian), and the word error rate."""
+"""Synthetic speech for tests and benchmarks, made with espeak-ng and sox (Debian), and the word error rate."""
 
 import re
 import subprocess
