@@ -195,7 +195,7 @@ HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)
 # A transcription with no progress for this long is presumed dead (its worker was killed) and is taken over.
 HEARTH_VOICE_STALE_SECONDS = env.int("HEARTH_VOICE_STALE_SECONDS", default=120)
-# After a visit is signed, its audio is kept this many days, then deleted (0: at once). The record stays.
+# After a visit is signed, its audio is kept this many days, then deleted by the hourly sweep. The record stays.
 HEARTH_VOICE_KEEP_AUDIO_DAYS = env.int("HEARTH_VOICE_KEEP_AUDIO_DAYS", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # larger uploads stream to a temporary file, not memory

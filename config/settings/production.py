@@ -23,12 +23,11 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Audio can live in object storage instead: point HEARTH_PRIVATE_STORAGE_BACKEND at a storages backend.
+# Audio can live in object storage instead: point HEARTH_PRIVATE_STORAGE_BACKEND at a storages backend
+# (configured by that backend's own settings). It must not be publicly readable.
+PRIVATE_STORAGE_BACKEND = env("HEARTH_PRIVATE_STORAGE_BACKEND", default="")
 STORAGES = {
     **STORAGES,
-    "private": {
-        "BACKEND": env("HEARTH_PRIVATE_STORAGE_BACKEND", default=STORAGES["private"]["BACKEND"]),
-        "OPTIONS": STORAGES["private"]["OPTIONS"] if "HEARTH_PRIVATE_STORAGE_BACKEND" not in env.ENVIRON else {},
-    },
+    "private": {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": {}} if PRIVATE_STORAGE_BACKEND else STORAGES["private"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
