@@ -585,7 +585,7 @@ class County:
         if self.rng.random() > chance:
             return None
         started = self.between(max(plan.start, self.ago(730)), max(plan.start, self.ago(30)))
-        asked = self.rng.random() < 0.8 and (started - plan.child["date_of_birth"]).days > 5 * 365
+        asked = self.rng.random() < 0.9 and (started - plan.child["date_of_birth"]).days > 4 * 365  # toddlers' contact is in the plan
         return {"child_id": plan.child["id"], "sibling_id": sibling["id"], "frequency": FREQUENCY.draw(self.rng),
                 "requested_by_child": asked, "plan": self.rng.choice(PLANS), "started_on": started}  # fmt: skip
 
