@@ -1,26 +1,63 @@
 """The seam through which other apps add to casework pages without casework importing them.
 
-An app registers a panel in its AppConfig.ready(); casework's views render whatever is registered.
-A panel takes the request and the record and returns HTML (or "" to show nothing)."""
+An app registers in its AppConfig.ready(); casework's views render whatever is registered.
+- A visit panel takes (request, visit or None while starting one, child id) and returns HTML.
+- A child panel takes (request, child) and returns HTML: a section of the child's page.
+- A caseload column takes the children on one page of a caseload and returns {child id: text},
+  fetched for the whole page at once (never a query per row)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from casework.models import Visit
+from casework.models import Child, Visit
 
 VisitPanel = Callable[[HttpRequest, Visit | None, int], str]
+ChildPanel = Callable[[HttpRequest, Child], str]
+
+
+@dataclass(frozen=True)
+class CaseloadColumn:
+    heading: str
+    values: Callable[[Sequence[Child]], dict[int, str]]
+    empty: str = "Not recorded"
+
 
 _visit_panels: list[VisitPanel] = []
+_child_panels: list[ChildPanel] = []
+_caseload_columns: list[CaseloadColumn] = []
+
+
+def _register(registry: list, item: object) -> None:
+    if item not in registry:
+        registry.append(item)
 
 
 def register_visit_panel(panel: VisitPanel) -> VisitPanel:
-    if panel not in _visit_panels:
-        _visit_panels.append(panel)
+    _register(_visit_panels, panel)
     return panel
+
+
+def register_child_panel(panel: ChildPanel) -> ChildPanel:
+    _register(_child_panels, panel)
+    return panel
+
+
+def register_caseload_column(column: CaseloadColumn) -> CaseloadColumn:
+    _register(_caseload_columns, column)
+    return column
 
 
 def render_visit_panels(request: HttpRequest, visit: Visit | None, child_id: int) -> SafeString:
     """Panels for a visit's page; `visit` is None while the visit is being started."""
     return mark_safe("".join(panel(request, visit, child_id) for panel in _visit_panels))  # noqa: S308 - panels render templates
+
+
+def render_child_panels(request: HttpRequest, child: Child) -> SafeString:
+    return mark_safe("".join(panel(request, child) for panel in _child_panels))  # noqa: S308 - panels render templates
+
+
+def caseload_columns(children: Sequence[Child]) -> list[tuple[CaseloadColumn, dict[int, str]]]:
+    return [(column, column.values(children)) for column in _caseload_columns]

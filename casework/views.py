@@ -27,7 +27,7 @@ from casework.forms import (
     VisitForm,
 )
 from casework.models import Child, User, Visit
-from casework.panels import render_visit_panels
+from casework.panels import caseload_columns, render_child_panels, render_visit_panels
 
 PAGE_SIZE = 25
 
@@ -91,7 +91,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
     children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
     page = _page(request, children)
     rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
-    context = {"page": page, "rows": rows, "show_team": show_team, "is_worker": user.role == codes.Role.SOCIAL_WORKER}
+    columns = caseload_columns([row.child for row in rows])
+    extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
+    context = {
+        "page": page,
+        "rows": zip(rows, extra, strict=True),
+        "has_rows": bool(rows),
+        "headings": [column.heading for column, _ in columns],
+        "show_team": show_team,
+        "is_worker": user.role == codes.Role.SOCIAL_WORKER,
+    }
     return render(request, "casework/caseload.html", context)
 
 
@@ -111,6 +120,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "contact": selectors.sibling_contact_visible_to(user=request.user).filter(child=child),
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
+        "panels": render_child_panels(request, child),
     }
     return render(request, "casework/child_detail.html", context)
 

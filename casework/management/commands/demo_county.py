@@ -239,12 +239,15 @@ class Staff:
 def insert(model: type[Model], rows: Iterable[Row], *, with_ids: bool = False) -> None:
     """Write rows; with_ids puts each new primary key into its row, for the rows that point at it.
 
-    bulk_create costs about 50 microseconds a row in Python before PostgreSQL even starts, which made
-    100,000 children (five million rows) take a quarter of an hour. So on PostgreSQL (psycopg 3) rows are
-    streamed with COPY as they are generated, and the server inserts on one core while Python builds on
-    the other. Constraints and foreign keys are checked either way."""
+    bulk_create costs about 50 microseconds a row in Python before PostgreSQL even starts: 100,000
+    children (five million rows) would take about a quarter of an hour. So on PostgreSQL (psycopg 3) rows
+    are streamed with COPY as they are generated, and the server inserts on one core while Python builds
+    on the other. Constraints and foreign keys are checked either way."""
     if connection.vendor == "postgresql":
-        _copy(model, list(rows) if with_ids else rows, with_ids=with_ids)
+        if with_ids:
+            rows = list(rows)
+            _reserve_ids(model, rows)
+        _copy(model, rows, with_pk=with_ids)
         return
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, BATCH)):
@@ -252,17 +255,19 @@ def insert(model: type[Model], rows: Iterable[Row], *, with_ids: bool = False) -
             row["id"] = obj.pk
 
 
-def _copy(model: type[Model], rows: Iterable[Row], *, with_ids: bool) -> None:
-    fields, quote, now = [f for f in model._meta.concrete_fields if not f.primary_key], connection.ops.quote_name, timezone.now()
+def _reserve_ids(model: type[Model], rows: list[Row]) -> None:
+    """Take ids from the table's own sequence, so COPY can write them and nothing else can reuse them."""
     with connection.cursor() as cursor:
-        if with_ids:
-            assert isinstance(rows, list)  # noqa: S101 - insert() lists them
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, len(rows)]
-            )
-            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                row["id"] = pk
-            fields = [model._meta.pk, *fields]
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+        cursor.execute(sql, [model._meta.db_table, len(rows)])
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row["id"] = pk
+
+
+def _copy(model: type[Model], rows: Iterable[Row], *, with_pk: bool) -> None:
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    quote, now = connection.ops.quote_name, timezone.now()
+    with connection.cursor() as cursor:
         # Defaults are worked out once per table, except those that must differ row by row (a uuid4, say).
         defaults = {f.attname: _default(f, now) for f in fields if not (f.has_default() and callable(f.default))}
         names = [(f.attname, f) for f in fields]
@@ -280,6 +285,8 @@ def _default(field: Any, now: datetime.datetime) -> Any:
 
 
 class County:
+    """Draws the county: staff, children and their histories, all from one seeded random source."""
+
     def __init__(self, *, seed: int, today: datetime.date) -> None:
         self.rng, self.today, self.now = random.Random(seed), today, timezone.now()
         self.tz = timezone.get_current_timezone()
@@ -298,6 +305,9 @@ class County:
     def ago(self, days: float) -> datetime.date:
         return self.today - datetime.timedelta(days=round(days))
 
+    def months_ago(self, months: float) -> datetime.date:
+        return self.ago(months * 30.44)
+
     def between(self, lo: datetime.date, hi: datetime.date) -> datetime.date:
         return lo + datetime.timedelta(days=self.rng.randint(0, max(0, (hi - lo).days)))
 
@@ -315,7 +325,9 @@ class County:
         teams = Team.objects.bulk_create([self._team(i) for i in range(n_teams)], batch_size=BATCH)
         team_ids = [team.pk for team in teams]
         users = self._fixed_users(team_ids[0]) + [self._user(team_ids[i], codes.Role.TEAM_MANAGER) for i in range(1, n_teams)]
-        users += [self._user(team_ids[i % n_teams]) for i in range(max(2 * n_teams, total - n_teams) - 2)]
+        # Every team gets at least two social workers (team 1 has `worker` and `teammate` already), so a
+        # worker change within a team always has someone to change to.
+        users += [self._user(team_ids[(i + 1) % n_teams]) for i in range(max(2 * n_teams - 1, total - n_teams - 2))]
         password = make_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once, share it
         for user in users:
             user.password = password
@@ -430,7 +442,7 @@ class County:
         return plan
 
     def journey(self, journey: Journey, staff: Staff) -> Plan:
-        months = lambda m: self.ago(m * 30.44)  # noqa: E731
+        months = self.months_ago
         start = months(journey.entered)
         dob = start - datetime.timedelta(days=round(journey.age_at_entry * 365.25) + 100)
         child = self.child(sex=journey.sex, dob=dob, last_name=self.rng.choice(self.last))
@@ -525,7 +537,7 @@ class County:
         at = datetime.datetime(day.year, day.month, day.day, rng.randint(9, 17), rng.choice((0, 15, 30, 45)), tzinfo=self.tz)
         where, seen = rng.choice(LOCATIONS), rng.choice(BABY_OBSERVED if baby else OBSERVED)
         if plan.journey:
-            _, where, seen = [c for c in plan.journey.chapters if self.ago(c[0] * 30.44) <= day][-1]
+            _, where, seen = [c for c in plan.journey.chapters if self.months_ago(c[0]) <= day][-1]
         signed_at = (
             None if draft else min(at + datetime.timedelta(hours=rng.randint(2, 96)), self.now - datetime.timedelta(minutes=1))
         )
@@ -585,7 +597,9 @@ class County:
         if self.rng.random() > chance:
             return None
         started = self.between(max(plan.start, self.ago(730)), max(plan.start, self.ago(30)))
-        asked = self.rng.random() < 0.9 and (started - plan.child["date_of_birth"]).days > 4 * 365  # toddlers' contact is in the plan
+        asked = (
+            self.rng.random() < 0.9 and (started - plan.child["date_of_birth"]).days > 4 * 365
+        )  # toddlers' contact is in the plan
         return {"child_id": plan.child["id"], "sibling_id": sibling["id"], "frequency": FREQUENCY.draw(self.rng),
                 "requested_by_child": asked, "plan": self.rng.choice(PLANS), "started_on": started}  # fmt: skip
 
