@@ -10,6 +10,8 @@ from voice import views as voice_views
 api_v1 = [
     path("", include("casework.api_urls")),
     path("", include("voice.api_urls")),
+    path("", include("placements.api_urls")),
+    path("", include("outcomes.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,6 +21,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("voice/", include("voice.urls")),
+    path("placements/", include("placements.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("sw.js", voice_views.service_worker, name="service-worker"),
     path("manifest.webmanifest", voice_views.manifest, name="manifest"),
     path("api/v1/", include((api_v1, "api"))),

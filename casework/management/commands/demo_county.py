@@ -25,6 +25,7 @@ from django.utils import timezone
 from faker import Faker
 
 from casework import codes
+from casework.demo import demo_extensions
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -619,7 +620,7 @@ class County:
         return [*rows, {"arrangement_id": arrangement["id"], "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
 
 
-def save_chunk(county: County, plans: list[Plan], staff: Staff) -> None:
+def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str, Any]) -> None:
     """Write a chunk: children first (for their ids), then everything that points at them."""
     insert(Child, [plan.child for plan in plans], with_ids=True)
     for plan in plans:
@@ -633,6 +634,8 @@ def save_chunk(county: County, plans: list[Plan], staff: Staff) -> None:
     arrangements = [row for plan, member in family if (row := county.contact(plan, member))]
     insert(SiblingContactArrangement, arrangements, with_ids=True)
     insert(SiblingContactSession, (row for arrangement in arrangements for row in county.sessions(arrangement)))
+    for extension in demo_extensions():  # homes, stars: other apps' parts of each child's history
+        extension.chunk(county, plans, states.get(extension.name))
 
 
 def plan_groups(county: County, staff: Staff, n_in_care: int, n_known: int) -> Iterator[list[Plan]]:
@@ -691,8 +694,9 @@ class Command(BaseCommand):
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             county = County(seed=options["seed"], today=today)
             staff = county.staff(n_in_care + n_known)
+            states = {ext.name: ext.setup(county, staff) for ext in demo_extensions() if ext.setup}
             for chunk in chunks(plan_groups(county, staff, n_in_care, n_known)):
-                save_chunk(county, chunk, staff)
+                save_chunk(county, chunk, staff, states)
         self.summary(today, time.monotonic() - began)
 
     def summary(self, today: datetime.date, seconds: float) -> None:
@@ -707,4 +711,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Built in {seconds:.1f} s.")
         self.stdout.write(f"Children in care with a worker change in 24 months: {share:.0%} (England: 82%).")
         self.stdout.write(f"Changes that were transfers between teams (FCONTA): {fconta:.0%} (England: 54%).")
+        for extension in demo_extensions():
+            for line in extension.summary() if extension.summary else []:
+                self.stdout.write(line)
         self.stdout.write(f"Demo sign-ins, password {DEMO_PASSWORD}: {', '.join(DEMO_USERNAMES)}.")

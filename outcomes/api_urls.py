@@ -1,0 +1,3 @@
+"""The outcomes API, included by config/urls.py under /api/v1/."""
+
+urlpatterns: list = []

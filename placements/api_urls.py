@@ -1,0 +1,3 @@
+"""The placements API, included by config/urls.py under /api/v1/."""
+
+urlpatterns: list = []
