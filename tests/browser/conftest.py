@@ -4,7 +4,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 CHROMIUM = os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -25,11 +25,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
+    # One Playwright per run: its sync API cannot run twice in one thread.
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def phone_page(browser: Browser, base_url: str) -> Iterator[Page]:
@@ -47,7 +53,7 @@ def phone(browser: Browser, live_server) -> Iterator[Page]:
 
 
 @pytest.fixture
-def microphone_speaking(clips) -> Iterator[Browser]:
+def microphone_speaking(playwright: Playwright, clips) -> Iterator[Browser]:
     """A Chromium whose microphone 'hears' the test speech, looping, with permission already given."""
     fake_microphone = [
         "--use-fake-ui-for-media-stream",
@@ -55,10 +61,9 @@ def microphone_speaking(clips) -> Iterator[Browser]:
         f"--use-file-for-fake-audio-capture={clips['wav']}",
         "--autoplay-policy=no-user-gesture-required",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_microphone)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_microphone)
+    yield browser
+    browser.close()
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
