@@ -1,3 +1,17 @@
 """The placements API, included by config/urls.py under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from placements import apis
+
+router = SimpleRouter(use_regex_path=False)
+router.register("homes", apis.HomeViewSet, basename="home")
+router.register("placement-episodes", apis.PlacementEpisodeViewSet, basename="placement-episode")
+router.register("placement-decisions", apis.PlacementDecisionViewSet, basename="placement-decision")
+
+urlpatterns = [
+    path("placement-measures/", apis.MeasuresApi.as_view(), name="placement-measures"),
+    path("ssda903/", apis.Ssda903Api.as_view(), name="ssda903"),
+    *router.urls,
+]

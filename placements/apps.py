@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class PlacementsConfig(AppConfig):
     name = "placements"
+    verbose_name = "Homes and placement decisions"
+
+    def ready(self) -> None:
+        from casework.demo import register_demo_extension
+        from casework.panels import CaseloadColumn, register_caseload_column, register_child_panel
+        from placements.demo import EXTENSION
+        from placements.selectors import current_home_names
+        from placements.views import child_homes_panel
+
+        register_child_panel(child_homes_panel)
+        register_caseload_column(CaseloadColumn(heading="Home", values=current_home_names, empty="No home recorded"))
+        register_demo_extension(EXTENSION)

@@ -1,7 +1,26 @@
 """Pages of the placements app, included by config/urls.py under /placements/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from placements import views
 
 app_name = "placements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("children/<int:child_id>/homes/", views.child_homes, name="child-homes"),
+    path("children/<int:child_id>/homes/move/", views.move_new, name="move-new"),
+    path("children/<int:child_id>/homes/end-care/", views.end_care, name="end-care"),
+    path("children/<int:child_id>/decisions/new/", views.decision_new, name="decision-new"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision-detail"),
+    path("decisions/<int:decision_id>/rungs/<int:rung>/", views.decision_rung, name="decision-rung"),
+    path("decisions/<int:decision_id>/home/", views.decision_home, name="decision-home"),
+    path("decisions/<int:decision_id>/checklist/", views.decision_checklist, name="decision-checklist"),
+    path("decisions/<int:decision_id>/submit/", views.decision_submit, name="decision-submit"),
+    path("decisions/<int:decision_id>/approve/", views.decision_approve, name="decision-approve"),
+    path("decisions/<int:decision_id>/reject/", views.decision_reject, name="decision-reject"),
+    path("risk-of-residential/", views.risk_of_residential, name="risk-of-residential"),
+    path("residential-review/", views.residential_review, name="residential-review"),
+    path("sufficiency/", views.sufficiency, name="sufficiency"),
+    path("measures/", views.measures, name="measures"),
+    path("ssda903/", views.ssda903, name="ssda903"),
+]

@@ -1,0 +1,52 @@
+"""Providers and homes are configuration, kept by administrators. Children's homes and decisions are
+case records: read-only here, for heads of service, and changed only through the services."""
+
+from django.contrib import admin
+
+from casework.admin import CaseRecordAdmin
+from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
+
+
+class HomeInline(admin.TabularInline):
+    model = Home
+    extra = 0
+    fields = ["name", "rung", "transition", "place_code", "capacity", "weekly_cost", "active"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "provider_code"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [HomeInline]
+
+
+@admin.register(Home)
+class HomeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "provider",
+        "rung",
+        "transition",
+        "place_code",
+        "capacity",
+        "weekly_cost",
+        "active",
+        "deregistered_on",
+    ]
+    list_filter = ["rung", "transition", "active", "provider__kind"]
+    list_select_related = ["provider"]
+    search_fields = ["name", "child_facing_name", "postcode_district"]
+
+
+@admin.register(PlacementEpisode)
+class PlacementEpisodeAdmin(CaseRecordAdmin):
+    list_display = ["child", "home", "started_on", "ended_on", "place", "reason_place_change", "rec"]
+    list_select_related = ["child", "home"]
+
+
+@admin.register(PlacementDecision)
+class PlacementDecisionAdmin(CaseRecordAdmin):
+    list_display = ["child", "status", "ideal_rung", "chosen_rung", "chosen_home", "created_by", "created_at"]
+    list_filter = ["status", "chosen_rung"]
+    list_select_related = ["child", "chosen_home", "created_by"]

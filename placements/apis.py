@@ -1,0 +1,246 @@
+"""The placements API under /api/v1/: homes, children's homes, decisions on the ladder, measures, the 903.
+
+Same shape as casework.apis: parse, call one selector or service, render. A child the user may not see
+is a 404; a child they may read but not change is a 403 on writes (the services decide)."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casework import selectors as casework_selectors
+from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
+from placements import codes, export, selectors, services
+from placements import serializers as s
+from placements.models import Home, PlacementDecision, PlacementEpisode
+
+MANAGERS_ONLY = {403: OpenApiResponse(description="Only team managers and heads of service see these figures.")}
+
+
+class HomeFilter(filters.FilterSet):
+    rung = filters.ChoiceFilter(choices=codes.Rung.choices)
+
+    class Meta:
+        model = Home
+        fields = ("rung", "transition", "active")
+
+
+class EpisodeFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = PlacementEpisode
+        fields = ("child",)
+
+
+class DecisionFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = PlacementDecision
+        fields = ("child", "status")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Homes: foster carers, kinship carers, children's homes and lodgings, with vacancies"),
+    retrieve=extend_schema(summary="A home", responses={200: s.HomeSerializer, 404: NOT_FOUND}),
+)
+class HomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+    queryset = Home.objects.none()
+    serializer_class = s.HomeSerializer
+    filterset_class = HomeFilter
+
+    def get_queryset(self) -> QuerySet[Home]:
+        return selectors.homes_for(user=self.request.user).order_by("name", "id")
+
+
+@extend_schema_view(list=extend_schema(summary="Children's homes, past and current, for the children you may see"))
+class PlacementEpisodeViewSet(mixins.ListModelMixin, CaseworkViewSet):
+    queryset = PlacementEpisode.objects.none()
+    serializer_class = s.PlacementEpisodeSerializer
+    filterset_class = EpisodeFilter
+
+    def get_queryset(self) -> QuerySet[PlacementEpisode]:
+        return selectors.episodes_visible_to(user=self.request.user).order_by("child_id", "started_on", "id")
+
+    def _child(self, child_id: int) -> Any:
+        return casework_selectors.child_get(user=self.request.user, child_id=child_id)
+
+    @extend_schema(
+        summary="Move a child to a new home",
+        description="Ends the current home the day the new one starts. Overlaps and moves before the current home are refused.",
+        request=s.PlacementStartSerializer,
+        responses={201: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="children/<int:child_id>/start")
+    def start(self, request: Request, child_id: int) -> Response:
+        child = self._child(child_id)
+        fields = self.parse(s.PlacementStartSerializer)
+        fields["reason"] = fields.pop("reason_place_change")
+        episode = services.placement_start(child=child, actor=request.user, **fields)
+        return created(s.PlacementEpisodeSerializer(episode))
+
+    @extend_schema(
+        summary="A child leaves care",
+        description="Ends the current home with the 903 reason (REC), and the child's period in care.",
+        request=s.EndCareSerializer,
+        responses={200: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="children/<int:child_id>/end-care")
+    def end_care(self, request: Request, child_id: int) -> Response:
+        child = self._child(child_id)
+        episode = services.placement_end_care(child=child, actor=request.user, **self.parse(s.EndCareSerializer))
+        return Response(s.PlacementEpisodeSerializer(episode).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Placement decisions for the children you may see, latest first"))
+class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
+    queryset = PlacementDecision.objects.none()
+    serializer_class = s.PlacementDecisionSerializer
+    filterset_class = DecisionFilter
+
+    def get_queryset(self) -> QuerySet[PlacementDecision]:
+        return selectors.decisions_visible_to(user=self.request.user)
+
+    def decision(self) -> PlacementDecision:
+        return selectors.decision_get(user=self.request.user, decision_id=self.kwargs["pk"])
+
+    def done(self, decision: PlacementDecision) -> Response:
+        return Response(
+            s.PlacementDecisionSerializer(selectors.decision_get(user=self.request.user, decision_id=decision.pk)).data
+        )
+
+    @extend_schema(summary="A placement decision", responses={200: s.PlacementDecisionSerializer, 404: NOT_FOUND})
+    def retrieve(self, request: Request, pk: int) -> Response:
+        return Response(s.PlacementDecisionSerializer(self.decision()).data)
+
+    @extend_schema(
+        summary="Start a draft decision",
+        request=s.DecisionCreateSerializer,
+        responses={201: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        decision = services.decision_create(actor=request.user, **self.parse(s.DecisionCreateSerializer))
+        return created(s.PlacementDecisionSerializer(decision))
+
+    @extend_schema(
+        summary="Change a draft decision",
+        request=s.DecisionFieldsSerializer,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request: Request, pk: int) -> Response:
+        fields = self.parse(s.DecisionFieldsSerializer, partial=True)
+        return self.done(services.decision_update(decision=self.decision(), actor=request.user, **fields))
+
+    @extend_schema(
+        summary="Record why one rung of the ladder is not right",
+        request=s.RungRecordSerializer,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def rung(self, request: Request, pk: int) -> Response:
+        decision = self.decision()
+        services.decision_rung_record(decision=decision, actor=request.user, **self.parse(s.RungRecordSerializer))
+        return self.done(decision)
+
+    @extend_schema(
+        summary="Choose a rung of the ladder",
+        description="Refused while any higher rung lacks a recorded reason.",
+        request=s.ChooseRungSerializer,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def choose(self, request: Request, pk: int) -> Response:
+        rung = self.parse(s.ChooseRungSerializer)["rung"]
+        return self.done(services.decision_choose_rung(decision=self.decision(), rung=rung, actor=request.user))
+
+    @extend_schema(
+        summary="Submit a decision for approval", request=None, responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: int) -> Response:
+        return self.done(services.decision_submit(decision=self.decision(), actor=request.user))
+
+    @extend_schema(
+        summary="Approve a decision",
+        description="The child's team manager or a head of service; a children's home also needs a head of service. "
+        "A fully approved decision with a chosen home and a date starts the move.",
+        request=None,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: int) -> Response:
+        return self.done(services.decision_approve(decision=self.decision(), actor=request.user))
+
+    @extend_schema(
+        summary="Turn a decision down, saying why",
+        request=s.RejectSerializer,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: int) -> Response:
+        reason = self.parse(s.RejectSerializer)["reason"]
+        return self.done(services.decision_reject(decision=self.decision(), actor=request.user, reason=reason))
+
+
+def _day(value: str | None) -> datetime.date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise serializers.ValidationError({"on": ["Give the date as YYYY-MM-DD."]}) from error
+
+
+class MeasuresApi(APIView):
+    @extend_schema(
+        summary="Placement measures: stability, mix of homes, ideal vs actual, steps down",
+        description="For a team manager's team, or every child for a head of service. Stability is on the date `on` "
+        "(default today); the other measures cover the 12 months to it.",
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, required=False)],
+        responses={200: s.MeasuresSerializer, **MANAGERS_ONLY},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.MeasuresSerializer(selectors.measures(user=request.user, on=_day(request.query_params.get("on")))).data)
+
+
+class Ssda903Api(APIView):
+    @extend_schema(
+        summary="The SSDA903 return for a collection year, as CSV",
+        description="`year` names the year by its start (2024 is 1 April 2024 to 31 March 2025). Heads of service only.",
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("table", OpenApiTypes.STR, enum=list(export.TABLES), required=False),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            400: OpenApiResponse(description="No such year or table."),
+            403: OpenApiResponse(description="Heads of service only."),
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        table = request.query_params.get("table", "episodes")
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError as error:
+            raise serializers.ValidationError({"year": ["Give the year the collection starts in, e.g. 2024."]}) from error
+        if table not in export.TABLES or not 2000 <= year <= 2100:
+            raise serializers.ValidationError({"table": [f"Choose one of {', '.join(export.TABLES)} and a year."]})
+        data = export.ssda903_build(user=request.user, year=year)
+        return csv_response(data.csv(table), f"ssda903_{year}_{table}.csv")
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

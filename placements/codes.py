@@ -1,0 +1,189 @@
+"""SSDA903 code lists for homes and moves, and the placement decision ladder.
+
+Codes are stored as the DfE writes them, so the statutory return is a straight export."""
+
+from django.db import models
+
+
+class Rung(models.IntegerChoices):
+    """The ladder (Children Act 1989 s22C order): a lower rung only once every higher one is ruled out."""
+
+    OWN_FAMILY = 1, "Own family"
+    KINSHIP = 2, "Kinship: family, friends or community"
+    IN_HOUSE_FOSTER = 3, "The council's own foster carers"
+    IFA = 4, "Independent fostering agency"
+    RESIDENTIAL = 5, "Children's home"
+
+
+class Transition(models.TextChoices):
+    """Late-teen moves, for young people aged 16 or over."""
+
+    STAYING_PUT = "staying_put", "Staying put with former foster carers"
+    SUPPORTED_LODGINGS = "supported_lodgings", "Supported lodgings"
+    SUPPORTED_ACCOMMODATION = "supported_accommodation", "Supported accommodation"
+    INDEPENDENT = "independent", "Independent living"
+
+
+class ProviderKind(models.TextChoices):
+    OWN_FAMILY = "own_family", "Own family"
+    KINSHIP = "kinship", "Kinship or connected person"
+    IN_HOUSE_FOSTER = "in_house_foster", "The council's own foster carers"
+    IFA = "ifa", "Independent fostering agency"
+    COUNCIL_CHILDRENS_HOME = "council_home", "Children's home run by the council"
+    PRIVATE_CHILDRENS_HOME = "private_home", "Private children's home"
+    SECURE = "secure", "Secure children's home"
+    SUPPORTED_LODGINGS = "supported_lodgings", "Supported lodgings"
+    SUPPORTED_ACCOMMODATION = "supported_accommodation", "Supported accommodation"
+    STAYING_PUT = "staying_put", "Staying put"
+
+
+class ProviderCode(models.TextChoices):
+    """903 PLACE_PROVIDER."""
+
+    PR0 = "PR0", "Parent(s) or other person(s) with parental responsibility"
+    PR1 = "PR1", "Own provision (by the council)"
+    PR2 = "PR2", "Other local authority provision"
+    PR3 = "PR3", "Other public provision"
+    PR4 = "PR4", "Private provision"
+    PR5 = "PR5", "Voluntary/third sector provision"
+
+
+class PlaceCode(models.TextChoices):
+    """903 PLACE: the type of home."""
+
+    A3 = "A3", "Placed for adoption with parental/guardian consent with current foster carer(s)"
+    A4 = "A4", "Placed for adoption with parental/guardian consent not with current foster carer(s)"
+    A5 = "A5", "Placed for adoption with placement order with current foster carer(s)"
+    A6 = "A6", "Placed for adoption with placement order not with current foster carer(s)"
+    H5 = "H5", "Semi-independent living accommodation not subject to children's homes regulations"
+    K1 = "K1", "Secure children's home"
+    K2 = "K2", "Children's home subject to Children's Homes Regulations"
+    P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
+    P2 = "P2", "Independent living, with or without formal support"
+    P3 = "P3", "Residential employment"
+    R1 = "R1", "Residential care home"
+    R2 = "R2", "NHS/health trust or other establishment providing medical or nursing care"
+    R3 = "R3", "Family centre or mother and baby unit"
+    R5 = "R5", "Young offender institution or prison"
+    S1 = "S1", "Residential school, except where dual-registered as a children's home"
+    T0 = "T0", "Temporary: all types of temporary move"
+    T1 = "T1", "Temporary periods in hospital"
+    T2 = "T2", "Temporary absences of the child on holiday"
+    T3 = "T3", "Temporary accommodation whilst normal foster carer(s) is/are on holiday"
+    T4 = "T4", "Temporary accommodation of seven days or less, for any reason, not covered by codes T1 to T3"
+    U1 = "U1", "Foster placement with relative or friend: long term fostering"
+    U2 = "U2", "Foster placement with relative or friend who is also an approved adopter: fostering for adoption"
+    U3 = "U3", "Foster placement with relative or friend: not long term or fostering for adoption"
+    U4 = "U4", "Foster placement with other foster carer: long term fostering"
+    U5 = "U5", "Foster placement with other foster carer who is also an approved adopter: fostering for adoption"
+    U6 = "U6", "Foster placement with other foster carer: not long term or fostering for adoption"
+    Z1 = "Z1", "Other placements"
+
+
+class ReasonPlaceChange(models.TextChoices):
+    """903 REASON_PLACE_CHANGE: why the child moved."""
+
+    CARPL = "CARPL", "Change to or implementation of the care plan"
+    CLOSE = "CLOSE", "Resignation or closure of the provision"
+    ALLEG = "ALLEG", "Allegation (s47)"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer asked for the move because of the child's behaviour"
+    CREQO = "CREQO", "Carer asked for the move for another reason"
+    CHILD = "CHILD", "The child asked to move"
+    LAREQ = "LAREQ", "The responsible or area authority asked for the move"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"
+
+
+class ReasonEpisodeCeased(models.TextChoices):
+    """903 REC: why a period in care (or a 903 episode) ended."""
+
+    E11 = "E11", "Adopted: application unopposed"
+    E12 = "E12", "Adopted: consent dispensed with by the court"
+    E13 = "E13", "Left care to live with parents, relatives or others with no parental responsibility"
+    E14 = "E14", "Accommodation on remand ended"
+    E15 = "E15", "Age assessment determined the child is 18 or over"
+    E16 = "E16", "Child moved abroad"
+    E17 = "E17", "Aged 18 or over and stayed with current carers (staying put)"
+    E2 = "E2", "Died"
+    E3 = "E3", "Care taken over by another local authority in the UK"
+    E4A = "E4A", "Returned home to parents or others with parental responsibility, as part of the care plan"
+    E4B = "E4B", "Returned home to parents or others with parental responsibility, not as part of the care plan"
+    E41 = "E41", "Child arrangement (residence) order granted"
+    E45 = "E45", "Special guardianship order to former foster carers who are relatives or friends"
+    E46 = "E46", "Special guardianship order to former foster carers, not relatives or friends"
+    E47 = "E47", "Special guardianship order to other carers who are relatives or friends"
+    E48 = "E48", "Special guardianship order to other carers, not relatives or friends"
+    E5 = "E5", "Moved to independent living with formal support"
+    E6 = "E6", "Moved to independent living with no formal support"
+    E7 = "E7", "Transferred to residential care funded by adult social care"
+    E8 = "E8", "Period in care ceased for any other reason"
+    E9 = "E9", "Sentenced to custody"
+    X1 = "X1", "Episode ceases and a new one begins on the same day"
+
+
+# REC codes a person records when care ends (X1 is the export's own, between episodes).
+END_OF_CARE = [(code, label) for code, label in ReasonEpisodeCeased.choices if code != ReasonEpisodeCeased.X1]
+
+
+class CategoryOfNeed(models.TextChoices):
+    """903 CIN: the main reason the child is in care."""
+
+    N1 = "N1", "Abuse or neglect"
+    N2 = "N2", "Child's disability"
+    N3 = "N3", "Parental illness or disability"
+    N4 = "N4", "Family in acute stress"
+    N5 = "N5", "Family dysfunction"
+    N6 = "N6", "Socially unacceptable behaviour"
+    N7 = "N7", "Low income"
+    N8 = "N8", "Absent parenting"
+
+
+class WhyNot(models.TextChoices):
+    """Why a rung on the ladder was not right for this child."""
+
+    SAFETY = "safety", "Not safe"
+    NO_CAPACITY = "no_capacity", "No home available (no capacity)"
+    NOT_SUITABLE = "not_suitable", "Not suitable for the child's needs"
+    CHILD_WISH = "child_wish", "The child did not want it"
+    OTHER = "other", "Other"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+# The Children Act 1989 checklist: (field stem, the question).
+CHECKLIST = (
+    ("connected_person", "A connected person was considered first"),
+    ("near_home", "The home is near the child's home"),
+    ("education", "The child's education is not disrupted"),
+    ("siblings", "Brothers and sisters live together"),
+    ("disability", "The home suits any disability the child has"),
+    ("in_area", "The home is within the council's area"),
+)
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+
+
+class RiskOfResidentialOutcome(models.TextChoices):
+    """What the Risk of Residential forum decided."""
+
+    KEEP_SEARCHING = "keep_searching", "Keep searching for a family; review next week"
+    EDGE_OF_CARE = "edge_of_care", "Extra support so the child can stay where they are"
+    FAMILY_FOUND = "family_found", "A family home was found"
+    RESIDENTIAL_AUTHORISED = "residential_authorised", "Residential search authorised"
+
+
+RESIDENTIAL_PLACE_CODES = (PlaceCode.K1, PlaceCode.K2, PlaceCode.R1, PlaceCode.S1)
+STEP_DOWN_WEEKS = 12
+TRANSITION_AGE = 16

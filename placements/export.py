@@ -1,0 +1,148 @@
+"""The SSDA903 return (children looked after) for a collection year, 1 April to 31 March.
+
+Three tables as CSV with dd/mm/YYYY dates: Header, Episodes and social worker episodes. A 903 episode
+starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
+such date inside each period in care. Only a head of service may run it."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+
+from casework import codes as casework_codes
+from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
+from placements.models import PlacementEpisode
+
+HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
+EPISODES = (
+    "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST",
+    "URN",
+)  # fmt: skip
+SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
+TABLES = {"header": HEADER, "episodes": EPISODES, "social_workers": SOCIAL_WORKERS}
+NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
+
+
+def collection_year(year: int) -> tuple[datetime.date, datetime.date]:
+    """The year named by its start: 2024 is 1 April 2024 to 31 March 2025."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def _d(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+@dataclass
+class Return:
+    header: list[dict]
+    episodes: list[dict]
+    social_workers: list[dict]
+
+    def csv(self, table: str) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=TABLES[table], lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(getattr(self, table))
+        return out.getvalue()
+
+
+def ssda903_build(*, user: User, year: int) -> Return:
+    if not (user.is_authenticated and user.is_active and user.role == casework_codes.Role.HEAD_OF_SERVICE):
+        raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
+    start, end = collection_year(year)
+    overlapping = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    children = (
+        Child.objects.filter(pk__in=CareEpisode.objects.filter(overlapping).values("child_id"))
+        .prefetch_related(
+            Prefetch("care_episodes", queryset=CareEpisode.objects.filter(overlapping).order_by("started_on")),
+            Prefetch("legal_statuses", queryset=LegalStatus.objects.order_by("started_on")),
+            Prefetch("placement_episodes", queryset=PlacementEpisode.objects.select_related("home").order_by("started_on", "id")),
+            Prefetch("allocations", queryset=Allocation.objects.filter(overlapping).order_by("started_on", "id")),
+        )
+        .order_by("pk")
+    )
+    result = Return([], [], [])
+    for child in children:
+        result.header.append(_header(child))
+        for care in child.care_episodes.all():
+            result.episodes += _episodes(child, care, start, end)
+        result.social_workers += [_social_worker(child, allocation, end) for allocation in child.allocations.all()]
+    return result
+
+
+def _header(child: Child) -> dict:
+    return {"CHILD": child.pk, "SEX": child.sex, "DOB": _d(child.date_of_birth), "ETHNIC": child.ethnicity,
+            "UPN": child.upn, "MOTHER": "", "MC_DOB": ""}  # fmt: skip
+
+
+def _at(rows: list, day: datetime.date) -> object | None:
+    """The row (legal status or home) in force on `day`."""
+    current = None
+    for row in rows:
+        if row.started_on <= day and (row.ended_on is None or row.ended_on > day or row.ended_on == row.started_on == day):
+            current = row
+    return current
+
+
+def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: datetime.date) -> list[dict]:
+    statuses = list(child.legal_statuses.all())
+    homes = [
+        home
+        for home in child.placement_episodes.all()
+        if home.started_on >= care.started_on and (care.ended_on is None or home.started_on <= care.ended_on)
+    ]
+    cuts = sorted(
+        {care.started_on}
+        | {
+            row.started_on
+            for row in statuses + homes
+            if care.started_on < row.started_on and (care.ended_on is None or row.started_on < care.ended_on)
+        }
+    )
+    rows, previous = [], None
+    for day in cuts:
+        status, home = _at(statuses, day), _at(homes, day)
+        state = (status.code if status else "", home.home_id if home else None, home.place if home else "")
+        if previous is not None and state == previous["state"]:
+            continue
+        rne = "S" if previous is None else _rne(previous["state"], state)
+        row = {"state": state, "CHILD": child.pk, "DECOM": day, "RNE": rne, "LS": state[0],
+               "CIN": home.category_of_need if home else "",
+               "PLACE": state[2], "PLACE_PROVIDER": home.place_provider if home else "",
+               "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "T", "U") else "",
+               "HOME_POST": "", "PL_POST": home.home.postcode_district if home else "",
+               "URN": (home.home.urn or NOT_OFSTED) if home else ""}  # fmt: skip
+        if previous is not None:
+            previous.update(DEC=day, REC="X1")
+        rows.append(row)
+        previous = row
+    if previous is not None:
+        last_home = homes[-1] if homes and care.ended_on else None
+        previous.update(DEC=care.ended_on, REC=(last_home.rec if last_home and last_home.rec else "E8") if care.ended_on else "")
+    return [_dated(row, end) for row in rows if (row["DEC"] is None or row["DEC"] >= start) and row["DECOM"] <= end]
+
+
+def _rne(before: tuple, after: tuple) -> str:
+    legal, moved, place = before[0] != after[0], before[1] != after[1], before[2] != after[2]
+    if legal and (moved or place):
+        return "T"
+    if legal:
+        return "L"
+    return "P" if moved else "U"
+
+
+def _dated(row: dict, end: datetime.date) -> dict:
+    row = {key: value for key, value in row.items() if key != "state"}
+    ended = row["DEC"] is not None and row["DEC"] <= end
+    row.update(DECOM=_d(row["DECOM"]), DEC=_d(row["DEC"]) if ended else "", REC=row["REC"] if ended else "")
+    return row
+
+
+def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> dict:
+    ended = allocation.ended_on is not None and allocation.ended_on <= end
+    return {"CHILD": child.pk, "DOB": _d(child.date_of_birth), "SW_ID": allocation.worker_id,
+            "SW_DECOM": _d(allocation.started_on),
+            "SW_DEC": _d(allocation.ended_on) if ended else "", "SW_REASON": allocation.end_reason if ended else ""}  # fmt: skip

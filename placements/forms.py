@@ -1,0 +1,125 @@
+"""Forms for the placements pages: shape only. The ladder rules are checked by the services, whose
+ValidationErrors the views put back onto these forms."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from casework.forms import GOVUK_CLASSES, DateInput, GovukForm
+from placements import codes
+from placements.models import Home
+
+DATE_ERRORS = {"invalid": "Enter a real date."}
+
+
+def _text(label: str, rows: int = 3, required: bool = False, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), required=required, max_length=4000, **kwargs)
+
+
+def _radios(label: str, choices: Any, required: bool = True) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=required)
+    field.widget.attrs["class"] = GOVUK_CLASSES["radioselect"]
+    return field
+
+
+class HomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, home: Home) -> str:
+        return f"{home.name} ({home.postcode_district or 'area not recorded'}, £{home.weekly_cost:,.0f} a week)"
+
+
+class MoveForm(GovukForm):
+    home = HomeChoiceField(queryset=Home.objects.none(), label="New home", empty_label="Choose a home")
+    started_on = forms.DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS)
+    reason = forms.ChoiceField(
+        label="Why is the child moving?",
+        choices=[("", "First home in this period of care"), *codes.ReasonPlaceChange.choices],
+        required=False,
+    )
+    distance_miles = forms.DecimalField(label="Miles from the child's home area", max_digits=6, decimal_places=1, required=False)
+    school_changed = forms.BooleanField(label="The child has to change school", required=False)
+
+    def __init__(self, *args: Any, homes: QuerySet[Home], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home"].queryset = homes
+
+
+class EndCareForm(GovukForm):
+    ended_on = forms.DateField(label="Date the child left care", widget=DateInput, error_messages=DATE_ERRORS)
+    rec_code = forms.ChoiceField(label="Why did care end?", choices=[("", "Choose a reason"), *codes.END_OF_CARE])
+
+
+class DecisionStartForm(GovukForm):
+    why_needed = _text("Why does the child need a new home?", required=True)
+    needs = _text("The child's needs")
+    child_views = _text("What the child says, in their words", help_text="Write it as they said it.")
+    ideal_rung = forms.TypedChoiceField(
+        label="The ideal home would be", choices=[("", "Choose"), *codes.Rung.choices], coerce=int, empty_value=None,
+        required=False,
+    )  # fmt: skip
+    ideal_description = _text("Describe the ideal home", rows=2)
+    transition = forms.ChoiceField(
+        label="Or, for a young person aged 16 or over: a move to more independence",
+        choices=[("", "No, a home on the ladder"), *codes.Transition.choices],
+        required=False,
+    )
+
+
+class RungForm(GovukForm):
+    verdict = _radios("Is this right for the child?", [("yes", "Yes, look for a home here"), ("no", "No, record why not")])
+    why_not = _radios("Why not?", codes.WhyNot.choices, required=False)
+    tried = _text("What was tried", rows=2)
+    detail = _text("Why it was not right", rows=3)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("verdict") == "no" and not data.get("why_not"):
+            self.add_error("why_not", "Choose why this is not right for the child.")
+        return data
+
+
+class HomeStepForm(GovukForm):
+    chosen_home = HomeChoiceField(queryset=Home.objects.none(), label="The home", required=False, empty_label="None found yet")
+    move_on = forms.DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS, required=False)
+    reason_place_change = forms.ChoiceField(
+        label="Why is the child moving?", choices=[("", "Choose a reason"), *codes.ReasonPlaceChange.choices], required=False
+    )
+
+    def __init__(self, *args: Any, homes: QuerySet[Home], residential: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen_home"].queryset = homes
+        if residential:
+            self.fields["step_down_review_on"] = forms.DateField(
+                label="Step-down review date (within 12 weeks)", widget=DateInput(attrs={"class": GOVUK_CLASSES["date"]}),
+                error_messages=DATE_ERRORS, required=False,
+            )  # fmt: skip
+            self.fields["step_down_plan"] = _text("The plan to move to a family home", rows=3)
+            self.fields["step_down_plan"].widget.attrs["class"] = GOVUK_CLASSES["textarea"]
+
+
+class ChecklistForm(GovukForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for stem, question in codes.CHECKLIST:
+            self.fields[stem] = _radios(question, codes.Answer.choices)
+            self.fields[f"{stem}_reason"] = _text("If no, why not", rows=2)
+            self.fields[f"{stem}_reason"].widget.attrs["class"] = GOVUK_CLASSES["textarea"]
+
+
+class RejectForm(GovukForm):
+    reason = _text("Why is it not approved?", rows=3, required=True)
+
+
+class ForumForm(GovukForm):
+    outcome = forms.ChoiceField(label="Forum outcome", choices=codes.RiskOfResidentialOutcome.choices)
+    actions = _text("Actions agreed", rows=2)
+    reviewed_on = forms.DateField(label="Forum date", widget=DateInput, error_messages=DATE_ERRORS, initial=timezone.localdate)
+
+
+class ExportForm(GovukForm):
+    year = forms.IntegerField(label="Collection year starting 1 April", min_value=2000, max_value=2100)
+    table = forms.ChoiceField(
+        label="Table",
+        choices=[("header", "Header"), ("episodes", "Episodes"), ("social_workers", "Social worker episodes")],
+    )

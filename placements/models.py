@@ -1,0 +1,191 @@
+"""Homes, each child's history of homes, and decisions on the placement ladder.
+
+Rules that span records (no overlapping homes, the ladder order, who approves) live in services.py;
+access rules in selectors.py. Vacancies are worked out from who lives in a home, never stored.
+
+A child's rows point at casework.Child with CASCADE only so that a scratch database can be emptied:
+no page, API or admin action deletes them, and every change is kept by django-simple-history."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from casework.models import Child
+from placements import codes
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=codes.ProviderKind.choices)
+    provider_code = models.CharField("903 PLACE_PROVIDER", max_length=3, choices=codes.ProviderCode.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Home(models.Model):
+    """Somewhere a child can live: a foster family, kinship carers, a children's home, lodgings."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="homes")
+    name = models.CharField(max_length=200, help_text="For staff, e.g. 'Patel foster carers (in-house)'.")
+    child_facing_name = models.CharField(max_length=200, help_text="What a child reads, e.g. 'Living with Sam and Priya'.")
+    rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices, null=True, blank=True)
+    transition = models.CharField(max_length=32, choices=codes.Transition.choices, blank=True)
+    place_code = models.CharField("903 PLACE", max_length=2, choices=codes.PlaceCode.choices)
+    postcode_district = models.CharField(max_length=8, blank=True, help_text="The first half of the postcode, e.g. 'WR5'.")
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    capacity = models.PositiveSmallIntegerField(default=1, help_text="Children the home is approved for.")
+    weekly_cost = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    takes_sibling_groups = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    deregistered_on = models.DateField(null=True, blank=True, help_text="When the carers or home left (a 'leaver').")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rung__isnull=False) | ~Q(transition=""), name="home_has_rung_or_transition"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_residential(self) -> bool:
+        return self.rung == codes.Rung.RESIDENTIAL
+
+
+class PlacementEpisode(models.Model):
+    """A period of a child living in one home. The codes are kept as recorded at the time."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placement_episodes")
+    home = models.ForeignKey(Home, on_delete=models.PROTECT, related_name="episodes")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    place = models.CharField("903 PLACE", max_length=2, choices=codes.PlaceCode.choices)
+    place_provider = models.CharField("903 PLACE_PROVIDER", max_length=3, choices=codes.ProviderCode.choices)
+    legal_status = models.CharField("legal status at the start", max_length=2, blank=True)
+    category_of_need = models.CharField(max_length=2, choices=codes.CategoryOfNeed.choices, default=codes.CategoryOfNeed.N1)
+    reason_place_change = models.CharField(max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True)
+    distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    school_changed = models.BooleanField(default=False)
+    rec = models.CharField("903 REC (care ended)", max_length=3, choices=codes.ReasonEpisodeCeased.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_home"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="placement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "started_on"]), models.Index(fields=["home", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.home} from {self.started_on:%d/%m/%Y}"
+
+
+class PlacementDecision(models.Model):
+    """Why a child needs a new home, each rung considered from own family down, and who approved."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placement_decisions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=codes.DecisionStatus.choices, default=codes.DecisionStatus.DRAFT)
+    why_needed = models.TextField("why a new home is needed", max_length=4000)
+    needs = models.TextField("the child's needs", max_length=4000, blank=True)
+    child_views = models.TextField("the child's views, in their words", max_length=4000, blank=True)
+    ideal_rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices, null=True, blank=True)
+    ideal_description = models.TextField("the ideal home", max_length=2000, blank=True)
+    chosen_rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices, null=True, blank=True)
+    transition = models.CharField(max_length=32, choices=codes.Transition.choices, blank=True)
+    chosen_home = models.ForeignKey(Home, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    move_on = models.DateField("date of the move", null=True, blank=True)
+    reason_place_change = models.CharField(max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True)
+    # The Children Act 1989 checklist: an answer and, for every "no", a reason.
+    connected_person = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    connected_person_reason = models.TextField(blank=True, max_length=1000)
+    near_home = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    near_home_reason = models.TextField(blank=True, max_length=1000)
+    education = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    education_reason = models.TextField(blank=True, max_length=1000)
+    siblings = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    siblings_reason = models.TextField(blank=True, max_length=1000)
+    disability = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    disability_reason = models.TextField(blank=True, max_length=1000)
+    in_area = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
+    in_area_reason = models.TextField(blank=True, max_length=1000)
+    # Residential only: the Risk of Residential forum, and the plan to step down to a family.
+    ror_outcome = models.CharField(max_length=32, choices=codes.RiskOfResidentialOutcome.choices, blank=True)
+    ror_actions = models.TextField("forum actions", blank=True, max_length=2000)
+    ror_reviewed_on = models.DateField(null=True, blank=True)
+    step_down_review_on = models.DateField(null=True, blank=True)
+    step_down_plan = models.TextField(blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    manager_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manager_approved_at = models.DateTimeField(null=True, blank=True)
+    head_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    head_approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_reason = models.TextField(blank=True, max_length=2000)
+    episode = models.OneToOneField(
+        PlacementEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="decision", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "chosen_rung"])]
+
+    def __str__(self) -> str:
+        return f"Decision for {self.child} ({self.get_status_display().lower()})"
+
+    @property
+    def is_residential(self) -> bool:
+        return self.chosen_rung == codes.Rung.RESIDENTIAL
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (codes.DecisionStatus.DRAFT, codes.DecisionStatus.SUBMITTED)
+
+    def checklist(self) -> list[tuple[str, str, str, str]]:
+        """(field, question, answer label, reason) for the Children Act checklist."""
+        return [
+            (stem, question, getattr(self, f"get_{stem}_display")(), getattr(self, f"{stem}_reason"))
+            for stem, question in codes.CHECKLIST
+        ]
+
+    def step_down_within(self, today: datetime.date) -> bool:
+        limit = today + datetime.timedelta(weeks=codes.STEP_DOWN_WEEKS)
+        return self.step_down_review_on is not None and today <= self.step_down_review_on <= limit
+
+
+class RungConsideration(models.Model):
+    """One rung of the ladder considered for a decision: what was tried and why it was not right."""
+
+    decision = models.ForeignKey(PlacementDecision, on_delete=models.CASCADE, related_name="rungs")
+    rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices)
+    tried = models.TextField("what was tried", max_length=2000, blank=True)
+    why_not = models.CharField(max_length=16, choices=codes.WhyNot.choices)
+    detail = models.TextField("why it was not right", max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "rung"]
+        constraints = [models.UniqueConstraint(fields=["decision", "rung"], name="one_entry_per_rung")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rung_display()}: {self.get_why_not_display()}"

@@ -1,0 +1,290 @@
+"""Pages for homes and placement decisions. Each view parses input, calls one selector or service, renders.
+
+A child a user may not see is a 404; one they may read but not change is a 403 on pages that change it.
+The decision form walks down the ladder one rung per page; each step saves the draft, so nothing lives
+in the session and a worker can stop in a car park and carry on later."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework import codes as casework_codes
+from casework import selectors as casework_selectors
+from casework import services as casework_services
+from casework.forms import GovukForm
+from casework.models import Child
+from placements import codes, export, forms, selectors, services
+from placements.apis import csv_response
+from placements.models import PlacementDecision
+
+
+def _submit(form: GovukForm, action: Any) -> Any | None:
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+
+
+def _child(request: HttpRequest, child_id: int, page: str, *, to_record: bool = False) -> Child:
+    child = casework_selectors.child_get(user=request.user, child_id=child_id)
+    casework_services.record_view_log(user=request.user, child=child, page=page)
+    if to_record and not casework_selectors.child_can_record(user=request.user, child=child):
+        raise PermissionDenied("You can read this child's record but not change it.")
+    return child
+
+
+def _decision(request: HttpRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
+    decision = selectors.decision_get(user=request.user, decision_id=decision_id)
+    _child(request, decision.child_id, f"decision:{decision.pk}", to_record=to_record)
+    return decision
+
+
+def _form_page(request: HttpRequest, form: GovukForm, *, child: Child, title: str, button: str, **extra: Any) -> HttpResponse:
+    return render(request, "placements/form_page.html", {"form": form, "child": child, "title": title, "button": button, **extra})
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not selectors.is_manager(request.user):
+        raise PermissionDenied("Only team managers and heads of service use this page.")
+
+
+# A child's homes -------------------------------------------------------------------------------
+
+
+def child_homes_panel(request: HttpRequest, child: Child) -> str:
+    """The section of the child's page with their current home and the homes before it."""
+    episodes = list(selectors.episodes_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"))
+    context = {"child": child, "episodes": episodes, "current": next((e for e in episodes if e.ended_on is None), None)}
+    return render_to_string("placements/panel.html", context, request=request)
+
+
+@login_required
+def child_homes(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id, "homes")
+    context = {
+        "child": child,
+        "episodes": selectors.episodes_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
+        "decisions": selectors.decisions_visible_to(user=request.user).filter(child=child),
+        "can_record": casework_selectors.child_can_record(user=request.user, child=child),
+    }
+    return render(request, "placements/child_homes.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id, "homes:move", to_record=True)
+    form = forms.MoveForm(request.POST or None, homes=selectors.homes_to_choose(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        episode = _submit(form, lambda: services.placement_start(child=child, actor=request.user, **form.cleaned_data))
+        if episode is not None:
+            messages.success(request, f"Move to {episode.home} recorded.")
+            return redirect("placements:child-homes", child_id=child.pk)
+    return _form_page(request, form, child=child, title="Record a move", button="Record the move")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_care(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id, "homes:end-care", to_record=True)
+    form = forms.EndCareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _submit(form, lambda: services.placement_end_care(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, "Care ended. The child's home and period in care are closed.")
+            return redirect("placements:child-homes", child_id=child.pk)
+    return _form_page(request, form, child=child, title="The child leaves care", button="End care")
+
+
+# The decision, step by step --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child(request, child_id, "decision:new", to_record=True)
+    form = forms.DecisionStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = _submit(form, lambda: services.decision_create(child=child, actor=request.user, **form.cleaned_data))
+        if decision is not None:
+            return _next_step(decision)
+    intro = "Start with why a new home is needed, what the child says, and what the ideal home would be."
+    return _form_page(request, form, child=child, title="A new home: the decision", button="Save and continue", intro=intro)
+
+
+def _next_step(decision: PlacementDecision) -> HttpResponse:
+    if decision.transition:
+        return redirect("placements:decision-home", decision_id=decision.pk)
+    ruled_out = set(decision.rungs.values_list("rung", flat=True))  # not .all(): that may be a stale prefetch
+    rung = next((rung for rung in codes.Rung.values if rung not in ruled_out), None)
+    if rung is None:
+        return redirect("placements:decision-detail", decision_id=decision.pk)
+    return redirect("placements:decision-rung", decision_id=decision.pk, rung=rung)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_rung(request: HttpRequest, decision_id: int, rung: int) -> HttpResponse:
+    decision = _decision(request, decision_id, to_record=True)
+    if rung not in codes.Rung.values:
+        return redirect("placements:decision-detail", decision_id=decision.pk)
+    form = forms.RungForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["verdict"] == "yes":
+            done = _submit(form, lambda: services.decision_choose_rung(decision=decision, rung=rung, actor=request.user))
+            if done is not None:
+                return redirect("placements:decision-home", decision_id=decision.pk)
+        else:
+            entry = _submit(form, lambda: services.decision_rung_record(
+                decision=decision, rung=rung, why_not=data["why_not"], detail=data["detail"], tried=data["tried"],
+                actor=request.user))  # fmt: skip
+            if entry is not None:
+                return _next_step(decision)
+    context = {"decision": decision, "child": decision.child, "form": form, "rung": codes.Rung(rung),
+               "step": rung, "steps": len(codes.Rung.values)}  # fmt: skip
+    return render(request, "placements/decision_rung.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision(request, decision_id, to_record=True)
+    if decision.chosen_rung is None and not decision.transition:
+        return _next_step(decision)
+    homes = selectors.homes_to_choose(user=request.user, rung=decision.chosen_rung, transition=decision.transition)
+    if decision.chosen_home_id:
+        homes = homes | selectors.homes_for(user=request.user).filter(pk=decision.chosen_home_id)
+    initial = {
+        name: getattr(decision, name)
+        for name in ("chosen_home", "move_on", "reason_place_change", "step_down_review_on", "step_down_plan")
+    }
+    form = forms.HomeStepForm(request.POST or None, homes=homes, residential=decision.is_residential, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return redirect("placements:decision-checklist", decision_id=decision.pk)
+    label = decision.get_transition_display() if decision.transition else decision.get_chosen_rung_display()
+    return _form_page(request, form, child=decision.child, title=f"Choose the home: {label}", button="Save and continue",
+                      intro="If no home is found yet, leave it empty: the decision can still go to the manager.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_checklist(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision(request, decision_id, to_record=True)
+    stems = [name for stem, _ in codes.CHECKLIST for name in (stem, f"{stem}_reason")]
+    form = forms.ChecklistForm(request.POST or None, initial={name: getattr(decision, name) for name in stems})
+    if request.method == "POST" and form.is_valid():
+        done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return redirect("placements:decision-detail", decision_id=decision.pk)
+    return _form_page(request, form, child=decision.child, title="The Children Act checklist", button="Save and check answers",
+                      intro="Answer each question. Every “no” needs a reason.")  # fmt: skip
+
+
+@login_required
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision(request, decision_id)
+    context = {
+        "decision": decision,
+        "child": decision.child,
+        "can_record": casework_selectors.child_can_record(user=request.user, child=decision.child),
+        "can_approve": services.decision_can_approve(user=request.user, decision=decision),
+        "reject_form": forms.RejectForm(),
+        "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+    }
+    return render(request, "placements/decision_detail.html", context)
+
+
+def _decision_action(request: HttpRequest, decision_id: int, action: Any, success: str, to_record: bool) -> HttpResponse:
+    decision = _decision(request, decision_id, to_record=to_record)
+    try:
+        action(decision)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("placements:decision-detail", decision_id=decision.pk)
+
+
+@login_required
+@require_POST
+def decision_submit(request: HttpRequest, decision_id: int) -> HttpResponse:
+    action = lambda decision: services.decision_submit(decision=decision, actor=request.user)  # noqa: E731
+    return _decision_action(request, decision_id, action, "Sent to the manager for approval.", True)
+
+
+@login_required
+@require_POST
+def decision_approve(request: HttpRequest, decision_id: int) -> HttpResponse:
+    action = lambda decision: services.decision_approve(decision=decision, actor=request.user)  # noqa: E731
+    return _decision_action(request, decision_id, action, "Decision approved.", False)
+
+
+@login_required
+@require_POST
+def decision_reject(request: HttpRequest, decision_id: int) -> HttpResponse:
+    form = forms.RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    action = lambda decision: services.decision_reject(decision=decision, actor=request.user, reason=reason)  # noqa: E731
+    return _decision_action(request, decision_id, action, "Decision returned to the worker.", False)
+
+
+# Manager pages ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_of_residential(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = forms.ForumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = _decision(request, int(request.POST.get("decision", 0) or 0))
+        done = _submit(form, lambda: services.decision_record_forum(decision=decision, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, f"Forum outcome recorded for {decision.child.display_name}.")
+            return redirect("placements:risk-of-residential")
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    context = {"decisions": selectors.at_risk_of_residential(user=request.user), "form": form, "week_ago": week_ago}
+    return render(request, "placements/risk_of_residential.html", context)
+
+
+@login_required
+def residential_review(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    return render(request, "placements/residential_review.html", {"rows": selectors.residential_review(user=request.user)})
+
+
+@login_required
+def sufficiency(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    return render(request, "placements/sufficiency.html", {"sufficiency": selectors.foster_sufficiency(user=request.user)})
+
+
+@login_required
+def measures(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    return render(request, "placements/measures.html", {"m": selectors.measures(user=request.user, on=timezone.localdate())})
+
+
+@login_required
+def ssda903(request: HttpRequest) -> HttpResponse:
+    if request.user.role != casework_codes.Role.HEAD_OF_SERVICE:
+        raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
+    form = forms.ExportForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    if form.is_valid():
+        data = export.ssda903_build(user=request.user, year=form.cleaned_data["year"])
+        table = form.cleaned_data["table"]
+        return csv_response(data.csv(table), f"ssda903_{form.cleaned_data['year']}_{table}.csv")
+    return render(request, "placements/ssda903.html", {"form": form})

@@ -1,0 +1,73 @@
+"""Factories for homes, children's homes and decisions. Names are generated: no real people."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from placements import codes
+from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
+from tests.factories import ChildFactory
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Council fostering service {n}")
+    kind = codes.ProviderKind.IN_HOUSE_FOSTER
+    provider_code = codes.ProviderCode.PR1
+
+
+class HomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Home
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Foster carers {n} (in-house)")
+    child_facing_name = factory.Sequence(lambda n: f"Living with Sam and Priya {n}")
+    rung = codes.Rung.IN_HOUSE_FOSTER
+    place_code = codes.PlaceCode.U6
+    postcode_district = "WR5"
+    capacity = 2
+    weekly_cost = Decimal("500.00")
+
+
+def residential_home(**kwargs: object) -> Home:
+    provider = ProviderFactory(name="Hilltop Care Ltd", kind=codes.ProviderKind.PRIVATE_CHILDRENS_HOME, provider_code="PR4")
+    defaults = {"provider": provider, "name": "Hilltop children's home", "child_facing_name": "Hilltop House",
+                "rung": codes.Rung.RESIDENTIAL, "place_code": codes.PlaceCode.K2, "capacity": 4,
+                "weekly_cost": Decimal("4000.00"), "urn": "SC123456"}  # fmt: skip
+    return HomeFactory(**(defaults | kwargs))
+
+
+class PlacementEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    home = factory.SubFactory(HomeFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
+    place = factory.SelfAttribute("home.place_code")
+    place_provider = factory.SelfAttribute("home.provider.provider_code")
+    legal_status = "C2"
+
+
+CHECKLIST_YES = {stem: codes.Answer.YES for stem, _ in codes.CHECKLIST}
+
+
+class PlacementDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementDecision
+
+    why_needed = "Her foster carers are retiring."
+    needs = "Needs to stay at her school."
+    child_views = "I want to live with a family with a dog."
+    ideal_rung = codes.Rung.KINSHIP
+    connected_person = codes.Answer.YES
+    near_home = codes.Answer.YES
+    education = codes.Answer.YES
+    siblings = codes.Answer.NOT_APPLICABLE
+    disability = codes.Answer.NOT_APPLICABLE
+    in_area = codes.Answer.YES

@@ -1,0 +1,124 @@
+"""Placement measures on small, hand-computed cases, on 31 March 2025 (the year to it starts 31 March 2024)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from casework.models import Child
+from placements import codes, selectors
+from placements.models import RungConsideration
+from tests import factories as cw
+from tests.placements import factories
+
+pytestmark = pytest.mark.django_db
+D = datetime.date(2025, 3, 31)
+d = datetime.date
+
+
+def child_in_care(
+    since: datetime.date, left: datetime.date | None = None, born: datetime.date = datetime.date(2015, 1, 1)
+) -> Child:
+    child = cw.ChildFactory(date_of_birth=born)
+    cw.CareEpisodeFactory(child=child, started_on=since, ended_on=left)
+    return child
+
+
+def homes(child: Child, *spans: tuple[datetime.date, datetime.date | None], home=None) -> None:
+    for start, end in spans:
+        factories.PlacementEpisodeFactory(child=child, started_on=start, ended_on=end, **({"home": home} if home else {}))
+
+
+def test_short_term_stability_counts_three_or_more_homes_in_the_year(db):
+    moved = child_in_care(d(2023, 1, 1))
+    homes(moved, (d(2023, 1, 1), d(2024, 6, 1)), (d(2024, 6, 1), d(2024, 12, 1)), (d(2024, 12, 1), None))
+    before_window = child_in_care(d(2022, 1, 1))  # the first home ended before the year began: 2 in the year
+    homes(before_window, (d(2022, 1, 1), d(2024, 3, 1)), (d(2024, 3, 1), d(2024, 8, 1)), (d(2024, 8, 1), None))
+    entered = child_in_care(d(2024, 10, 1))  # came into care inside the year, three homes since
+    homes(entered, (d(2024, 10, 1), d(2024, 11, 1)), (d(2024, 11, 1), d(2025, 1, 1)), (d(2025, 1, 1), None))
+    left = child_in_care(d(2023, 1, 1), left=d(2025, 2, 1))  # left care inside the year: not in care on D
+    homes(left, (d(2024, 5, 1), d(2024, 7, 1)), (d(2024, 7, 1), d(2024, 9, 1)), (d(2024, 9, 1), d(2025, 2, 1)))
+    child_in_care(d(2024, 1, 1))  # no home recorded: counts in the total with none
+    share = selectors.short_term_stability(children=Child.objects.all(), on=D)
+    assert (share.count, share.total, share.percent) == (2, 4, 50.0)
+
+
+def test_long_term_stability_counts_under_sixteens_in_care_two_and_a_half_years(db):
+    stable = child_in_care(d(2020, 1, 1))
+    homes(stable, (d(2022, 6, 1), None))
+    moved_recently = child_in_care(d(2020, 1, 1))
+    homes(moved_recently, (d(2020, 1, 1), d(2024, 1, 1)), (d(2024, 1, 1), None))
+    turned_sixteen = child_in_care(d(2020, 1, 1), born=d(2009, 1, 1))  # 16 during the window: left out
+    homes(turned_sixteen, (d(2020, 1, 1), None))
+    fifteen = child_in_care(d(2020, 1, 1), born=d(2009, 4, 1))  # 16 the day after D: still counted
+    homes(fifteen, (d(2021, 1, 1), None))
+    not_long_enough = child_in_care(d(2023, 1, 1))  # in care under 2.5 years
+    homes(not_long_enough, (d(2023, 1, 1), None))
+    left = child_in_care(d(2020, 1, 1), left=d(2025, 1, 15))
+    homes(left, (d(2020, 1, 1), d(2025, 1, 15)))
+    share = selectors.long_term_stability(children=Child.objects.all(), on=D)
+    assert (share.count, share.total) == (2, 3)
+
+
+def test_mix_of_homes_counts_children_and_weekly_cost_by_rung(db):
+    foster, ifa = factories.HomeFactory(weekly_cost=500), factories.HomeFactory(rung=4, weekly_cost=900)
+    residential = factories.residential_home()
+    for home in (foster, foster, ifa, residential):
+        homes(child_in_care(d(2024, 1, 1)), (d(2024, 1, 1), None), home=home)
+    homes(child_in_care(d(2024, 1, 1), left=d(2025, 1, 1)), (d(2024, 1, 1), d(2025, 1, 1)), home=residential)  # left care
+    rows = {row["rung"]: (row["children"], row["weekly_cost"], row["percent"]) for row in selectors.mix_of_homes(
+        children=Child.objects.all(), on=D)}  # fmt: skip
+    assert rows == {3: (2, Decimal("1000.00"), 50.0), 4: (1, Decimal("900.00"), 25.0), 5: (1, Decimal("4000.00"), 25.0)}
+
+
+def approved(ideal: int, chosen: int, on: datetime.date, reason: str = "") -> None:
+    at = datetime.datetime(on.year, on.month, on.day, 12, tzinfo=datetime.UTC)
+    decision = factories.PlacementDecisionFactory(
+        child=child_in_care(d(2024, 1, 1)), created_by=cw.UserFactory(), ideal_rung=ideal, chosen_rung=chosen,
+        status="approved", manager_approved_at=at,
+    )  # fmt: skip
+    if reason:
+        RungConsideration.objects.create(decision=decision, rung=ideal, why_not=reason, detail="None free.")
+
+
+def test_ideal_vs_actual_counts_homes_lower_than_the_ideal_by_reason(db):
+    approved(2, 3, d(2024, 6, 1), codes.WhyNot.NO_CAPACITY)
+    approved(3, 5, d(2024, 9, 1), codes.WhyNot.NO_CAPACITY)
+    approved(3, 3, d(2024, 10, 1))
+    approved(2, 5, d(2023, 6, 1), codes.WhyNot.SAFETY)  # before the period
+    result = selectors.ideal_vs_actual(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
+    assert (result["share"].count, result["share"].total) == (2, 3)
+    assert [(r["ideal_rung"], r["chosen_rung"], r["reason"], r["decisions"]) for r in result["rows"]] == [
+        (2, 3, "no_capacity", 1), (3, 5, "no_capacity", 1)
+    ]  # fmt: skip
+
+
+def test_steps_down_from_residential_count_moves_to_a_family(db):
+    residential, foster = factories.residential_home(capacity=9), factories.HomeFactory()
+    stepped_down = child_in_care(d(2023, 1, 1))
+    homes(stepped_down, (d(2024, 1, 1), d(2024, 6, 1)), home=residential)
+    homes(stepped_down, (d(2024, 6, 1), None), home=foster)
+    sideways = child_in_care(d(2023, 1, 1))
+    homes(sideways, (d(2024, 1, 1), d(2024, 9, 1)), home=residential)
+    homes(sideways, (d(2024, 9, 1), None), home=factories.residential_home(name="Other children's home"))
+    earlier = child_in_care(d(2022, 1, 1))
+    homes(earlier, (d(2022, 1, 1), d(2023, 5, 1)), home=residential)
+    homes(earlier, (d(2023, 5, 1), None), home=foster)
+    share = selectors.steps_down_from_residential(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
+    assert (share.count, share.total) == (1, 2)
+
+
+def test_a_team_manager_sees_their_teams_figures_and_a_head_everyone(county):
+    today = timezone.localdate()
+    for child in (county.child, county.other_child):
+        homes(child, (today - datetime.timedelta(days=30), None))
+    assert selectors.measures(user=county.manager, on=today)["mix_of_homes"][0]["children"] == 1
+    assert selectors.measures(user=county.head, on=today)["mix_of_homes"][0]["children"] == 2
+    with pytest.raises(selectors.PermissionDenied):
+        selectors.measures(user=county.worker, on=today)
+
+
+def test_the_measures_are_worked_out_in_the_database_in_six_queries(county, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        selectors.measures(user=county.head, on=D)
