@@ -43,17 +43,25 @@ class CheckInForm(GovukForm):
             self.fields[f"comment_{area.pk}"] = forms.CharField(
                 label=f"Anything to add about {area.name.lower()}? (optional)", max_length=2000, required=False
             )
+            self.fields[f"next_step_{area.pk}"] = forms.CharField(
+                label=f"A next step for {area.name.lower()} (optional)", max_length=2000, required=False
+            )
         for name in ("stage", "respondent"):
             self.fields[name].widget.attrs["class"] = GOVUK_CLASSES["radioselect"]
 
-    def score_fields(self) -> list[tuple[Any, Any]]:
-        """(score field, comment field) pairs, one for each area, for the template."""
-        return [(self[f"score_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]
+    def score_fields(self) -> list[tuple[Any, Any, Any]]:
+        """(score, comment, next step) fields, one set for each area, for the template."""
+        return [(self[f"score_{area.pk}"], self[f"comment_{area.pk}"], self[f"next_step_{area.pk}"]) for area in self.areas]
 
     def scores(self) -> list[ScoreInput]:
         data = self.cleaned_data
         return [
-            ScoreInput(area=area, score=data[f"score_{area.pk}"], comment=data.get(f"comment_{area.pk}", ""))
+            ScoreInput(
+                area=area,
+                score=data[f"score_{area.pk}"],
+                comment=data.get(f"comment_{area.pk}", ""),
+                next_step=data.get(f"next_step_{area.pk}", ""),
+            )
             for area in self.areas
             if data.get(f"score_{area.pk}") is not None
         ]

@@ -137,6 +137,15 @@ def test_a_check_in_is_recorded_from_the_form(client, county, star):
     assert {s.area.name: s.score for s in latest.scores.all()} == {"Home": 9, "Money": 7}
 
 
+def test_a_next_step_per_area_is_kept_from_the_phone_form(client, county, star):
+    client.force_login(county.worker)
+    home = star.areas.get(name="Home")
+    data = check_in_post(star, Home=6) | {f"next_step_{home.pk}": "Ask the carers about a bigger bed"}
+    assert client.post(reverse("outcomes:check-in-new", args=[star.pk]), data).status_code == 302
+    score = star.check_ins.order_by("-id").first().scores.get(area=home)
+    assert score.next_step == "Ask the carers about a bigger bed"
+
+
 def test_a_score_outside_the_scale_is_shown_on_the_form_and_nothing_is_saved(client, county, star):
     client.force_login(county.worker)
     before = star.check_ins.count()
