@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -28,7 +28,6 @@ from casework import codes, selectors, services
 from casework import serializers as s
 from casework.models import (
     Allocation,
-    CareEpisode,
     Child,
     FamilyMember,
     SiblingContactArrangement,
@@ -152,15 +151,6 @@ def created(serializer: BaseSerializer) -> Response:
 # Children ---------------------------------------------------------------------------------------
 
 
-def child_summaries(children: QuerySet[Child]) -> QuerySet[Child]:
-    """What ChildSerializer shows beyond the child's own row, fetched in two queries for any number."""
-    open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    current = Allocation.objects.filter(ended_on__isnull=True).select_related("worker")
-    return children.annotate(in_care=Exists(open_episode)).prefetch_related(
-        Prefetch("allocations", queryset=current, to_attr="current_allocations")
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="Children you may see, by name"),
     retrieve=extend_schema(summary="A child's record (the view is logged)", responses={200: s.ChildSerializer, 404: NOT_FOUND}),
@@ -172,7 +162,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
 
     def get_queryset(self) -> QuerySet[Child]:
         children = selectors.children_visible_to(user=self.request.user)
-        return child_summaries(children).order_by("last_name", "first_name", "id")
+        return selectors.children_with_summaries(children).order_by("last_name", "first_name", "id")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         child = self.get_object()

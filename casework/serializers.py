@@ -111,7 +111,7 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
 
 
 class ChildSerializer(serializers.ModelSerializer):
-    """Expects the queryset from apis.child_summaries: `in_care` annotated, current allocation prefetched."""
+    """Expects the queryset from selectors.children_with_summaries: `in_care` annotated, current allocation prefetched."""
 
     display_name = serializers.CharField(read_only=True)
     in_care = serializers.BooleanField(read_only=True, help_text="Whether the child has an open period in care.")

@@ -125,6 +125,16 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "casework/child_detail.html", context)
 
 
+@login_required
+def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Who opened this child's record, and when. For a head of service; the look itself is logged too."""
+    child = selectors.child_get(user=request.user, child_id=child_id)
+    views = selectors.record_views_of(user=request.user, child=child)  # refuses anyone but a head of service
+    services.record_view_log(user=request.user, child=child, page="access-log")
+    views = _page(request, views, 50)
+    return render(request, "casework/access_log.html", {"child": child, "page": views})
+
+
 # Visits -------------------------------------------------------------------------------------
 
 

@@ -25,16 +25,11 @@ from django.db.models.functions import Abs, Coalesce, TruncQuarter
 from django.http import Http404
 
 from casework import selectors as casework_selectors
-from casework.models import Child, User
+from casework.models import User
 from outcomes import codes
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate
 
 CHILDS_OWN = "Child's own areas"
-
-
-def child_can_record(*, user: User, child: Child) -> bool:
-    """May this user start a star, add check-ins or change areas for the child? The casework rule."""
-    return casework_selectors.child_can_record(user=user, child=child)
 
 
 def templates_available() -> QuerySet[StarTemplate]:

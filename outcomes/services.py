@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from casework import selectors as casework_selectors
 from casework.models import Child, User
-from outcomes import codes, selectors
+from outcomes import codes
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate, TemplateArea
 
 
@@ -26,7 +27,7 @@ class ScoreInput:
 
 
 def _require_recorder(*, actor: User, child: Child) -> None:
-    if not selectors.child_can_record(user=actor, child=child):
+    if not casework_selectors.child_can_record(user=actor, child=child):
         raise PermissionDenied("You can read this child's star but not change it.")
 
 

@@ -39,7 +39,7 @@ def _star_for(request: HttpRequest, star_id: int, page: str, *, to_record: bool 
     """The star (404 if its child is not visible), with the view written to the access log."""
     star = selectors.star_get(user=request.user, star_id=star_id)
     casework_services.record_view_log(user=request.user, child=star.child, page=page)
-    if to_record and not selectors.child_can_record(user=request.user, child=star.child):
+    if to_record and not casework_selectors.child_can_record(user=request.user, child=star.child):
         raise PermissionDenied("You can read this child's star but not change it.")
     return star
 
@@ -68,7 +68,7 @@ def child_star_panel(request: HttpRequest, child: Child) -> str:
             }
             for star, picture in pictures
         ],
-        "can_record": selectors.child_can_record(user=request.user, child=child),
+        "can_record": casework_selectors.child_can_record(user=request.user, child=child),
     }
     return render_to_string("outcomes/panel.html", context, request=request)
 
@@ -81,7 +81,7 @@ def child_star_panel(request: HttpRequest, child: Child) -> str:
 def star_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = casework_selectors.child_get(user=request.user, child_id=child_id)
     casework_services.record_view_log(user=request.user, child=child, page="star:new")
-    if not selectors.child_can_record(user=request.user, child=child):
+    if not casework_selectors.child_can_record(user=request.user, child=child):
         raise PermissionDenied("You can read this child's record but not change it.")
     form = StarStartForm(
         request.POST or None, templates=selectors.templates_available(), initial={"started_on": timezone.localdate()}
@@ -114,7 +114,7 @@ def star_detail(request: HttpRequest, star_id: int) -> HttpResponse:
         "child_friendly": child_friendly,
         "disagreements": [] if child_friendly else selectors.disagreements(star=star),
         "areas": selectors.star_areas(star=star),
-        "can_record": selectors.child_can_record(user=request.user, child=star.child),
+        "can_record": casework_selectors.child_can_record(user=request.user, child=star.child),
         "gap": codes.DISAGREEMENT_GAP,
     }
     return render(request, "outcomes/star_detail.html", context)
@@ -151,7 +151,7 @@ def check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
 def star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
     """Every area of the star, current and retired, with a form to add one."""
     star = _star_for(request, star_id, f"star:{star_id}:areas")
-    can_record = selectors.child_can_record(user=request.user, child=star.child)
+    can_record = casework_selectors.child_can_record(user=request.user, child=star.child)
     form = AreaAddForm(request.POST or None, template=star.template)
     if request.method == "POST":
         if not can_record:
@@ -174,7 +174,7 @@ def star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
 def _area_to_record(request: HttpRequest, area_id: int, page: str) -> StarArea:
     area = selectors.star_area_get(user=request.user, area_id=area_id)
     casework_services.record_view_log(user=request.user, child=area.star.child, page=page)
-    if not selectors.child_can_record(user=request.user, child=area.star.child):
+    if not casework_selectors.child_can_record(user=request.user, child=area.star.child):
         raise PermissionDenied("You can read this child's star but not change it.")
     return area
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
-from casework import codes as casework_codes
 from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
+from placements import selectors
 from placements.models import PlacementEpisode
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -50,7 +50,7 @@ class Return:
 
 
 def ssda903_build(*, user: User, year: int) -> Return:
-    if not (user.is_authenticated and user.is_active and user.role == casework_codes.Role.HEAD_OF_SERVICE):
+    if not selectors.may_produce_903(user):
         raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
     start, end = collection_year(year)
     overlapping = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))

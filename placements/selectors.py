@@ -39,6 +39,11 @@ def is_manager(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in MANAGERS
 
 
+def may_produce_903(user: User) -> bool:
+    """The statutory return covers every child in care, so only a head of service may produce it."""
+    return user.is_authenticated and user.is_active and user.role == casework_codes.Role.HEAD_OF_SERVICE
+
+
 def managed_children(*, user: User) -> QuerySet[Child]:
     """The children behind a manager's figures: their team's, or every child for a head of service."""
     if not is_manager(user):

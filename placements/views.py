@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.forms import GovukForm
@@ -280,7 +279,7 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ssda903(request: HttpRequest) -> HttpResponse:
-    if request.user.role != casework_codes.Role.HEAD_OF_SERVICE:
+    if not selectors.may_produce_903(request.user):
         raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
     form = forms.ExportForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
     if form.is_valid():

@@ -243,3 +243,19 @@ def test_administrator_is_sent_to_administration_not_case_content(client, county
     body = client.get(reverse("casework:caseload")).content.decode()
     assert "Go to administration" in body
     assert county.child.last_name not in body
+
+
+def test_head_of_service_sees_who_viewed_a_childs_record(client, county, django_assert_max_num_queries):
+    client.force_login(county.teammate)
+    client.get(reverse("casework:child-detail", args=[county.child.pk]))
+    client.force_login(county.head)
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("casework:child-access-log", args=[county.child.pk])).content.decode()
+    assert str(county.teammate) in body and "Social worker" in body
+    assert "2 views" in body  # the teammate's, and this look itself
+
+
+@pytest.mark.parametrize(("who", "status"), [("worker", 403), ("manager", 403), ("admin", 404), ("other_worker", 404)])
+def test_only_a_head_of_service_sees_the_access_log(client, county, who, status):
+    client.force_login(getattr(county, who))
+    assert client.get(reverse("casework:child-access-log", args=[county.child.pk])).status_code == status
