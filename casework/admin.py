@@ -5,6 +5,7 @@ changes to case content go through the pages and API, which call the services.""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,9 +14,13 @@ from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
+    ChildInvite,
     FamilyMember,
     LegalStatus,
+    RecordCheck,
     RecordView,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     Team,
@@ -37,8 +42,12 @@ class TeamAdmin(admin.ModelAdmin):
 class HearthUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
-    fieldsets = (*UserAdmin.fieldsets, ("Hearth", {"fields": ("role", "team", "job_title")}))
+    fieldsets = (*UserAdmin.fieldsets, ("Hearth", {"fields": ("role", "team", "job_title", "introduction")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Hearth", {"fields": ("role", "team")}))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HearthUser]:
+        # Children's own sign-ins are theirs and their worker's (invite, suspend): an administrator never sees them.
+        return super().get_queryset(request).exclude(role=codes.Role.CHILD)
 
     def has_delete_permission(self, request: HttpRequest, obj: HearthUser | None = None) -> bool:
         # Workers appear in children's histories: deactivate them instead.
@@ -91,5 +100,15 @@ class RecordViewAdmin(CaseRecordAdmin):
     date_hierarchy = "viewed_at"
 
 
-for model in (CareEpisode, LegalStatus, FamilyMember, SiblingContactArrangement, SiblingContactSession):
+for model in (
+    CareEpisode,
+    LegalStatus,
+    FamilyMember,
+    SiblingContactArrangement,
+    SiblingContactSession,
+    ChildAccount,
+    ChildInvite,
+    SharedRecord,
+    RecordCheck,
+):
     admin.site.register(model, CaseRecordAdmin)

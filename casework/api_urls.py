@@ -11,9 +11,15 @@ router.register("allocations", apis.AllocationViewSet, basename="allocation")
 router.register("visits", apis.VisitViewSet, basename="visit")
 router.register("sibling-contact/arrangements", apis.SiblingContactArrangementViewSet, basename="sibling-contact-arrangement")
 router.register("sibling-contact/sessions", apis.SiblingContactSessionViewSet, basename="sibling-contact-session")
+router.register("corrections", apis.CorrectionViewSet, basename="correction")
+router.register("me/records", apis.MyRecordViewSet, basename="my-record")
 
 urlpatterns = [
     path("auth/token/", apis.TokenObtainApi.as_view(), name="token"),
+    path("dashboard/", apis.DashboardApi.as_view(), name="dashboard"),
+    path("dashboard/<slug:key>/", apis.DashboardMeasureApi.as_view(), name="dashboard-measure"),
+    path("dashboard/<slug:key>/children/", apis.DashboardChildrenApi.as_view(), name="dashboard-children"),
     path("children/<int:child_id>/family/", apis.ChildFamilyApi.as_view(), name="child-family"),
+    path("me/words/", apis.MyWordsApi.as_view(), name="my-words"),
     *router.urls,
 ]

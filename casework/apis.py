@@ -5,6 +5,7 @@ result. Who may see a record is decided by the selectors (an invisible record is
 403, so its existence does not leak); the services refuse changes that a user may only read.
 Records are never deleted, so no endpoint accepts DELETE."""
 
+from operator import attrgetter
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -22,18 +23,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import codes, selectors, services
+from casework import codes, dashboard, selectors, services
 from casework import serializers as s
 from casework.models import (
     Allocation,
     Child,
     FamilyMember,
+    RecordCheck,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     Visit,
 )
+from casework.versions import RecordChanged
 
 # Errors -----------------------------------------------------------------------------------------
 
@@ -42,6 +47,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """The services raise Django's ValidationError: answer it as a 400, as DRF answers its own.
 
     DRF's handler already turns PermissionDenied into a 403 and Http404 into a 404, keeping the message."""
+    if isinstance(exc, RecordChanged):
+        body = {"detail": exc.api_detail(), "changed_by": exc.changed_by, "updated_at": exc.current_version}
+        return Response(s.ConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=validation_error_detail(exc))
     return drf_exception_handler(exc, context)
@@ -66,6 +74,12 @@ WRITE_ERRORS = {
     ),
     403: OpenApiResponse(description="Not signed in, or you may read this child's record but not change it."),
     404: NOT_FOUND,
+}
+CONFLICT = {
+    409: OpenApiResponse(
+        response=s.ConflictSerializer,
+        description="Someone saved the record after the `version` you sent. Nothing was saved.",
+    )
 }
 
 
@@ -144,6 +158,18 @@ class CaseworkViewSet(viewsets.GenericViewSet):
         return selectors.child_get(user=self.request.user, child_id=self.kwargs["pk"])
 
 
+class LoggedRetrieveMixin(mixins.RetrieveModelMixin):
+    """Retrieve, writing the read to the child's access log: every read of a child's record is logged."""
+
+    child_of = "child"  # the path from the record to its child, e.g. "visit.child"
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        child = attrgetter(self.child_of)(record)
+        services.record_view_log(user=request.user, child=child, page=f"api:{self.basename}:{record.pk}")
+        return Response(self.get_serializer(record).data)
+
+
 def created(serializer: BaseSerializer) -> Response:
     return Response(serializer.data, status=status.HTTP_201_CREATED)
 
@@ -178,12 +204,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
     def about_me(self, request: Request, pk: int) -> Response:
         child = self.child_from_url()
         words = self.parse(s.ChildAboutMeSerializer, partial=True)
-        child = services.child_about_me_update(
-            child=child,
-            actor=request.user,
-            what_matters_to_me=words.get("what_matters_to_me", child.what_matters_to_me),
-            how_i_like_to_be_spoken_to=words.get("how_i_like_to_be_spoken_to", child.how_i_like_to_be_spoken_to),
-        )
+        child = services.child_words_update(child=child, actor=request.user, **words)
         return Response(s.ChildAboutMeSerializer(child).data)
 
     @extend_schema(
@@ -207,6 +228,7 @@ class ChildFamilyApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[FamilyMember]:
         child = selectors.child_get(user=self.request.user, child_id=self.kwargs["child_id"])
+        services.record_view_log(user=self.request.user, child=child, page="api:child-family")
         return selectors.family_visible_to(user=self.request.user).filter(child=child)
 
 
@@ -258,12 +280,13 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
 
     @extend_schema(
         summary="Change a draft visit",
-        request=s.VisitFieldsSerializer,
-        responses={200: s.VisitSerializer, **WRITE_ERRORS},
+        description="Send only the fields that change, and the `updated_at` you read as `version`.",
+        request=s.VisitUpdateSerializer,
+        responses={200: s.VisitSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     def partial_update(self, request: Request, pk: int) -> Response:
         visit = self.visit_from_url()
-        visit = services.visit_update(visit=visit, actor=request.user, **self.parse(s.VisitFieldsSerializer, partial=True))
+        visit = services.visit_update(visit=visit, actor=request.user, **self.parse(s.VisitUpdateSerializer, partial=True))
         return Response(s.VisitSerializer(visit).data)
 
     @extend_schema(summary="Sign a draft visit", request=None, responses={200: s.VisitSerializer, **WRITE_ERRORS})
@@ -285,9 +308,10 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
 
     @extend_schema(
         summary="Amend a signed visit",
-        description="Send the reason and only the fields that change. The reason is kept in the visit's history.",
+        description="Send the reason, only the fields that change, and the `updated_at` you read as `version`. "
+        "The reason is kept in the visit's history.",
         request=s.VisitAmendSerializer,
-        responses={200: s.VisitSerializer, **WRITE_ERRORS},
+        responses={200: s.VisitSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, pk: int) -> Response:
@@ -297,6 +321,17 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         reason = changes.pop("reason", "")
         visit = services.visit_amend(visit=visit, actor=request.user, reason=reason, **changes)
         return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(
+        summary="Share a signed visit, or some of its sections, with the child",
+        description="Only the sections named reach the child, who can say whether they are right.",
+        request=s.VisitShareSerializer,
+        responses={201: s.SharedRecordSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: int) -> Response:
+        share = services.visit_share(visit=self.visit_from_url(), actor=request.user, **self.parse(s.VisitShareSerializer))
+        return created(s.SharedRecordSerializer(share))
 
 
 # Sibling contact --------------------------------------------------------------------------------
@@ -308,7 +343,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         summary="A contact arrangement", responses={200: s.SiblingContactArrangementSerializer, 404: NOT_FOUND}
     ),
 )
-class SiblingContactArrangementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class SiblingContactArrangementViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
     queryset = SiblingContactArrangement.objects.none()
     serializer_class = s.SiblingContactArrangementSerializer
     filterset_class = SiblingContactArrangementFilter
@@ -334,7 +369,8 @@ class SiblingContactArrangementViewSet(mixins.ListModelMixin, mixins.RetrieveMod
         summary="A sibling contact session", responses={200: s.SiblingContactSessionSerializer, 404: NOT_FOUND}
     ),
 )
-class SiblingContactSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class SiblingContactSessionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "arrangement.child"
     queryset = SiblingContactSession.objects.none()
     serializer_class = s.SiblingContactSessionSerializer
     filterset_class = SiblingContactSessionFilter
@@ -364,3 +400,177 @@ class SiblingContactSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
 class TokenObtainApi(ObtainAuthToken):
     # Signing in needs no earlier sign-in, and a browser session must not make it demand a CSRF token.
     authentication_classes = ()
+
+
+# Sharing with the child, and the child's corrections (staff) ---------------------------------------
+
+
+class CorrectionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=codes.CheckStatus.choices)
+    child = IdFilter(field_name="shared_record__visit__child_id")
+
+    class Meta:
+        model = RecordCheck
+        fields = ("status", "child")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Children's correction requests (“this isn't right”) on children you may see"),
+    retrieve=extend_schema(summary="A correction request", responses={200: s.CorrectionSerializer, 404: NOT_FOUND}),
+)
+class CorrectionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "shared_record.visit.child"
+    queryset = RecordCheck.objects.none()
+    serializer_class = s.CorrectionSerializer
+    filterset_class = CorrectionFilter
+
+    def get_queryset(self) -> QuerySet[RecordCheck]:
+        return selectors.corrections_visible_to(user=self.request.user).order_by("checked_at", "id")
+
+    @extend_schema(
+        summary="Answer a child's correction request",
+        description="Changes to the shared sections amend the visit (the child's words are the reason); "
+        "with no change, the answer explains why the record stays. The child reads the answer.",
+        request=s.CorrectionAnswerSerializer,
+        responses={200: s.CorrectionSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: int) -> Response:
+        check = selectors.correction_get(user=request.user, check_id=pk)
+        given = self.parse(s.CorrectionAnswerSerializer)
+        check = services.correction_answer(check=check, actor=request.user, answer=given["answer"], changes=given.get("changes"))
+        return Response(s.CorrectionSerializer(check).data)
+
+
+# The child's own API: only their own record, only what is shared with them ---------------------------
+
+
+class ChildOnlyApi(generics.GenericAPIView):
+    """For a signed-in child. Staff (and everyone else) get 404: there is no journey for them here."""
+
+    def own_child(self) -> Child:
+        return selectors.own_child(user=self.request.user)
+
+
+class MyWordsApi(ChildOnlyApi):
+    serializer_class = s.ChildAboutMeSerializer
+
+    @extend_schema(summary="My words (for a signed-in child)", responses={200: s.ChildAboutMeSerializer, 404: NOT_FOUND})
+    def get(self, request: Request) -> Response:
+        child = self.own_child()
+        services.record_view_log(user=request.user, child=child, page="api:my-words")
+        return Response(self.get_serializer(child).data)
+
+    @extend_schema(
+        summary="Change my words (for a signed-in child); kept exactly as written",
+        request=s.ChildAboutMeSerializer,
+        responses={200: s.ChildAboutMeSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request: Request) -> Response:
+        child = self.own_child()
+        words = self.get_serializer(data=request.data, partial=True)
+        words.is_valid(raise_exception=True)
+        child = services.child_words_update(child=child, actor=request.user, **words.validated_data)
+        return Response(self.get_serializer(child).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Records shared with me (for a signed-in child)"),
+    retrieve=extend_schema(summary="A record shared with me", responses={200: s.SharedRecordSerializer, 404: NOT_FOUND}),
+)
+class MyRecordViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "visit.child"
+    queryset = SharedRecord.objects.none()
+    serializer_class = s.SharedRecordSerializer
+
+    def get_queryset(self) -> QuerySet[SharedRecord]:
+        return selectors.shared_records_for_child(user=self.request.user)
+
+    @extend_schema(
+        summary="Say whether a shared record is right (for a signed-in child)",
+        description="“not_right” needs the child's words and opens a correction request for their worker.",
+        request=s.RecordCheckCreateSerializer,
+        responses={201: s.RecordCheckSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def check(self, request: Request, pk: int) -> Response:
+        share = selectors.shared_record_for_child(user=request.user, shared_record_id=pk)
+        check = services.record_check(shared_record=share, actor=request.user, **self.parse(s.RecordCheckCreateSerializer))
+        return created(s.RecordCheckSerializer(check))
+
+
+# The dashboard ----------------------------------------------------------------------------------
+
+DASHBOARD_FILTERS = [
+    OpenApiParameter("on", OpenApiTypes.DATE, description="The as-at date (default today)."),
+    OpenApiParameter("period", OpenApiTypes.INT, enum=[3, 6, 12], description="Months in the chosen period (default 3)."),
+    OpenApiParameter(
+        "team", OpenApiTypes.INT, description="Children allocated on the as-at date to this team (heads of service)."
+    ),
+    OpenApiParameter("worker", OpenApiTypes.INT, description="Children allocated on the as-at date to this worker."),
+    OpenApiParameter("age_band", OpenApiTypes.STR, enum=list(dashboard.AGE_BANDS), description="Age on the as-at date."),
+    OpenApiParameter("rung", OpenApiTypes.STR, description="The ladder rung of the home on the as-at date (1-5, 0 moving on)."),
+]
+DASHBOARD_ERRORS = {
+    400: OpenApiResponse(response=OpenApiTypes.OBJECT, description='A filter needs correcting: `{"on": ["message"]}`.'),
+    403: OpenApiResponse(description="Only case staff have a dashboard."),
+}
+
+
+class DashboardApiMixin:
+    def scope(self, request: Request) -> tuple[dashboard.Filters, QuerySet[Child]]:
+        children = selectors.children_for_figures(user=request.user)
+        form, filters = dashboard.filters_from(user=request.user, data=request.query_params)
+        if filters is None:
+            raise exceptions.ValidationError(detail={field: list(errors) for field, errors in form.errors.items()})
+        return filters, dashboard.filtered_children(children, filters)
+
+
+class DashboardApi(DashboardApiMixin, APIView):
+    @extend_schema(
+        summary="Every dashboard measure: the chosen period, the one before, and the last 8 quarters",
+        description="For a head of service every child, a team manager their team's, a social worker their own children.",
+        parameters=DASHBOARD_FILTERS,
+        responses={200: s.DashboardMeasureSerializer(many=True), **DASHBOARD_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        filters, children = self.scope(request)
+        figures = dashboard.dashboard(children=children, periods=filters.periods)
+        return Response(s.DashboardMeasureSerializer(figures, many=True).data)
+
+
+class DashboardMeasureApi(DashboardApiMixin, APIView):
+    @extend_schema(
+        summary="One dashboard measure, with its breakdown for the chosen period",
+        parameters=DASHBOARD_FILTERS,
+        responses={200: s.DashboardMeasureSerializer, 404: OpenApiResponse(description="No such measure."), **DASHBOARD_ERRORS},
+    )
+    def get(self, request: Request, key: str) -> Response:
+        measure = dashboard.measure_get(key)
+        filters, children = self.scope(request)
+        figures = dashboard.measure_figures(measure=measure, children=children, periods=filters.periods)
+        return Response(s.DashboardMeasureSerializer(figures).data)
+
+
+class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
+    serializer_class = s.DashboardChildSerializer
+    queryset = Child.objects.none()  # for the schema; get_queryset finds the children
+
+    @extend_schema(
+        summary="The children behind a dashboard figure, by name, a page at a time",
+        parameters=[*DASHBOARD_FILTERS, OpenApiParameter("part", OpenApiTypes.STR, description="One of the measure's `parts`.")],
+        responses={200: s.DashboardChildSerializer(many=True), 404: OpenApiResponse(description="No such measure or list."),
+                   **DASHBOARD_ERRORS},
+    )  # fmt: skip
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Child]:
+        if getattr(self, "swagger_fake_view", False):
+            return Child.objects.none()
+        measure = dashboard.measure_get(self.kwargs["key"])
+        part = self.request.query_params.get("part", "")
+        measure.part_label(part)
+        filters, children = self.scope(self.request)
+        behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
+        return behind.order_by(*Child._meta.ordering)

@@ -69,6 +69,8 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     ADMINISTRATOR = "administrator", "Administrator"
+    # A child or young person signed in to see their own journey (issue 6): no staff page or API.
+    CHILD = "child", "Child or young person"
 
 
 class CaseStatus(models.TextChoices):
@@ -139,3 +141,27 @@ class SendNeed(models.TextChoices):
     NONE = "none", "No SEN"
     SEN_SUPPORT = "sen_support", "SEN support"
     EHCP = "ehcp", "Education, health and care plan"
+
+
+class SharedSection(models.TextChoices):
+    """The parts of a signed visit a worker may share with the child; anything else stays staff-only."""
+
+    CHILD_SAID = "child_said", "What you told me"
+    OBSERVATIONS = "observations", "What I saw and heard"
+    ANALYSIS = "analysis", "What I think it means"
+    ACTIONS = "actions", "What happens next"
+
+
+class Verdict(models.TextChoices):
+    RIGHT = "right", "This is right"
+    NOT_RIGHT = "not_right", "This isn't right"
+
+
+class CheckStatus(models.TextChoices):
+    AGREED = "agreed", "The child said it is right"
+    OPEN = "open", "Waiting for the worker's answer"
+    AMENDED = "amended", "The record was changed"
+    EXPLAINED = "explained", "The worker explained why it stays"
+
+
+CHILD_INVITE_DAYS = 14

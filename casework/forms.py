@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ GOVUK_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "checkbox": "govuk-checkboxes__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
     "radioselect": "govuk-radios__input",
 }
 
@@ -53,6 +55,13 @@ class GovukForm(forms.Form):
             self.add_error(None, error.messages)
 
 
+def version_field() -> forms.DateTimeField:
+    """The version (updated_at) of the record as the page showed it; the service refuses a save over a newer one.
+
+    Give it as an ISO string in `initial`: a datetime would be rendered without its microseconds."""
+    return forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+
 class DateInput(forms.DateInput):
     """The phone's own date picker; browsers send and accept ISO dates whatever the locale."""
 
@@ -71,6 +80,7 @@ class TimeInput(forms.TimeInput):
 
 class VisitForm(GovukForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    version = version_field()
     visit_type = forms.ChoiceField(choices=codes.VisitType.choices, label="Type of visit")
     visited_on = forms.DateField(label="Date of the visit", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     visited_time = forms.TimeField(label="Time", widget=TimeInput, error_messages={"invalid": "Enter a time like 14:30."})
@@ -103,13 +113,14 @@ class VisitForm(GovukForm):
         local = timezone.localtime(visit.visited_at)
         fields = {name: getattr(visit, name) for name in ("visit_type", "location", "present", "seen_alone", "child_said")}
         fields |= {name: getattr(visit, name) for name in ("observations", "analysis", "actions")}
+        fields |= {"version": visit.updated_at.isoformat()}
         return fields | {"visited_on": local.date(), "visited_time": local.time(), "idempotency_key": visit.idempotency_key}
 
     def visit_fields(self) -> dict[str, Any]:
         """The cleaned data in the shape services.visit_create and visit_update take."""
         data = dict(self.cleaned_data)
         day, time = data.pop("visited_on"), data.pop("visited_time")
-        for not_a_visit_field in ("idempotency_key", "reason", "reviewed"):
+        for not_a_visit_field in ("idempotency_key", "reason", "reviewed", "version"):
             data.pop(not_a_visit_field, None)
         data["visited_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
         return data
@@ -170,3 +181,226 @@ class SiblingContactSessionForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["arrangement"].queryset = arrangements
         self.fields["arrangement"].label_from_instance = lambda arrangement: arrangement.sibling.name
+
+
+# A child's account, sharing with the child, answering the child ---------------------------------
+
+
+class SuspendChildAccountForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you suspending the account?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept in the account's history. The child is signed out at once.",
+    )
+
+
+class ShareVisitForm(GovukForm):
+    sections = forms.MultipleChoiceField(
+        label="Which parts can the child read?",
+        choices=codes.SharedSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only the parts you tick. Nothing else in the record reaches the child.",
+    )
+    note_to_child = forms.CharField(
+        label="A note for the child (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only parts with words in them, in the child's words for each.
+        self.fields["sections"].choices = [
+            (value, label) for value, label in codes.SharedSection.choices if getattr(visit, value).strip()
+        ]
+
+
+class ChildStoryForm(GovukForm):
+    """The worker writes with the child: the story of why they came into care, and the other words."""
+
+    my_story = forms.CharField(
+        label="Why I came into care, in my words",
+        required=False,
+        strip=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Write it with the child, in words they choose. They read it on their journey.",
+    )
+    what_matters_to_me = forms.CharField(
+        label="What matters to me", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    how_i_like_to_be_spoken_to = forms.CharField(
+        label="How I like to be spoken to", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    people_who_matter = forms.CharField(
+        label="People who are important to me",
+        required=False,
+        strip=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    proud_of = forms.CharField(
+        label="Things I am proud of", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def changed_words(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class CorrectionAnswerForm(GovukForm):
+    """The shared parts of the record, to change, and the answer the child will read."""
+
+    answer = forms.CharField(
+        label="Your answer to the child",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you changed, or why it stays as it is. Write it for the child: they read it.",
+    )
+
+    def __init__(self, *args: Any, visit: Visit, sections: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(codes.SharedSection.choices)
+        for name in sections:
+            self.fields[name] = forms.CharField(
+                label=f"{Visit._meta.get_field(name).verbose_name.capitalize()} (shown to the child as “{labels[name]}”)",
+                required=False,
+                strip=False,
+                initial=getattr(visit, name),
+                widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+            )
+        self.section_names = sections
+
+    def changes(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.section_names}
+
+
+# A child's own pages ------------------------------------------------------------------------------
+# The child's skin has its own classes (casework/static/hearth/me.scss) and kinder words; the
+# services' ValidationErrors go back onto these forms the same way.
+
+CHILD_CLASSES = {"textarea": "me-textarea", "radioselect": "me-radio__input", "password": "me-input"}
+
+
+class ChildForm(forms.Form):
+    """Gives each widget the child skin's class, and points it at its hint and error for screen readers."""
+
+    add_service_error = GovukForm.add_service_error
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            kind = field.widget.__class__.__name__.lower().replace("input", "")
+            field.widget.attrs.setdefault("class", CHILD_CLASSES.get(kind, "me-input"))
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        self._describe()
+
+    def _describe(self) -> None:
+        for name, field in self.fields.items():
+            described = [f"id_{name}-hint"] if field.help_text else []
+            if name in self.errors:
+                described.append(f"id_{name}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described and field.widget.__class__ is not forms.RadioSelect:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class ChildSignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "That username and password don't match. Check them and try again. "
+        "If you still can't get in, ask your worker.",
+        "inactive": "You can't sign in just now. Ask your worker.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "me-input"
+        self.fields["username"].widget.attrs |= {"autocapitalize": "none", "spellcheck": "false"}
+
+
+class JoinForm(ChildForm):
+    code = forms.CharField(
+        label="Your code",
+        max_length=20,
+        help_text="Your worker gave you this. It looks like ABCDE-FGHJK.",
+        error_messages={"required": "Type the code your worker gave you."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label="Choose a username",
+        max_length=150,
+        help_text="You will use this to sign in. Letters, numbers and . - _ only. Not your full name.",
+        error_messages={"required": "Choose a username."},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 letters, numbers or symbols. Three or four words you will remember work well.",
+        error_messages={"required": "Choose a password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="Type your password again",
+        strip=False,
+        error_messages={"required": "Type your password again, so we know it is right."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class ChildText(forms.CharField):
+    """The child's own words: never trimmed. Only the browser's line endings (CRLF) become plain newlines."""
+
+    def __init__(self, *, rows: int = 4, **kwargs: Any) -> None:
+        super().__init__(
+            strip=False, required=False, widget=forms.Textarea(attrs={"rows": rows, "class": "me-textarea"}), **kwargs
+        )
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class ChildWordsForm(ChildForm):
+    """The child's own words, kept exactly as typed."""
+
+    what_matters_to_me = ChildText(label="What matters to me", max_length=4000)
+    how_i_like_to_be_spoken_to = ChildText(
+        label="How I like people to talk to me",
+        help_text="For example, the name you like, or things you would rather people did not say.",
+        max_length=4000,
+    )
+    people_who_matter = ChildText(label="People who are important to me", max_length=4000)
+    proud_of = ChildText(label="Things I am proud of", max_length=4000)
+    my_story = ChildText(
+        label="Why I came into care, in my words",
+        help_text="You can write this with your worker, or on your own.",
+        max_length=8000,
+        rows=6,
+    )
+
+    def changed_words(self) -> dict[str, str]:
+        """Only the words that were changed, so the history shows what the child changed and when."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class RecordCheckForm(ChildForm):
+    verdict = forms.ChoiceField(
+        label="Is this right?",
+        choices=codes.Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose “This is right” or “This isn't right”."},
+    )
+    child_words = ChildText(
+        label="Tell us what isn't right, in your own words",
+        help_text="Your worker will read this and answer you here. You can leave it empty if it is all right.",
+        max_length=4000,
+        rows=5,
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from casework import codes
@@ -32,6 +33,12 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=codes.Role.choices, default=codes.Role.SOCIAL_WORKER)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(max_length=100, blank=True)
+    introduction = models.TextField(
+        "a short hello for the children you work with",
+        blank=True,
+        max_length=1000,
+        help_text="Children see this on their journey: who you are and what you will do together.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -60,6 +67,10 @@ class Child(models.Model):
     # Kept exactly as the child said or wrote it.
     what_matters_to_me = models.TextField(blank=True, max_length=4000)
     how_i_like_to_be_spoken_to = models.TextField(blank=True, max_length=4000)
+    people_who_matter = models.TextField("people who are important to me", blank=True, max_length=4000)
+    proud_of = models.TextField("things I am proud of", blank=True, max_length=4000)
+    # Written with the worker: why I came into care, in words the child chose.
+    my_story = models.TextField("why I came into care, in my words", blank=True, max_length=8000)
     status = models.CharField(max_length=10, choices=codes.CaseStatus.choices, default=codes.CaseStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -277,3 +288,93 @@ class RecordView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.page} at {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+def _invite_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=codes.CHILD_INVITE_DAYS)
+
+
+class ChildInvite(models.Model):
+    """A one-use code a worker gives a child so they can make their own account.
+
+    Only a hash of the code is kept: the worker sees the code once, when it is made."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="invites")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invite_expiry)
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invite for child {self.child_id} made {self.created_at:%d/%m/%Y}"
+
+
+class ChildAccount(models.Model):
+    """Links a child's sign-in to their own record. Suspending it stops the sign-in at once."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="child_account")
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="account")
+    invite = models.OneToOneField(ChildInvite, null=True, blank=True, on_delete=models.PROTECT, related_name="account")
+    created_at = models.DateTimeField(auto_now_add=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    suspended_reason = models.TextField(blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Account for child {self.child_id}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+
+class SharedRecord(models.Model):
+    """A signed visit, or some of its sections, shared with the child. The child reads the current text."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="shares")
+    sections = models.JSONField(help_text="Which parts of the visit the child can read (SharedSection values).")
+    note_to_child = models.TextField("a note for the child", blank=True, max_length=2000)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} shared {self.shared_at:%d/%m/%Y}"
+
+    def section_labels(self) -> list[tuple[str, str]]:
+        labels = dict(codes.SharedSection.choices)
+        return [(name, labels[name]) for name in codes.SharedSection.values if name in self.sections]
+
+
+class RecordCheck(models.Model):
+    """The child's answer to a shared record. "This isn't right" is a correction request for the worker."""
+
+    shared_record = models.ForeignKey(SharedRecord, on_delete=models.PROTECT, related_name="checks")
+    verdict = models.CharField(max_length=10, choices=codes.Verdict.choices)
+    child_words = models.TextField("what the child said", blank=True, max_length=4000)
+    checked_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=codes.CheckStatus.choices)
+    answer = models.TextField("the worker's answer", blank=True, max_length=4000)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == codes.CheckStatus.OPEN

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,8 +18,12 @@ from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
+    ChildInvite,
     FamilyMember,
+    RecordCheck,
     RecordView,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     User,
@@ -46,6 +50,9 @@ CHILD_VISIBILITY: dict[str, Callable[[User], Q]] = {
     codes.Role.HEAD_OF_SERVICE: lambda user: Q(),
     # Administrators manage users and configuration, not case content.
     codes.Role.ADMINISTRATOR: lambda user: NOTHING,
+    # A child sees no staff record, not even their own: only what is shared with them, through the
+    # child's own selectors below (own_child, shared_records_for_child...).
+    codes.Role.CHILD: lambda user: NOTHING,
 }
 
 
@@ -60,7 +67,7 @@ def children_visible_to(*, user: User) -> QuerySet[Child]:
 def children_with_summaries(children: QuerySet[Child]) -> QuerySet[Child]:
     """Adds `in_care` and `current_allocations` (with the worker) in two queries for any number of children."""
     open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    current = Allocation.objects.filter(ended_on__isnull=True).select_related("worker")
+    current = Allocation.objects.filter(ended_on__isnull=True).select_related("worker__team")
     return children.annotate(in_care=Exists(open_episode)).prefetch_related(
         Prefetch("allocations", queryset=current, to_attr="current_allocations")
     )
@@ -203,3 +210,163 @@ def record_views_of(*, user: User, child: Child) -> QuerySet[RecordView]:
     if user.role != codes.Role.HEAD_OF_SERVICE:
         raise PermissionDenied("Only a head of service can see who has viewed a child's record.")
     return RecordView.objects.filter(child=child).select_related("user")
+
+
+# A child's own account ---------------------------------------------------------------------------
+# What a signed-in child may read: their own record's child-facing parts, and only what is shared.
+
+
+def own_child(*, user: User) -> Child:
+    """The signed-in child's own record; 404 for anyone else (staff included) or a suspended account."""
+    if not user.is_authenticated or not user.is_active or user.role != codes.Role.CHILD:
+        raise Http404("No journey here")
+    account = ChildAccount.objects.select_related("child").filter(user=user, suspended_at__isnull=True).first()
+    if account is None:
+        raise Http404("No journey here")
+    return account.child
+
+
+def is_own_record(*, user: User, child: Child) -> bool:
+    if not user.is_authenticated or not user.is_active or user.role != codes.Role.CHILD:
+        return False
+    return ChildAccount.objects.filter(user=user, child=child, suspended_at__isnull=True).exists()
+
+
+def child_account_of(*, child: Child) -> ChildAccount | None:
+    """For the staff page: whether the child has an account, and whether it is suspended."""
+    return ChildAccount.objects.select_related("user", "suspended_by").filter(child=child).first()
+
+
+def open_invite_of(*, child: Child) -> ChildInvite | None:
+    """An invite that still works (not used, cancelled or out of date)."""
+    return (
+        ChildInvite.objects.filter(child=child, used_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def shared_records_for_child(*, user: User) -> QuerySet[SharedRecord]:
+    """Records shared with the signed-in child, with their checks (newest first)."""
+    child = own_child(user=user)
+    checks = RecordCheck.objects.select_related("answered_by").order_by("-checked_at", "-id")
+    return (
+        SharedRecord.objects.filter(visit__child=child, visit__status=codes.VisitStatus.SIGNED)
+        .select_related("visit__author", "shared_by")
+        .prefetch_related(Prefetch("checks", queryset=checks))
+    )
+
+
+def shared_record_for_child(*, user: User, shared_record_id: int) -> SharedRecord:
+    record = shared_records_for_child(user=user).filter(pk=shared_record_id).first()
+    if record is None:
+        raise Http404("No record found")
+    return record
+
+
+def shares_of_visit(*, visit: Visit) -> QuerySet[SharedRecord]:
+    """For staff who can see the visit: what was shared and what the child said."""
+    checks = RecordCheck.objects.select_related("answered_by").order_by("-checked_at", "-id")
+    return visit.shares.select_related("shared_by").prefetch_related(Prefetch("checks", queryset=checks))
+
+
+def corrections_visible_to(*, user: User) -> QuerySet[RecordCheck]:
+    """Correction requests ("this isn't right") on children this user may see, oldest first."""
+    return RecordCheck.objects.filter(
+        verdict=codes.Verdict.NOT_RIGHT, shared_record__visit__child__in=children_visible_to(user=user)
+    ).select_related("shared_record__visit__child", "answered_by")
+
+
+def open_corrections_for(*, user: User) -> QuerySet[RecordCheck]:
+    """What the worker's caseload shows until answered: open requests on the children allocated to them."""
+    return (
+        corrections_visible_to(user=user)
+        .filter(status=codes.CheckStatus.OPEN, shared_record__visit__child__in=my_caseload(user=user))
+        .order_by("checked_at", "id")
+    )
+
+
+def correction_get(*, user: User, check_id: int) -> RecordCheck:
+    check = corrections_visible_to(user=user).filter(pk=check_id).first()
+    if check is None:
+        raise Http404("No correction request found")
+    return check
+
+
+def child_workers(*, child: Child) -> QuerySet[Allocation]:
+    """The workers a child has had, oldest first, with the hello each wrote for children."""
+    return child.allocations.select_related("worker").order_by("started_on", "id")
+
+
+def people_who_matter_to_child(*, child: Child) -> QuerySet[FamilyMember]:
+    """The child's people: names and relationships only. Staff notes on family members never reach a child."""
+    return child.family.filter(ended_on__isnull=True).only("id", "child_id", "name", "relationship", "own_record_id")
+
+
+def next_sibling_contact(*, child: Child) -> dict[int, datetime.date]:
+    """The next planned contact with each brother or sister: {family member id: date}."""
+    today = timezone.localdate()
+    rows = (
+        SiblingContactSession.objects.filter(
+            arrangement__child=child, status=codes.ContactSessionStatus.PLANNED, planned_on__gte=today
+        )
+        .values("arrangement__sibling_id")
+        .annotate(next_on=Min("planned_on"))
+    )
+    return {row["arrangement__sibling_id"]: row["next_on"] for row in rows}
+
+
+# The dashboard's children ------------------------------------------------------------------------
+
+
+def children_for_figures(*, user: User) -> QuerySet[Child]:
+    """The children behind a user's dashboard, its drill-down lists and exports: every child for a head of
+    service, the team's for a team manager, and a social worker's own children (allocated to them now),
+    not the rest of their team's. Nobody else has a dashboard."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to see the dashboard.")
+    if user.role == codes.Role.HEAD_OF_SERVICE:
+        return Child.objects.all()
+    if user.role == codes.Role.TEAM_MANAGER:
+        return children_visible_to(user=user)
+    if user.role == codes.Role.SOCIAL_WORKER:
+        own = Child.objects.filter(allocations__ended_on__isnull=True, allocations__worker=user).values("pk")
+        return Child.objects.filter(pk__in=own)
+    raise PermissionDenied("Only case staff see the dashboard.")
+
+
+# The child's own words, with their history (issue 6: the child's "My words" page) ---------------
+
+
+@dataclass(frozen=True)
+class WordsVersion:
+    text: str
+    changed_at: datetime.datetime
+    by_the_child: bool
+
+
+def child_words_history(*, child: Child, fields: tuple[str, ...], limit: int = 200) -> dict[str, list[WordsVersion]]:
+    """Each of the child's words fields as it was written over time, newest first, from the last `limit`
+    changes to the child's record (one query). The child's page shows when each last changed, and by whom."""
+    rows = child.history.order_by("-history_date", "-history_id").values(*fields, "history_date", "history_user__role")
+    versions: dict[str, list[WordsVersion]] = {name: [] for name in fields}
+    for row in reversed(list(rows[:limit])):
+        for name in fields:
+            earlier = versions[name][-1].text if versions[name] else ""
+            if row[name] != earlier:
+                by_the_child = row["history_user__role"] == codes.Role.CHILD
+                versions[name].append(WordsVersion(row[name], row["history_date"], by_the_child))
+    return {name: list(reversed(found)) for name, found in versions.items()}
+
+
+def child_account_joined_with(
+    *, code_hash: str, within: datetime.timedelta = datetime.timedelta(minutes=10)
+) -> ChildAccount | None:
+    """The account an invite code was used for in the last few minutes: a second click on "Join"
+    finds the code used by the first, and the page carries on rather than saying the code is used."""
+    since = timezone.now() - within
+    return (
+        ChildAccount.objects.select_related("user")
+        .filter(child__invites__code_hash=code_hash, child__invites__used_at__gte=since, suspended_at__isnull=True)
+        .first()
+    )

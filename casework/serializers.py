@@ -16,6 +16,8 @@ from casework.models import (
     Allocation,
     Child,
     FamilyMember,
+    RecordCheck,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     User,
@@ -154,8 +156,10 @@ class ChildAboutMeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = ("id", "what_matters_to_me", "how_i_like_to_be_spoken_to")
+        fields = ("id", "what_matters_to_me", "how_i_like_to_be_spoken_to", "people_who_matter", "proud_of", "my_story")
         read_only_fields = ("id",)
+        # Kept exactly as the child wrote them.
+        extra_kwargs = {field: {"trim_whitespace": False} for field in fields[1:]}
 
 
 # Allocations ----------------------------------------------------------------------------------
@@ -224,6 +228,24 @@ class VisitFieldsSerializer(serializers.ModelSerializer):
         fields = VISIT_FIELDS
 
 
+def version_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        required=False,
+        write_only=True,
+        help_text="The record's `updated_at` as you read it. If someone has saved it since, nothing is saved and the "
+        "answer is 409 Conflict. Leave it out only to overwrite whatever is there.",
+    )
+
+
+class VisitUpdateSerializer(VisitFieldsSerializer):
+    """Changes to a draft visit: send only what changes, with the version you read."""
+
+    version = version_field()
+
+    class Meta(VisitFieldsSerializer.Meta):
+        fields = ("version", *VISIT_FIELDS)
+
+
 class VisitCreateSerializer(VisitFieldsSerializer):
     child = VisibleChildField()
     idempotency_key = serializers.UUIDField(
@@ -238,9 +260,10 @@ class VisitAmendSerializer(VisitFieldsSerializer):
     """Changes to a signed visit, with the reason kept in its history. Send only what changes."""
 
     reason = serializers.CharField(max_length=500, help_text="Why the signed record is being changed.")
+    version = version_field()
 
     class Meta(VisitFieldsSerializer.Meta):
-        fields = ("reason", *VISIT_FIELDS)
+        fields = ("reason", "version", *VISIT_FIELDS)
         extra_kwargs = {name: {"required": False} for name in VISIT_FIELDS}
 
 
@@ -295,3 +318,131 @@ class SiblingContactArrangementCreateSerializer(serializers.ModelSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True, help_text='Send as "Authorization: Token <token>".')
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The answer when a record changed after the version sent (409 Conflict)."""
+
+    detail = serializers.CharField()
+    changed_by = serializers.CharField(help_text="Who saved the record last.")
+    updated_at = serializers.DateTimeField(help_text="The record's version now.")
+
+
+# Sharing records with the child, and the child's checks -------------------------------------------
+
+
+class RecordCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecordCheck
+        fields = ("id", "verdict", "child_words", "checked_at", "status", "answer", "answered_at")
+        read_only_fields = fields
+
+
+class RecordCheckCreateSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=codes.Verdict.choices)
+    child_words = serializers.CharField(required=False, allow_blank=True, max_length=4000, trim_whitespace=False)
+
+
+class SharedSectionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class SharedRecordSerializer(serializers.ModelSerializer):
+    """What the child reads: only the shared sections, their current text, and the answers to their checks."""
+
+    visited_on = serializers.SerializerMethodField()
+    written_by = serializers.SerializerMethodField()
+    shared = serializers.SerializerMethodField()
+    checks = RecordCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SharedRecord
+        fields = ("id", "visited_on", "written_by", "note_to_child", "shared_at", "shared", "checks")
+        read_only_fields = fields
+
+    def get_visited_on(self, share: SharedRecord) -> Any:
+        return serializers.DateField().to_representation(share.visit.visited_at.date())
+
+    def get_written_by(self, share: SharedRecord) -> str:
+        return share.visit.author.get_full_name() or share.visit.author.username
+
+    @extend_schema_field(SharedSectionSerializer(many=True))
+    def get_shared(self, share: SharedRecord) -> list[dict[str, str]]:
+        return [{"name": name, "label": label, "text": getattr(share.visit, name)} for name, label in share.section_labels()]
+
+
+class VisitShareSerializer(serializers.Serializer):
+    sections = serializers.ListField(child=serializers.ChoiceField(choices=codes.SharedSection.choices), allow_empty=False)
+    note_to_child = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A child's "this isn't right", for the staff who may see the child."""
+
+    child = serializers.IntegerField(source="shared_record.visit.child_id", read_only=True)
+    visit = serializers.IntegerField(source="shared_record.visit_id", read_only=True)
+    sections = serializers.ListField(source="shared_record.sections", child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = RecordCheck
+        fields = ("id", "child", "visit", "sections", "child_words", "checked_at", "status", "answer", "answered_at")
+        read_only_fields = fields
+
+
+class CorrectionAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+    changes = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=100_000, trim_whitespace=False),
+        required=False,
+        help_text="New text for shared sections, by name (child_said, observations, analysis, actions).",
+    )
+
+
+# The dashboard ----------------------------------------------------------------------------------
+
+
+class DashboardRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField()
+    part = serializers.CharField(allow_null=True, help_text="The drill-down list behind this row (`part=`), if any.")
+
+
+class DashboardPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class DashboardFigureSerializer(serializers.Serializer):
+    period = DashboardPeriodSerializer()
+    value = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField(allow_null=True)
+    rows = DashboardRowSerializer(many=True)
+
+
+class DashboardMeasureSerializer(serializers.Serializer):
+    key = serializers.CharField(source="measure.key")
+    title = serializers.CharField(source="measure.title")
+    definition = serializers.CharField(source="measure.definition")
+    headline = serializers.CharField(source="measure.headline")
+    unit = serializers.CharField(source="measure.unit")
+    comparator = serializers.FloatField(source="measure.comparator", allow_null=True)
+    comparator_text = serializers.CharField(source="measure.comparator_text")
+    parts = serializers.SerializerMethodField()
+    current = DashboardFigureSerializer()
+    previous = DashboardFigureSerializer()
+    trend = DashboardFigureSerializer(many=True)
+
+    def get_parts(self, figures: Any) -> dict[str, str]:
+        return dict(figures.measure.parts)
+
+
+class DashboardChildSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    date_of_birth = serializers.DateField()

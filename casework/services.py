@@ -5,21 +5,28 @@ raises django.core.exceptions.ValidationError (with field names where it can) fo
 person got wrong, or PermissionDenied for anything they may not do."""
 
 import datetime
+import hashlib
+import secrets
 import uuid
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from casework import codes, selectors
+from casework import codes, selectors, versions
 from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
+    ChildInvite,
     FamilyMember,
+    RecordCheck,
     RecordView,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     User,
@@ -59,16 +66,6 @@ def _save(instance: Model, *, actor: User | None, reason: str = "", update_field
 def _check_date_not_future(day: datetime.date, *, field: str, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: f"{label} cannot be in the future."})
-
-
-@transaction.atomic
-def child_about_me_update(*, child: Child, actor: User, what_matters_to_me: str, how_i_like_to_be_spoken_to: str) -> Child:
-    """The child's own words, kept as written; the history keeps every earlier version."""
-    _require_recorder(actor=actor, child=child)
-    child.what_matters_to_me = what_matters_to_me
-    child.how_i_like_to_be_spoken_to = how_i_like_to_be_spoken_to
-    _save(child, actor=actor, update_fields=["what_matters_to_me", "how_i_like_to_be_spoken_to"])
-    return child
 
 
 @transaction.atomic
@@ -152,7 +149,8 @@ def _check_visit_time(*, child: Child, visited_at: datetime.datetime) -> None:
         raise ValidationError({"visited_at": "Give the time with its time zone."})
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"visited_at": "A visit cannot be recorded in the future."})
-    if timezone.localdate(visited_at) < child.date_of_birth:
+    # Compared in local time without converting visited_at, which overflows for times near year 1.
+    if visited_at < timezone.make_aware(datetime.datetime.combine(child.date_of_birth, datetime.time.min)):
         raise ValidationError({"visited_at": "A visit cannot be before the child was born."})
 
 
@@ -192,10 +190,13 @@ def _visit_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def visit_update(*, visit: Visit, actor: User, **fields: Any) -> Visit:
-    """Change a draft. Signed visits change only through visit_amend, with a reason."""
+def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None = None, **fields: Any) -> Visit:
+    """Change a draft. Signed visits change only through visit_amend, with a reason.
+
+    `version` is the visit's updated_at when the person opened it: if someone saved since, nothing is saved."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_recorder(actor=actor, child=visit.child)
+    versions.check_version(visit, version=version)
     if visit.is_signed:
         raise ValidationError("This visit is signed. To change it, amend it and say why.")
     _apply_visit_fields(visit, fields)
@@ -259,10 +260,13 @@ _VOICE_DRAFT_FIELDS = ("observations", "drafted_from_voice", "draft_reviewed_by"
 
 
 @transaction.atomic
-def visit_amend(*, visit: Visit, actor: User, reason: str, **fields: Any) -> Visit:
-    """Change a signed visit. The reason is kept in the history beside both versions."""
+def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.datetime | None = None, **fields: Any) -> Visit:
+    """Change a signed visit. The reason is kept in the history beside both versions.
+
+    `version` as for visit_update: an amendment based on an older version is refused."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_recorder(actor=actor, child=visit.child)
+    versions.check_version(visit, version=version)
     if not visit.is_signed:
         raise ValidationError("This visit is still a draft: change it directly.")
     if not reason.strip():
@@ -343,3 +347,204 @@ def _check_session(
 def record_view_log(*, user: User, child: Child, page: str) -> None:
     """Every view of a child's record is logged: who, when and which page."""
     RecordView.objects.create(user=user, child=child, page=page[:200])
+
+
+# A child's own account ---------------------------------------------------------------------
+# The child's worker (or their manager) invites them with a one-use code; the child chooses a
+# username and password; either can suspend the account at once.
+
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed on a phone
+
+
+def invite_code_hash(code: str) -> str:
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_invite_code() -> str:
+    letters = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
+    return f"{letters[:5]}-{letters[5:]}"
+
+
+@transaction.atomic
+def child_invite_create(*, child: Child, actor: User) -> tuple[ChildInvite, str]:
+    """A new invite for the child; any earlier unused one stops working. The code is returned once, never stored."""
+    _require_recorder(actor=actor, child=child)
+    if child.status != codes.CaseStatus.OPEN:
+        raise ValidationError("This child's record is closed, so they cannot be invited.")
+    account = ChildAccount.objects.filter(child=child).first()
+    if account is not None and account.is_suspended:
+        raise ValidationError("This child's account is suspended. Reinstate it before sending a new invite.")
+    now = timezone.now()
+    ChildInvite.objects.filter(child=child, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    code = _new_invite_code()
+    invite = ChildInvite.objects.create(child=child, code_hash=invite_code_hash(code), created_by=actor)
+    return invite, code
+
+
+@transaction.atomic
+def child_account_create(*, code: str, username: str, password: str, password_again: str) -> User:
+    """The child's own sign-in, from their invite. A second click with the same code finds it used.
+
+    An invite for a child who already has an account sets a new password on it (a forgotten password)."""
+    invite = ChildInvite.objects.select_for_update().select_related("child").filter(code_hash=invite_code_hash(code)).first()
+    _check_invite(invite)
+    account = ChildAccount.objects.select_related("user").filter(child=invite.child).first()
+    user = account.user if account else User(username=username.strip(), role=codes.Role.CHILD)
+    _check_new_sign_in(user, password=password, password_again=password_again, is_new=account is None)
+    user.first_name = invite.child.preferred_name or invite.child.first_name
+    user.set_password(password)
+    user.save()
+    if account is None:
+        ChildAccount.objects.create(user=user, child=invite.child, invite=invite)
+    invite.used_at = timezone.now()
+    invite.save(update_fields=["used_at"])
+    return user
+
+
+def _check_invite(invite: ChildInvite | None) -> None:
+    if invite is None or invite.cancelled_at is not None:
+        raise ValidationError({"code": "That code doesn't work. Check it with your worker, or ask them for a new one."})
+    if invite.used_at is not None:
+        raise ValidationError({"code": "That code has already been used. Sign in, or ask your worker for a new code."})
+    if invite.expires_at <= timezone.now():
+        raise ValidationError({"code": "That code is too old now. Ask your worker for a new one."})
+    if invite.child.status != codes.CaseStatus.OPEN:
+        raise ValidationError({"code": "That code doesn't work. Check it with your worker, or ask them for a new one."})
+
+
+def _check_new_sign_in(user: User, *, password: str, password_again: str, is_new: bool) -> None:
+    errors: dict[str, list[str]] = {}
+    if is_new:
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as error:
+            errors["username"] = error.message_dict.get("username", [])
+    if password != password_again:
+        errors["password_again"] = ["The two passwords are not the same. Type them again."]
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def child_account_suspend(*, child: Child, actor: User, reason: str) -> ChildAccount:
+    """Stops the child signing in from the next page they open (an inactive user has no session)."""
+    _require_recorder(actor=actor, child=child)
+    account = ChildAccount.objects.select_for_update().select_related("user").filter(child=child).first()
+    if account is None:
+        raise ValidationError("This child has no account to suspend.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are suspending the account."})
+    account.suspended_at, account.suspended_by, account.suspended_reason = timezone.now(), actor, reason.strip()
+    _save(account, actor=actor, reason="Suspended")
+    account.user.is_active = False
+    account.user.save(update_fields=["is_active"])
+    ChildInvite.objects.filter(child=child, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
+    return account
+
+
+@transaction.atomic
+def child_account_reinstate(*, child: Child, actor: User) -> ChildAccount:
+    _require_recorder(actor=actor, child=child)
+    account = ChildAccount.objects.select_for_update().select_related("user").filter(child=child).first()
+    if account is None or not account.is_suspended:
+        raise ValidationError("This child's account is not suspended.")
+    account.suspended_at, account.suspended_by, account.suspended_reason = None, None, ""
+    _save(account, actor=actor, reason="Reinstated")
+    account.user.is_active = True
+    account.user.save(update_fields=["is_active"])
+    return account
+
+
+# The child's own words ---------------------------------------------------------------------
+
+CHILD_WORDS = ("what_matters_to_me", "how_i_like_to_be_spoken_to", "people_who_matter", "proud_of", "my_story")
+
+
+@transaction.atomic
+def child_words_update(*, child: Child, actor: User, **words: str) -> Child:
+    """The child's words, kept exactly as written (no trimming); the history keeps every earlier version.
+
+    The child writes these themselves; their worker may too (the story of why they came into care is
+    written together)."""
+    if not selectors.is_own_record(user=actor, child=child):
+        _require_recorder(actor=actor, child=child)
+    unknown = set(words) - set(CHILD_WORDS)
+    if unknown:
+        raise ValidationError(f"These can't be changed here: {', '.join(sorted(unknown))}.")
+    for field, text in words.items():
+        setattr(child, field, text)
+    _save(child, actor=actor, reason="Written by the child" if actor.role == codes.Role.CHILD else "", update_fields=list(words))
+    return child
+
+
+# Checking what is written --------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_share(*, visit: Visit, actor: User, sections: list[str], note_to_child: str = "") -> SharedRecord:
+    """Share a signed visit, or some of its sections, with the child. Only the chosen sections reach them."""
+    visit = Visit.objects.select_for_update().select_related("child").get(pk=visit.pk)
+    _require_recorder(actor=actor, child=visit.child)
+    if not visit.is_signed:
+        raise ValidationError("Sign the visit before sharing it: the child sees only signed records.")
+    chosen = [section for section in codes.SharedSection.values if section in set(sections)]
+    if not chosen or len(set(sections)) != len(chosen):
+        raise ValidationError({"sections": "Choose at least one part of the record to share."})
+    empty = [label for value, label in codes.SharedSection.choices if value in chosen and not getattr(visit, value).strip()]
+    if empty:
+        raise ValidationError({"sections": f"Nothing is written under “{empty[0]}” yet. Choose parts that have words in them."})
+    # Sharing the same parts again (a second click, a resent request) adds nothing for the child to read.
+    already = SharedRecord.objects.filter(visit=visit, sections=chosen).first()
+    if already is not None:
+        return already
+    share = SharedRecord(visit=visit, sections=chosen, note_to_child=note_to_child.strip(), shared_by=actor)
+    _save(share, actor=actor)
+    return share
+
+
+@transaction.atomic
+def record_check(*, shared_record: SharedRecord, actor: User, verdict: str, child_words: str = "") -> RecordCheck:
+    """The child says whether a shared record is right. "This isn't right" opens a correction request."""
+    if not selectors.is_own_record(user=actor, child=shared_record.visit.child):
+        raise PermissionDenied("Only the child can check what is written about them.")
+    if verdict not in codes.Verdict.values:
+        raise ValidationError({"verdict": "Choose “This is right” or “This isn't right”."})
+    if verdict == codes.Verdict.NOT_RIGHT and not child_words.strip():
+        raise ValidationError({"child_words": "Tell your worker what isn't right, in your own words."})
+    if RecordCheck.objects.filter(shared_record=shared_record, status=codes.CheckStatus.OPEN).exists():
+        raise ValidationError("You have already told your worker about this. They will answer soon.")
+    latest = RecordCheck.objects.filter(shared_record=shared_record).order_by("-checked_at", "-id").first()
+    if verdict == codes.Verdict.RIGHT and latest is not None and latest.status == codes.CheckStatus.AGREED:
+        return latest  # a second "this is right" (a double tap) says nothing new
+    status = codes.CheckStatus.OPEN if verdict == codes.Verdict.NOT_RIGHT else codes.CheckStatus.AGREED
+    check = RecordCheck(shared_record=shared_record, verdict=verdict, child_words=child_words, status=status)
+    _save(check, actor=actor)
+    return check
+
+
+@transaction.atomic
+def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: dict[str, str] | None = None) -> RecordCheck:
+    """The worker answers a correction request: changes the record (history keeps both versions) or explains why not.
+
+    `changes` are new texts for the shared sections; any real change amends the visit, giving the child's
+    words as the reason. The answer is always required: the child reads it."""
+    check = RecordCheck.objects.select_for_update().select_related("shared_record__visit__child").get(pk=check.pk)
+    visit = check.shared_record.visit
+    _require_recorder(actor=actor, child=visit.child)
+    if not check.is_open:
+        raise ValidationError("This has already been answered.")
+    if not answer.strip():
+        raise ValidationError({"answer": "Write an answer for the child: what you changed, or why it stays as it is."})
+    changed = {f: t for f, t in (changes or {}).items() if f in check.shared_record.sections and t != getattr(visit, f)}
+    if changed:
+        visit_amend(visit=visit, actor=actor, reason=f"Corrected after the child said: {check.child_words}", **changed)
+    check.status = codes.CheckStatus.AMENDED if changed else codes.CheckStatus.EXPLAINED
+    check.answer, check.answered_by, check.answered_at = answer.strip(), actor, timezone.now()
+    _save(check, actor=actor)
+    return check

@@ -1,18 +1,29 @@
 from django.urls import path
 
-from casework import views
+from casework import dashboard_views, views
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("health/", views.health, name="health"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/<slug:key>/", dashboard_views.dashboard_measure, name="dashboard-measure"),
+    path("dashboard/<slug:key>/export.csv", dashboard_views.dashboard_measure_csv, name="dashboard-measure-csv"),
+    path("dashboard/<slug:key>/children/", dashboard_views.dashboard_children, name="dashboard-children"),
+    path("dashboard/<slug:key>/children.csv", dashboard_views.dashboard_children_csv, name="dashboard-children-csv"),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),
     path("children/<int:child_id>/access-log/", views.child_access_log, name="child-access-log"),
     path("children/<int:child_id>/visits/new/", views.visit_new, name="visit-new"),
     path("children/<int:child_id>/worker/", views.change_worker, name="change-worker"),
     path("children/<int:child_id>/sibling-contact/new/", views.sibling_contact_new, name="sibling-contact-new"),
     path("children/<int:child_id>/sibling-contact/sessions/new/", views.sibling_session_new, name="sibling-session-new"),
+    path("children/<int:child_id>/account/invite/", views.child_invite, name="child-invite"),
+    path("children/<int:child_id>/account/suspend/", views.child_account_suspend, name="child-account-suspend"),
+    path("children/<int:child_id>/account/reinstate/", views.child_account_reinstate, name="child-account-reinstate"),
+    path("children/<int:child_id>/words/", views.child_story, name="child-story"),
+    path("visits/<int:visit_id>/share/", views.visit_share, name="visit-share"),
+    path("corrections/<int:check_id>/", views.correction_answer, name="correction-answer"),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_id>/edit/", views.visit_edit, name="visit-edit"),
     path("visits/<int:visit_id>/amend/", views.visit_amend, name="visit-amend"),

@@ -3,6 +3,7 @@
 Children a user may not see are 404 (their existence never leaks); children they may see but not
 change are 403 on the pages that change them."""
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -11,18 +12,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
 from casework.forms import (
     ChangeWorkerForm,
+    ChildStoryForm,
+    CorrectionAnswerForm,
     GovukForm,
+    ShareVisitForm,
     SiblingContactForm,
     SiblingContactSessionForm,
+    SuspendChildAccountForm,
     VisitAmendForm,
     VisitForm,
 )
@@ -59,6 +66,26 @@ def _submit(form: GovukForm, action: Callable[[], Any]) -> Any | None:
         return None
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500. When the database cannot be reached, say so with a 503, not a stack trace.
+
+    Rendered without the request: the signed-in user and their messages live in the database too."""
+    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": DATABASE_UNAVAILABLE}), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+DATABASE_UNAVAILABLE = (
+    "Hearth cannot reach its records just now, so what you sent has not been saved. "
+    "Go back and send it again in a minute: what you typed is still on that page."
+)
+
+
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and the run scripts: can Hearth reach its database and cache?"""
     checks = {"database": _check(lambda: connection.cursor().execute("SELECT 1")), "cache": _check(_cache_round_trip)}
@@ -85,6 +112,8 @@ def _cache_round_trip() -> None:
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     user: User = request.user
+    if user.role == codes.Role.CHILD:  # a child has no caseload: their own journey instead
+        return redirect("me:journey")
     if user.role == codes.Role.ADMINISTRATOR:
         return render(request, "casework/administrator_home.html")
     show_team = user.role != codes.Role.SOCIAL_WORKER or request.GET.get("view") == "team"
@@ -93,7 +122,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
     columns = caseload_columns([row.child for row in rows])
     extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
+    # A child's "this isn't right" stays at the top of their worker's caseload until it is answered.
+    corrections = list(selectors.open_corrections_for(user=user))
     context = {
+        "corrections": corrections,
+        "correction_child_ids": {check.shared_record.visit.child_id for check in corrections},
         "page": page,
         "rows": zip(rows, extra, strict=True),
         "has_rows": bool(rows),
@@ -121,6 +154,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
         "panels": render_child_panels(request, child),
+        "account": selectors.child_account_of(child=child),
+        "child_words": [(Child._meta.get_field(f).verbose_name.capitalize(), getattr(child, f)) for f in services.CHILD_WORDS],
+        "open_invite": selectors.open_invite_of(child=child),
     }
     return render(request, "casework/child_detail.html", context)
 
@@ -133,6 +169,101 @@ def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
     services.record_view_log(user=request.user, child=child, page="access-log")
     views = _page(request, views, 50)
     return render(request, "casework/access_log.html", {"child": child, "page": views})
+
+
+# The child's own account (invite, suspend) and the words written with them ---------------------
+
+
+@login_required
+@require_http_methods(["POST"])
+def child_invite(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Make an invite and show its code once: only a hash is kept, so it cannot be shown again."""
+    child = _child_to_record_for(request, child_id, "child-account:invite")
+    try:
+        invite, code = services.child_invite_create(child=child, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("casework:child-detail", args=[child.pk]) + "#account")
+    link = request.build_absolute_uri(reverse("me:join")) + f"?code={code}"
+    return render(request, "casework/child_invite.html", {"child": child, "invite": invite, "code": code, "link": link})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_account_suspend(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "child-account:suspend")
+    form = SuspendChildAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _submit(form, lambda: services.child_account_suspend(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, "The account is suspended. The child is signed out.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#account")
+    return render(request, "casework/child_account_suspend.html", {"child": child, "form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def child_account_reinstate(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _child_to_record_for(request, child_id, "child-account:reinstate")
+    try:
+        services.child_account_reinstate(child=child, actor=request.user)
+        messages.success(request, "The account is working again.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("casework:child-detail", args=[child.pk]) + "#account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The worker writes with the child: the story of why they came into care and the child's other words."""
+    child = _child_to_record_for(request, child_id, "child:words")
+    initial = {name: getattr(child, name) for name in services.CHILD_WORDS}
+    form = ChildStoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _submit(form, lambda: services.child_words_update(child=child, actor=request.user, **form.changed_words()))
+        if saved is not None:
+            messages.success(request, "Saved. The child sees these words on their journey.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#about-me")
+    return render(request, "casework/child_story.html", {"child": child, "form": form})
+
+
+# Sharing records with the child and answering their corrections ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_share(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id)
+    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:share")
+    form = ShareVisitForm(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        shared = _submit(form, lambda: services.visit_share(visit=visit, actor=request.user, **form.cleaned_data))
+        if shared is not None:
+            messages.success(request, f"Shared with {child.preferred_name or child.first_name}.")
+            return redirect(reverse("casework:visit-detail", args=[visit.pk]) + "#shared")
+    return render(request, "casework/visit_share.html", {"visit": visit, "child": child, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
+    check = selectors.correction_get(user=request.user, check_id=check_id)
+    visit = check.shared_record.visit
+    child = _child_to_record_for(request, visit.child_id, f"correction:{check.pk}")
+    form = CorrectionAnswerForm(request.POST or None, visit=visit, sections=check.shared_record.sections)
+    if request.method == "POST" and check.is_open and form.is_valid():
+        answered = _submit(
+            form,
+            lambda: services.correction_answer(
+                check=check, actor=request.user, answer=form.cleaned_data["answer"], changes=form.changes()
+            ),
+        )
+        if answered is not None:
+            messages.success(request, "Answered. The child sees your answer.")
+            return redirect(reverse("casework:visit-detail", args=[visit.pk]) + "#shared")
+    context = {"check": check, "visit": visit, "child": child, "form": form}
+    return render(request, "casework/correction_answer.html", context)
 
 
 # Visits -------------------------------------------------------------------------------------
@@ -172,6 +303,10 @@ def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResp
         return redirect("casework:visit-edit", visit_id=visit.pk)
     signed = _submit(form, lambda: services.visit_sign(visit=visit, actor=request.user))
     if signed is None:
+        # The draft was saved, only signing was refused: the form goes on from the version just saved.
+        visit.refresh_from_db(fields=["updated_at"])
+        form.data = form.data.copy()
+        form.data["version"] = visit.updated_at.isoformat()
         return _visit_form_page(request, child=visit.child, form=form, visit=visit)
     messages.success(request, "Visit signed.")
     return redirect("casework:visit-detail", visit_id=visit.pk)
@@ -186,6 +321,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         "child": visit.child,
         "can_record": selectors.child_can_record(user=request.user, child=visit.child),
         "history": visit.history.select_related("history_user").order_by("-history_date")[:50],
+        "shares": selectors.shares_of_visit(visit=visit),
     }
     return render(request, "casework/visit_detail.html", context)
 
@@ -199,7 +335,10 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
         return redirect("casework:visit-amend", visit_id=visit.pk)
     form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit), needs_review=visit.awaits_review)
     if request.method == "POST" and form.is_valid():
-        updated = _submit(form, lambda: services.visit_update(visit=visit, actor=request.user, **form.visit_fields()))
+        version = form.cleaned_data["version"]
+        updated = _submit(
+            form, lambda: services.visit_update(visit=visit, actor=request.user, version=version, **form.visit_fields())
+        )
         if updated is not None:
             return _after_save(request, form, updated)
     return _visit_form_page(request, child=child, form=form, visit=visit)
@@ -214,10 +353,8 @@ def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
         return redirect("casework:visit-edit", visit_id=visit.pk)
     form = VisitAmendForm(request.POST or None, initial=VisitForm.initial_for(visit))
     if request.method == "POST" and form.is_valid():
-        fields = form.visit_fields()
-        amended = _submit(
-            form, lambda: services.visit_amend(visit=visit, actor=request.user, reason=form.cleaned_data["reason"], **fields)
-        )
+        fields = form.visit_fields() | {"reason": form.cleaned_data["reason"], "version": form.cleaned_data["version"]}
+        amended = _submit(form, lambda: services.visit_amend(visit=visit, actor=request.user, **fields))
         if amended is not None:
             messages.success(request, "Visit amended. The history keeps the earlier version.")
             return redirect("casework:visit-detail", visit_id=visit.pk)

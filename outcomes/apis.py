@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import services as casework_services
-from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
+from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin, created
 from outcomes import codes, selectors, services
 from outcomes import serializers as s
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
@@ -100,7 +100,9 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def disagreements(self, request: Request, pk: int) -> Response:
-        rows = selectors.disagreements(star=self.star_from_url())
+        star = self.star_from_url()
+        casework_services.record_view_log(user=request.user, child=star.child, page="api:star-disagreements")
+        rows = selectors.disagreements(star=star)
         return Response(s.DisagreementSerializer(rows, many=True).data)
 
 
@@ -108,7 +110,8 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
     list=extend_schema(summary="Areas of the stars you may see, current and retired"),
     retrieve=extend_schema(summary="A star area", responses={200: s.StarAreaSerializer, 404: NOT_FOUND}),
 )
-class StarAreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "star.child"
     queryset = StarArea.objects.none()
     serializer_class = s.StarAreaSerializer
     filterset_class = StarAreaFilter
@@ -154,7 +157,8 @@ class StarAreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Casework
     list=extend_schema(summary="Check-ins of the stars you may see, oldest first"),
     retrieve=extend_schema(summary="A check-in with its scores", responses={200: s.CheckInSerializer, 404: NOT_FOUND}),
 )
-class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class CheckInViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "star.child"
     queryset = CheckIn.objects.none()
     serializer_class = s.CheckInSerializer
     filterset_class = CheckInFilter

@@ -7,9 +7,13 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.demo import register_demo_extension
+        from casework.journey import JourneySource, register_journey_source
         from casework.panels import register_child_panel
+        from outcomes import measures
         from outcomes.demo import EXTENSION
-        from outcomes.views import child_star_panel
+        from outcomes.views import child_star_panel, journey_star
 
         register_child_panel(child_star_panel)
+        register_journey_source(JourneySource("my-star", "My star", 50, journey_star))
         register_demo_extension(EXTENSION)
+        measures.register()

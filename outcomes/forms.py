@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from casework.forms import GOVUK_CLASSES, DateInput, GovukForm
+from casework.forms import GOVUK_CLASSES, ChildForm, ChildText, DateInput, GovukForm
 from outcomes import codes
 from outcomes.models import StarArea, StarTemplate, TemplateArea
 from outcomes.services import ScoreInput
@@ -95,3 +95,67 @@ class AreaAddForm(GovukForm):
 class AreaRenameForm(GovukForm):
     name = forms.CharField(label="New name", max_length=80)
     question = forms.CharField(label="The question to ask (optional)", max_length=300, required=False)
+
+
+# The child's own star pages (their skin: casework.forms.ChildForm) --------------------------------
+
+CHILD_STAGES = [
+    (codes.Stage.START, "This is my first time"),
+    (codes.Stage.MID_POINT, "I am about halfway"),
+    (codes.Stage.REVIEW, "I am checking in again"),
+    (codes.Stage.END, "This is my last time"),
+]
+
+
+class ChildCheckInForm(ChildForm):
+    """The child's own check-in: a tap on a number for each area, and anything they want to say."""
+
+    stage = forms.ChoiceField(
+        choices=CHILD_STAGES,
+        label="Which time is this?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which time this is."},
+    )
+
+    def __init__(self, *args: Any, areas: list[StarArea], low: int, high: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        for area in areas:
+            self.fields[f"score_{area.pk}"] = forms.TypedChoiceField(
+                label=area.child_question,
+                choices=[(n, str(n)) for n in range(low, high + 1)],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "me-scale__input"}),
+            )
+            self.fields[f"comment_{area.pk}"] = ChildText(
+                label=f"Anything you want to say about {area.name[:1].lower()}{area.name[1:]}? (you don't have to)",
+                max_length=2000,
+                rows=2,
+            )
+
+    def score_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"score_{area.pk}"], self[f"comment_{area.pk}"]) for area in self.areas]
+
+    def scores(self) -> list[ScoreInput]:
+        data = self.cleaned_data
+        return [
+            ScoreInput(area=area, score=data[f"score_{area.pk}"], comment=data.get(f"comment_{area.pk}", ""))
+            for area in self.areas
+            if data.get(f"score_{area.pk}") not in (None, "")
+        ]
+
+
+class ChildAreaForm(ChildForm):
+    name = forms.CharField(
+        label="What do you want to call it?",
+        max_length=80,
+        help_text="Use your own words. For example: Football, My cat, Seeing my sister.",
+        error_messages={"required": "Give it a name, in your own words."},
+    )
+    question = forms.CharField(
+        label="A question to ask about it (you don't have to)",
+        max_length=300,
+        required=False,
+        help_text="For example: How do you feel about football?",
+    )

@@ -238,3 +238,62 @@ def quarterly_trend(*, user: User, respondent: str = codes.Respondent.CHILD, tem
         TrendPoint(row["quarter"], row["area__template_area_id"], row["area_name"], row["children"], round(float(row["mean"]), 2))
         for row in rows
     ]
+
+
+# A child's own star --------------------------------------------------------------------------
+# Through casework.selectors.own_child: a signed-in child sees only their own stars, and on them
+# only their own answers (never a carer's or the worker's scores, comments or names). Anyone
+# else, a suspended child, or another child's ids: 404.
+
+
+def own_stars(*, user: User) -> QuerySet[Star]:
+    child = casework_selectors.own_child(user=user)
+    return Star.objects.filter(child=child).select_related("child", "template").order_by("started_on", "id")
+
+
+def own_star_get(*, user: User, star_id: int) -> Star:
+    star = own_stars(user=user).filter(pk=star_id).first()
+    if star is None:
+        raise Http404("No star found")
+    return star
+
+
+def own_star_area_get(*, user: User, area_id: int) -> StarArea:
+    child = casework_selectors.own_child(user=user)
+    area = StarArea.objects.filter(star__child=child, pk=area_id).select_related("star__child", "star__template").first()
+    if area is None:
+        raise Http404("No area found")
+    return area
+
+
+def _own_answers(stars: QuerySet[Star] | list[Star]) -> QuerySet[CheckIn]:
+    scores = CheckInScore.objects.select_related("area").order_by("area__order", "area_id")
+    return CheckIn.objects.filter(star__in=stars, respondent=codes.Respondent.CHILD).prefetch_related(
+        Prefetch("scores", queryset=scores)
+    )
+
+
+def own_check_ins(*, star: Star) -> QuerySet[CheckIn]:
+    """The child's own answers on their star, newest first, each with its scores in the star's order."""
+    return _own_answers([star]).order_by("-date", "-id")
+
+
+def own_check_in_get(*, user: User, check_in_id: int) -> CheckIn:
+    stars = Star.objects.filter(child=casework_selectors.own_child(user=user))
+    check_in = _own_answers(stars).select_related("star__template").filter(pk=check_in_id).first()
+    if check_in is None:
+        raise Http404("No check-in found")
+    return check_in
+
+
+def own_star_picture(*, star: Star, first_id: int | None = None, second_id: int | None = None) -> StarPicture:
+    """Like star_picture, from the child's own answers only: their first and latest, or the two they chose."""
+    check_ins = list(star.check_ins.filter(respondent=codes.Respondent.CHILD).prefetch_related("scores").order_by("date", "id"))
+    by_id = {check_in.pk: check_in for check_in in check_ins}
+    first = by_id.get(first_id) or (check_ins[0] if check_ins else None)
+    second = by_id.get(second_id) or (check_ins[-1] if check_ins else None)
+    shown = sorted({c.pk: c for c in (first, second) if c is not None}.values(), key=lambda c: (c.date, c.pk))
+    scores = {(c.pk, s.area_id): s.score for c in shown for s in c.scores.all()}
+    all_areas = list(star.areas.select_related("template_area"))
+    areas = [a for a in all_areas if a.retired_on is None or a.pk in {area_id for _, area_id in scores}]
+    return StarPicture(star, areas, check_ins, shown, scores, all_areas)

@@ -31,6 +31,12 @@ def _require_recorder(*, actor: User, child: Child) -> None:
         raise PermissionDenied("You can read this child's star but not change it.")
 
 
+def _require_recorder_or_the_child(*, actor: User, child: Child) -> None:
+    """The child shapes their own star: they may add and rename areas and answer check-ins as themselves."""
+    if not casework_selectors.is_own_record(user=actor, child=child):
+        _require_recorder(actor=actor, child=child)
+
+
 def _save(instance: Model, *, actor: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
     """Validate and save, recording who made the change (and why) in the history."""
     instance.full_clean()
@@ -108,7 +114,9 @@ def star_area_add(
     based_on: TemplateArea | None = None,
 ) -> StarArea:
     """Add an area that matters to the child. `based_on` groups it with a template area in the figures."""
-    _require_recorder(actor=actor, child=star.child)
+    _require_recorder_or_the_child(actor=actor, child=star.child)
+    if casework_selectors.is_own_record(user=actor, child=star.child):
+        origin = codes.AreaOrigin.CHILD
     if origin not in codes.AreaOrigin.values or origin == codes.AreaOrigin.TEMPLATE:
         raise ValidationError({"origin": "Say who added this area: the child, the family or the worker."})
     if based_on is not None and based_on.template_id != star.template_id:
@@ -122,7 +130,7 @@ def star_area_add(
 def star_area_rename(*, area: StarArea, name: str, actor: User, question: str | None = None) -> StarArea:
     """Rename an area. It keeps its id, so earlier check-ins still point at it; the history keeps the old name."""
     area = StarArea.objects.select_for_update().select_related("star__child").get(pk=area.pk)
-    _require_recorder(actor=actor, child=area.star.child)
+    _require_recorder_or_the_child(actor=actor, child=area.star.child)
     if area.is_retired:
         raise ValidationError({"name": "This area has been retired and cannot be renamed."})
     old = area.name
@@ -163,8 +171,12 @@ def check_in_record(
     actor: User,
     answered_by_name: str = "",
 ) -> CheckIn:
-    """Record one person's scores at one stage. Each area must be a current area of this star."""
-    _require_recorder(actor=actor, child=star.child)
+    """Record one person's scores at one stage. Each area must be a current area of this star.
+
+    A child signed in answers only as themselves."""
+    _require_recorder_or_the_child(actor=actor, child=star.child)
+    if casework_selectors.is_own_record(user=actor, child=star.child) and respondent != codes.Respondent.CHILD:
+        raise PermissionDenied("You can answer your star as yourself only.")
     _check_day(date, field="date", not_before=star.started_on, before_label="the star was started")
     _check_scores(star, scores)
     check_in = CheckIn(

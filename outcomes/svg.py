@@ -63,7 +63,7 @@ def star_svg(picture: StarPicture, *, child_friendly: bool = False, element_id: 
     title = "My star" if child_friendly else f"Outcome star for {picture.star.child.display_name}"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-20 0 {} {}" class="outcomes-star" role="img" '
-        'aria-labelledby="{}-title {}-desc" style="width:100%;max-width:32rem;height:auto;display:block">'
+        'aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
         SIZE + 40,
         SIZE,

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,15 +19,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
-from casework.forms import GovukForm
+from casework.child_pages import child_login_required
+from casework.forms import ChildForm, GovukForm
+from casework.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from outcomes import codes, selectors, services
-from outcomes.forms import AreaAddForm, AreaRenameForm, CheckInForm, StarStartForm
+from outcomes.forms import CHILD_STAGES, AreaAddForm, AreaRenameForm, CheckInForm, ChildAreaForm, ChildCheckInForm, StarStartForm
 from outcomes.models import Star, StarArea
 from outcomes.svg import check_in_label, star_svg
 
 
-def _submit(form: GovukForm, action: Callable[[], Any]) -> Any | None:
+def _submit(form: GovukForm | ChildForm, action: Callable[[], Any]) -> Any | None:
     """Run a service; its ValidationError goes back onto the form so nothing typed is lost."""
     try:
         return action()
@@ -205,3 +208,120 @@ def star_area_retire(request: HttpRequest, area_id: int) -> HttpResponse:
     else:
         messages.success(request, f"“{area.name}” retired. Its earlier scores stay in the star's history.")
     return redirect("outcomes:star-areas", star_id=area.star_id)
+
+
+# The child's own star (under /me/star/, in the child's skin) --------------------------------------
+# Every page starts from the child's own selectors: staff, a suspended child, or another child's
+# ids get a 404 and nothing is written.
+
+MY_CHECK_INS_PAGE_SIZE = 5
+
+
+def journey_star(request: HttpRequest, child: Child) -> JourneyPart:
+    """The "My star" section of the child's own journey (registered with casework.journey): their own answers only."""
+    items = []
+    for star in selectors.own_stars(user=request.user):
+        picture = selectors.own_star_picture(star=star)
+        svg = star_svg(picture, child_friendly=True, element_id=f"my-star-{star.pk}")
+        items.append({"star": star, "picture": picture, "svg": svg})
+    firsts = [item["picture"].check_ins[0] for item in items if item["picture"].check_ins]
+    events = [JourneyEvent(check_in.date, "I filled in my star for the first time.") for check_in in firsts]
+    html = render_to_string("outcomes/me/journey_star.html", {"items": items}, request=request)
+    return JourneyPart(html, events)
+
+
+def _my_star(request: HttpRequest, star_id: int, page: str) -> Star:
+    star = selectors.own_star_get(user=request.user, star_id=star_id)
+    casework_services.record_view_log(user=request.user, child=star.child, page=f"me:star:{star.pk}{page}")
+    return star
+
+
+@child_login_required
+def my_stars(request: HttpRequest) -> HttpResponse:
+    """Most children have one star: straight to it. Otherwise a choice, or kind words when there is none yet."""
+    stars = list(selectors.own_stars(user=request.user))
+    if len(stars) == 1:
+        return redirect("my-star:star", star_id=stars[0].pk)
+    return render(request, "outcomes/me/stars.html", {"stars": stars})
+
+
+@child_login_required
+def my_star(request: HttpRequest, star_id: int) -> HttpResponse:
+    star = _my_star(request, star_id, "")
+    first, second = _int_param(request, "first"), _int_param(request, "second")
+    picture = selectors.own_star_picture(star=star, first_id=first, second_id=second)
+    page = Paginator(list(reversed(picture.check_ins)), MY_CHECK_INS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "star": star,
+        "picture": picture,
+        "svg": star_svg(picture, child_friendly=True, element_id="my-star"),
+        "rows": [(area, [picture.scores.get((c.pk, area.pk)) for c in picture.shown]) for area in picture.areas],
+        "shown": picture.shown,
+        "page": page,
+        "times": [(check_in, dict(CHILD_STAGES)[check_in.stage]) for check_in in page],
+    }
+    return render(request, "outcomes/me/star.html", context)
+
+
+@child_login_required
+def my_check_in(request: HttpRequest, check_in_id: int) -> HttpResponse:
+    check_in = selectors.own_check_in_get(user=request.user, check_in_id=check_in_id)
+    casework_services.record_view_log(user=request.user, child=check_in.star.child, page=f"me:check-in:{check_in.pk}")
+    context = {"check_in": check_in, "star": check_in.star, "stage": dict(CHILD_STAGES)[check_in.stage]}
+    return render(request, "outcomes/me/check_in.html", context)
+
+
+@child_login_required
+@require_http_methods(["GET", "POST"])
+def my_check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
+    star = _my_star(request, star_id, ":check-in")
+    areas = list(star.areas.filter(retired_on__isnull=True))
+    template = star.template
+    first_time = not selectors.own_check_ins(star=star).exists()
+    initial = {"stage": codes.Stage.START if first_time else codes.Stage.REVIEW}
+    form = ChildCheckInForm(request.POST or None, areas=areas, low=template.scale_min, high=template.scale_max, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        check_in = _submit(
+            form,
+            lambda: services.check_in_record(
+                star=star,
+                stage=form.cleaned_data["stage"],
+                date=timezone.localdate(),
+                respondent=codes.Respondent.CHILD,
+                scores=form.scores(),
+                actor=request.user,
+            ),
+        )
+        if check_in is not None:
+            messages.success(request, "Thank you! Your star is saved.")
+            return redirect("my-star:star", star_id=star.pk)
+    words = sorted(template.scale_words.items(), key=lambda w: int(w[0]))
+    return render(request, "outcomes/me/check_in_form.html", {"star": star, "form": form, "words": words})
+
+
+@child_login_required
+@require_http_methods(["GET", "POST"])
+def my_star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
+    """The child's areas: add one in their own words, or rename one. Retiring an area stays with the worker."""
+    star = _my_star(request, star_id, ":areas")
+    form = ChildAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = _submit(form, lambda: services.star_area_add(star=star, actor=request.user, **form.cleaned_data))
+        if area is not None:
+            messages.success(request, f"“{area.name}” is on your star now.")
+            return redirect("my-star:areas", star_id=star.pk)
+    return render(request, "outcomes/me/areas.html", {"star": star, "form": form, "areas": selectors.star_areas(star=star)})
+
+
+@child_login_required
+@require_http_methods(["GET", "POST"])
+def my_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
+    area = selectors.own_star_area_get(user=request.user, area_id=area_id)
+    casework_services.record_view_log(user=request.user, child=area.star.child, page=f"me:star-area:{area.pk}:rename")
+    form = ChildAreaForm(request.POST or None, initial={"name": area.name, "question": area.question})
+    if request.method == "POST" and form.is_valid():
+        renamed = _submit(form, lambda: services.star_area_rename(area=area, actor=request.user, **form.cleaned_data))
+        if renamed is not None:
+            messages.success(request, f"Now it is called “{renamed.name}”. Your earlier answers are kept.")
+            return redirect("my-star:areas", star_id=area.star_id)
+    return render(request, "outcomes/me/area_rename.html", {"area": area, "star": area.star, "form": form})

@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import selectors as casework_selectors
-from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
+from casework import services as casework_services
+from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
 from placements import codes, export, selectors, services
 from placements import serializers as s
 from placements.models import Home, PlacementDecision, PlacementEpisode
@@ -122,7 +123,9 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
 
     @extend_schema(summary="A placement decision", responses={200: s.PlacementDecisionSerializer, 404: NOT_FOUND})
     def retrieve(self, request: Request, pk: int) -> Response:
-        return Response(s.PlacementDecisionSerializer(self.decision()).data)
+        decision = self.decision()
+        casework_services.record_view_log(user=request.user, child=decision.child, page=f"api:decision:{decision.pk}")
+        return Response(s.PlacementDecisionSerializer(decision).data)
 
     @extend_schema(
         summary="Start a draft decision",
@@ -135,11 +138,12 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
 
     @extend_schema(
         summary="Change a draft decision",
-        request=s.DecisionFieldsSerializer,
-        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
+        description="Send only the fields that change, and the `updated_at` you read as `version`.",
+        request=s.DecisionUpdateSerializer,
+        responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     def partial_update(self, request: Request, pk: int) -> Response:
-        fields = self.parse(s.DecisionFieldsSerializer, partial=True)
+        fields = self.parse(s.DecisionUpdateSerializer, partial=True)
         return self.done(services.decision_update(decision=self.decision(), actor=request.user, **fields))
 
     @extend_schema(

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework.forms import GOVUK_CLASSES, DateInput, GovukForm
+from casework.forms import GOVUK_CLASSES, DateInput, GovukForm, version_field
 from placements import codes
 from placements.models import Home
 
@@ -80,6 +80,7 @@ class RungForm(GovukForm):
 
 
 class HomeStepForm(GovukForm):
+    version = version_field()
     chosen_home = HomeChoiceField(queryset=Home.objects.none(), label="The home", required=False, empty_label="None found yet")
     move_on = forms.DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS, required=False)
     reason_place_change = forms.ChoiceField(
@@ -99,6 +100,8 @@ class HomeStepForm(GovukForm):
 
 
 class ChecklistForm(GovukForm):
+    version = version_field()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for stem, question in codes.CHECKLIST:

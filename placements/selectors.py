@@ -5,8 +5,10 @@ pages (the forum, the review group, sufficiency, the measures) are for team mana
 team's children, and heads of service, who see every child. Measures are worked out in the database."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -27,7 +29,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework import codes as casework_codes
-from casework.models import CareEpisode, Child, User
+from casework.dates import end_of, months_before, start_of
+from casework.measures import children_in_care_on, flag, in_care_on
+from casework.models import Child, User
 from casework.selectors import children_visible_to
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode
@@ -189,25 +193,13 @@ def foster_sufficiency(*, user: User, today: datetime.date | None = None) -> Suf
 
 
 # Measures ----------------------------------------------------------------------------------------
-
-
-def _in_care_on(day: datetime.date) -> Exists:
-    return Exists(
-        CareEpisode.objects.filter(child=OuterRef("pk"), started_on__lte=day).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-        )
-    )
+# Each measure is one selector over any number of dates or periods, in one query: the children joined to
+# their care and homes, a flag or count per date (COUNT ... FILTER), then children counted per date. The
+# one-date forms the 903 summary and the API use are the same selectors asked about one date.
 
 
 def _years_before(day: datetime.date, years: float) -> datetime.date:
-    months = round(years * 12)
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    try:
-        return day.replace(year=year, month=month + 1)
-    except ValueError:  # 29th-31st of a shorter month
-        return (day.replace(day=1, year=year, month=month + 1) + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(
-            days=1
-        )
+    return months_before(day, round(years * 12))
 
 
 @dataclass(frozen=True)
@@ -220,43 +212,79 @@ class Share:
         return round(100 * self.count / self.total, 1) if self.total else None
 
 
-def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
-    """Of children in care on `on`: how many had 3 or more homes in the 12 months before (DfE; England ~11%)."""
-    since = _years_before(on, 1)
-    homes_in_year = (
-        PlacementEpisode.objects.filter(child=OuterRef("pk"), started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=since))
-        .values("child")
-        .annotate(n=Count("id"))
-        .values("n")
+def open_on(day: datetime.date, path: str = "placement_episodes__") -> Q:
+    return Q(**{f"{path}started_on__lte": day}) & (Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gt": day}))
+
+
+def _shares(children: QuerySet[Child], per_day: list[tuple[Any, Any, int]]) -> list[Share]:
+    """`per_day`: for each date, who is counted and a per-child count that meets the measure from `at_least` up."""
+    annotations = {}
+    for i, (counted, met, _) in enumerate(per_day):
+        annotations[f"counted_{i}"], annotations[f"met_{i}"] = counted, met
+    result = children.annotate(**annotations).aggregate(
+        **{f"total_{i}": Count("pk", filter=Q(**{f"counted_{i}": 1})) for i in range(len(per_day))},
+        **{
+            f"count_{i}": Count("pk", filter=Q(**{f"counted_{i}": 1, f"met_{i}__gte": at_least}))
+            for i, (_, _, at_least) in enumerate(per_day)
+        },
     )
-    counted = children.filter(_in_care_on(on)).annotate(homes=Coalesce(Subquery(homes_in_year, output_field=IntegerField()), 0))
-    result = counted.aggregate(total=Count("pk"), moved=Count("pk", filter=Q(homes__gte=3)))
-    return Share(result["moved"], result["total"])
+    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(per_day))]
+
+
+def homes_in_year(on: datetime.date) -> Count:
+    """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began)."""
+    since = _years_before(on, 1)
+    lived = Q(placement_episodes__started_on__lte=on) & (
+        Q(placement_episodes__ended_on__isnull=True) | Q(placement_episodes__ended_on__gt=since)
+    )
+    return Count("placement_episodes", filter=lived, distinct=True)
+
+
+def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
+    """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%)."""
+    three_or_more = [(flag(in_care_on(on)), homes_in_year(on), 3) for on in days]
+    return _shares(children, three_or_more)
+
+
+def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
+    return short_term_stability_over(children=children, days=[on])[0]
+
+
+def long_in_care_under_16(on: datetime.date) -> Q:
+    long_in_care = Q(care_episodes__started_on__lte=_years_before(on, 2.5)) & in_care_on(on)
+    return long_in_care & Q(date_of_birth__gt=_years_before(on, 16))
+
+
+def settled_in_home(on: datetime.date) -> Q:
+    return Q(placement_episodes__started_on__lte=_years_before(on, 2)) & open_on(on)
+
+
+def long_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
+    """Of children in care on each day, under 16, in care continuously for 2.5 years or more: how many have
+    lived in the same home for 2 years or more (England ~68%)."""
+    return _shares(children, [(flag(long_in_care_under_16(on)), flag(settled_in_home(on)), 1) for on in days])
 
 
 def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
-    """Of children in care on `on`, under 16, in care continuously for 2.5 years or more: how many have
-    lived in the same home for 2 years or more (England ~68%)."""
-    long_in_care = Exists(
-        CareEpisode.objects.filter(child=OuterRef("pk"), started_on__lte=_years_before(on, 2.5)).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=on)
-        )
-    )
-    settled = Exists(
-        PlacementEpisode.objects.filter(child=OuterRef("pk"), started_on__lte=_years_before(on, 2)).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=on)
-        )
-    )
-    cohort = children.filter(long_in_care, date_of_birth__gt=_years_before(on, 16))
-    result = cohort.aggregate(total=Count("pk"), stable=Count("pk", filter=settled))
-    return Share(result["stable"], result["total"])
+    return long_term_stability_over(children=children, days=[on])[0]
+
+
+def _living_in(on: datetime.date, rung: Q | None = None) -> Q:
+    return in_care_on(on) & open_on(on) & (rung or Q())
+
+
+RESIDENTIAL = Q(placement_episodes__home__rung=codes.Rung.RESIDENTIAL)
+
+
+def residential_share_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
+    """Of children in care living in a home on each day: how many live in a children's home."""
+    return _shares(children, [(flag(_living_in(on)), flag(_living_in(on, RESIDENTIAL)), 1) for on in days])
 
 
 def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
     """Children living in each rung's homes on `on`, with the weekly cost; transitions count as their own row."""
-    episodes = PlacementEpisode.objects.filter(child__in=children.filter(_in_care_on(on)), started_on__lte=on).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    episodes = PlacementEpisode.objects.filter(child__in=children_in_care_on(children, on).values("pk")).filter(
+        open_on(on, path="")
     )
     rows = list(
         episodes.values("home__rung")
@@ -274,38 +302,74 @@ def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
     return rows
 
 
+def approved_in(since: datetime.date, until: datetime.date) -> Q:
+    approved = Q(manager_approved_at__gte=start_of(since), manager_approved_at__lt=end_of(until))
+    return Q(status=codes.DecisionStatus.APPROVED) & approved
+
+
+def decisions_for(children: QuerySet[Child]) -> QuerySet[PlacementDecision]:
+    return PlacementDecision.objects.filter(child__in=children.values("pk"))
+
+
+LOWER_THAN_IDEAL = Q(chosen_rung__isnull=False, ideal_rung__isnull=False, chosen_rung__gt=F("ideal_rung"))
+WITH_IDEAL = Q(chosen_rung__isnull=False, ideal_rung__isnull=False)
+
+
+def ideal_vs_actual_over(*, children: QuerySet[Child], periods: Sequence[tuple[datetime.date, datetime.date]]) -> list[Share]:
+    """Decisions approved in each period with an ideal and a chosen rung: how many found a home lower on the ladder."""
+    result = decisions_for(children).aggregate(
+        **{f"total_{i}": Count("pk", filter=approved_in(*p) & WITH_IDEAL) for i, p in enumerate(periods)},
+        **{f"count_{i}": Count("pk", filter=approved_in(*p) & LOWER_THAN_IDEAL) for i, p in enumerate(periods)},
+    )
+    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(periods))]
+
+
 def ideal_vs_actual(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> dict:
     """Approved decisions in the period whose home is lower on the ladder than the ideal, by ideal rung and reason."""
     from placements.models import RungConsideration
 
-    decisions = PlacementDecision.objects.filter(
-        child__in=children, status=codes.DecisionStatus.APPROVED, chosen_rung__isnull=False, ideal_rung__isnull=False,
-        manager_approved_at__date__gte=since, manager_approved_at__date__lte=until,
-    )  # fmt: skip
     why_not_ideal = RungConsideration.objects.filter(decision=OuterRef("pk"), rung=OuterRef("ideal_rung")).values("why_not")
-    gaps = decisions.filter(chosen_rung__gt=F("ideal_rung")).annotate(reason=Subquery(why_not_ideal[:1]))
+    gaps = decisions_for(children).filter(approved_in(since, until) & LOWER_THAN_IDEAL)
     rows = list(
-        gaps.values("ideal_rung", "chosen_rung", "reason")
+        gaps.annotate(reason=Subquery(why_not_ideal[:1]))
+        .values("ideal_rung", "chosen_rung", "reason")
         .annotate(decisions=Count("pk"))
         .order_by("ideal_rung", "chosen_rung", "reason")
     )
     for row in rows:
         row["reason_label"] = codes.WhyNot(row["reason"]).label if row["reason"] else "Not recorded"
-    totals = decisions.aggregate(total=Count("pk"), gaps=Count("pk", filter=Q(chosen_rung__gt=F("ideal_rung"))))
-    return {"share": Share(totals["gaps"], totals["total"]), "rows": rows}
+    return {"share": ideal_vs_actual_over(children=children, periods=[(since, until)])[0], "rows": rows}
 
 
-def steps_down_from_residential(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> Share:
-    """Moves in the period from a children's home to a family (a lower-numbered rung), out of all moves out of one."""
+CHILD_VIEWS_RECORDED = ~Q(child_views__regex=r"^\s*$")
+
+
+def decisions_with_child_views_over(
+    *, children: QuerySet[Child], periods: Sequence[tuple[datetime.date, datetime.date]]
+) -> list[Share]:
+    """Decisions approved in each period: how many recorded the child's views in their words."""
+    result = decisions_for(children).aggregate(
+        **{f"total_{i}": Count("pk", filter=approved_in(*p)) for i, p in enumerate(periods)},
+        **{f"count_{i}": Count("pk", filter=approved_in(*p) & CHILD_VIEWS_RECORDED) for i, p in enumerate(periods)},
+    )
+    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(periods))]
+
+
+def _steps_down(children: QuerySet[Child], since: datetime.date, until: datetime.date) -> QuerySet[PlacementEpisode]:
     came_from_residential = Exists(
         PlacementEpisode.objects.filter(
             child=OuterRef("child"), ended_on=OuterRef("started_on"), home__rung=codes.Rung.RESIDENTIAL
         ).exclude(pk=OuterRef("pk"))
     )
-    moves = PlacementEpisode.objects.filter(child__in=children, started_on__gte=since, started_on__lte=until).filter(
-        came_from_residential
+    moves = PlacementEpisode.objects.filter(child__in=children.values("pk"), started_on__gte=since, started_on__lte=until)
+    return moves.filter(came_from_residential)
+
+
+def steps_down_from_residential(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> Share:
+    """Moves in the period from a children's home to a family (a lower-numbered rung), out of all moves out of one."""
+    result = _steps_down(children, since, until).aggregate(
+        total=Count("pk"), down=Count("pk", filter=Q(home__rung__lt=codes.Rung.RESIDENTIAL))
     )
-    result = moves.aggregate(total=Count("pk"), down=Count("pk", filter=Q(home__rung__lt=codes.Rung.RESIDENTIAL)))
     return Share(result["down"], result["total"])
 
 
@@ -321,3 +385,17 @@ def measures(*, user: User, on: datetime.date) -> dict:
         "ideal_vs_actual": ideal_vs_actual(children=children, since=since, until=on),
         "steps_down": steps_down_from_residential(children=children, since=since, until=on),
     }
+
+
+# A child's own homes (their journey) -------------------------------------------------------------
+
+
+def homes_of_child(*, child: Child) -> QuerySet[PlacementEpisode]:
+    """The homes a child has lived in, oldest first, for the child's own journey: only the child-facing
+    name and the dates are loaded (never the staff name, address, cost or 903 codes)."""
+    return (
+        PlacementEpisode.objects.filter(child=child)
+        .select_related("home")
+        .only("id", "child_id", "started_on", "ended_on", "home__id", "home__child_facing_name")
+        .order_by("started_on", "id")
+    )

@@ -2,13 +2,15 @@
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from casework.models import User
-from casework.serializers import VisibleChildField, VisibleRelatedField
+from casework.serializers import VisibleChildField, VisibleRelatedField, version_field
 from placements import codes, selectors
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
 
@@ -42,9 +44,21 @@ class CodeFieldExtension(OpenApiSerializerFieldExtension):
         }
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         auto_schema.registry.register_on_missing(component)
-        if self.target.allow_blank:
+        if self.target.allow_blank or _blank_in_model(self.target):
             return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return {"allOf": [component.ref], "nullable": True} if self.target.allow_null else component.ref
+
+
+def _blank_in_model(field: CodeField) -> bool:
+    """A read-only field loses allow_blank in DRF, but a blank code from its model is still sent out."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.read_only:
+        return False
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return False
+    return model_field.blank and isinstance(model_field, models.CharField)
 
 
 class CodedModelSerializer(serializers.ModelSerializer):
@@ -155,6 +169,12 @@ DecisionFieldsSerializer = type(
         "__doc__": "What a worker writes into a draft decision. The rung is chosen through `choose`, never set here.",
     },
 )
+
+
+class DecisionUpdateSerializer(DecisionFieldsSerializer):
+    """Changes to a draft decision: send only what changes, with the `updated_at` you read as `version`."""
+
+    version = version_field()
 
 
 class DecisionCreateSerializer(DecisionFieldsSerializer):

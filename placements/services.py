@@ -15,6 +15,7 @@ from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import _save
+from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
 
@@ -150,9 +151,13 @@ def _apply(decision: PlacementDecision, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def decision_update(*, decision: PlacementDecision, actor: User, **fields: Any) -> PlacementDecision:
+def decision_update(
+    *, decision: PlacementDecision, actor: User, version: datetime.datetime | None = None, **fields: Any
+) -> PlacementDecision:
+    """Change an open decision. `version` is its updated_at when the person opened it (see casework.versions)."""
     decision = PlacementDecision.objects.select_for_update().get(pk=decision.pk)
     _require_recorder(actor=actor, child=decision.child)
+    check_version(decision, version=version)
     _require_open(decision)
     _apply(decision, fields)
     if decision.chosen_home is not None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.forms import GovukForm
+from casework.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from placements import codes, export, forms, selectors, services
 from placements.apis import csv_response
@@ -64,6 +65,17 @@ def child_homes_panel(request: HttpRequest, child: Child) -> str:
     episodes = list(selectors.episodes_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"))
     context = {"child": child, "episodes": episodes, "current": next((e for e in episodes if e.ended_on is None), None)}
     return render_to_string("placements/panel.html", context, request=request)
+
+
+def journey_homes(request: HttpRequest, child: Child) -> JourneyPart:
+    """The "My homes" section of the child's own journey (registered with casework.journey): names they know, dates."""
+    homes = list(selectors.homes_of_child(child=child))
+    events = [
+        JourneyEvent(episode.started_on, f"{'My first home' if n == 0 else 'A new home'}: {episode.home.child_facing_name}.")
+        for n, episode in enumerate(homes)
+    ]
+    html = render_to_string("placements/me/homes.html", {"homes": list(reversed(homes))}, request=request)
+    return JourneyPart(html, events)
 
 
 @login_required
@@ -166,7 +178,7 @@ def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
     initial = {
         name: getattr(decision, name)
         for name in ("chosen_home", "move_on", "reason_place_change", "step_down_review_on", "step_down_plan")
-    }
+    } | {"version": decision.updated_at.isoformat()}
     form = forms.HomeStepForm(request.POST or None, homes=homes, residential=decision.is_residential, initial=initial)
     if request.method == "POST" and form.is_valid():
         done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
@@ -182,7 +194,8 @@ def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_checklist(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id, to_record=True)
     stems = [name for stem, _ in codes.CHECKLIST for name in (stem, f"{stem}_reason")]
-    form = forms.ChecklistForm(request.POST or None, initial={name: getattr(decision, name) for name in stems})
+    initial = {name: getattr(decision, name) for name in stems} | {"version": decision.updated_at.isoformat()}
+    form = forms.ChecklistForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
@@ -273,8 +286,9 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def measures(request: HttpRequest) -> HttpResponse:
+    """The placement measures live on the dashboard now, with the others; old links land there."""
     _require_manager(request)
-    return render(request, "placements/measures.html", {"m": selectors.measures(user=request.user, on=timezone.localdate())})
+    return redirect("casework:dashboard")
 
 
 @login_required

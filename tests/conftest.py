@@ -30,6 +30,11 @@ class County:
 
 @pytest.fixture
 def county(db) -> County:
+    return make_county()
+
+
+def make_county() -> County:
+    """The county's rows (the `county` fixture; tests/test_access_matrix.py builds it once per module)."""
     team, other_team = factories.TeamFactory(name="North"), factories.TeamFactory(name="South")
     worker = factories.UserFactory(username="sw.north", team=team)
     teammate = factories.UserFactory(username="sw.north2", team=team)
@@ -61,3 +66,6 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 # Fixtures that live in their own modules, made available to every test.
 from tests.celery_worker import celery_worker  # noqa: E402, F401
+
+# bin/prove's figures: each family of proof tests writes what it covered to var/proof/ (see tests/proof.py).
+from tests.proof import pytest_sessionfinish  # noqa: E402, F401

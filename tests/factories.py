@@ -10,8 +10,10 @@ from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
     FamilyMember,
     LegalStatus,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     Team,
@@ -117,3 +119,30 @@ class SiblingContactSessionFactory(factory.django.DjangoModelFactory):
     arrangement = factory.SubFactory(SiblingContactArrangementFactory)
     planned_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
     status = codes.ContactSessionStatus.HAPPENED
+
+
+class ChildUserFactory(UserFactory):
+    """The sign-in of a child or young person: no team, the child role."""
+
+    username = factory.Sequence(lambda n: f"young.person{n}")
+    role = codes.Role.CHILD
+    team = None
+
+
+class ChildAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildAccount
+
+    child = factory.SubFactory(ChildFactory)
+    user = factory.SubFactory(ChildUserFactory, first_name=factory.SelfAttribute("..child.first_name"))
+
+
+class SharedRecordFactory(factory.django.DjangoModelFactory):
+    """A signed visit with the observations shared with the child."""
+
+    class Meta:
+        model = SharedRecord
+
+    visit = factory.SubFactory(VisitFactory, status=codes.VisitStatus.SIGNED, child_said="I like my new room.")
+    sections = factory.LazyFunction(lambda: [codes.SharedSection.CHILD_SAID, codes.SharedSection.OBSERVATIONS])
+    shared_by = factory.SelfAttribute("visit.author")

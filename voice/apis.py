@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import selectors as casework_selectors
-from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter
+from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin
 from voice import selectors, services, views
 from voice.models import Recording
 from voice.serializers import RecordingSerializer, RecordingUploadSerializer
@@ -55,7 +55,8 @@ class RecordingUploadApi(generics.GenericAPIView):
         summary="A voice note: its state, progress, transcript and figures", responses={200: RecordingSerializer, 404: NOT_FOUND}
     ),
 )
-class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class RecordingViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    child_of = "visit.child"
     queryset = Recording.objects.none()
     serializer_class = RecordingSerializer
     filterset_class = RecordingFilter

@@ -6,7 +6,8 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.panels import register_visit_panel
-        from voice import tasks  # noqa: F401 - connects the worker signals
+        from voice import measures, tasks  # noqa: F401 - tasks connects the worker signals
         from voice.views import visit_voice_panel
 
         register_visit_panel(visit_voice_panel)
+        measures.register()

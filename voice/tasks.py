@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from voice import services, transcriber
 from voice.models import Recording
@@ -26,10 +27,24 @@ def time_limits(audio_seconds: float | None) -> tuple[int, int]:
     return soft, soft + 60
 
 
-def enqueue_transcription(recording_id: int) -> None:
+# Publishing gives up quickly when the broker is down: the person uploading is waiting for the page.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def enqueue_transcription(recording_id: int) -> bool:
+    """Send the recording to a worker. Returns False, without raising, when the broker cannot be reached.
+
+    The recording is already stored and marked queued in the database, so nothing is lost: the sweep
+    (requeue_stale_recordings, from beat every minute and at every worker's start) sends it again once
+    the broker is back, and the claim makes sure it is transcribed once however many messages arrive."""
     audio_seconds = Recording.objects.filter(pk=recording_id).values_list("audio_seconds", flat=True).first()
     soft, hard = time_limits(audio_seconds)
-    transcribe_recording.apply_async(args=[recording_id], soft_time_limit=soft, time_limit=hard)
+    try:
+        transcribe_recording.apply_async(args=[recording_id], soft_time_limit=soft, time_limit=hard, retry_policy=PUBLISH_RETRY)
+    except BrokerUnavailable:
+        logger.warning("The broker is unreachable: recording %s stays queued for the sweep", recording_id)
+        return False
+    return True
 
 
 @shared_task(

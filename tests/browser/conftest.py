@@ -71,3 +71,30 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_child(page: Page, username: str, password: str) -> None:
+    """A child signs in on their own page (/me/sign-in/)."""
+    page.goto("/me/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(autouse=True)
+def council_star_template(request: pytest.FixtureRequest) -> None:
+    """A browser test's flush empties every table, the default star template a migration made included:
+    put it back, so a star can be started whichever browser test ran first."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from tests.outcomes.factories import default_template  # after pytest-django has set up the database
+
+    default_template()
+
+
+@pytest.fixture
+def child_journey(county):
+    """A child with a demo-like journey and their own account (tests.child_journey)."""
+    from tests.child_journey import build_journey
+
+    return build_journey(county)

@@ -5,11 +5,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from placements.models import PlacementDecision, PlacementEpisode
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.placements.factories import HomeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.accessibility, pytest.mark.django_db(transaction=True)]
 
 
 def rule_out(phone: Page, heading: str, reason: str, detail: str) -> None:
@@ -27,6 +28,7 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
     phone.get_by_role("link", name="All homes and decisions").click()
     phone.get_by_role("link", name="Decide on a new home").click()
 
+    assert_no_serious_violations(phone)
     phone.get_by_label("Why does the child need a new home?").fill("Her carers are moving abroad.")
     phone.get_by_label("What the child says, in their words").fill("I want to stay near my school.")
     phone.get_by_label("The ideal home would be").select_option(label="Kinship: family, friends or community")
@@ -35,6 +37,7 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
     rule_out(phone, "Own family", "Not safe", "The court found home unsafe.")
     rule_out(phone, "Kinship: family, friends or community", "No home available (no capacity)", "Her aunt has no room.")
     expect(phone.get_by_role("heading", name="The council's own foster carers")).to_be_visible()
+    assert_no_serious_violations(phone)
     phone.get_by_label("Yes, look for a home here").check()
     phone.get_by_role("button", name="Continue").click()
 
@@ -48,7 +51,9 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
         phone.get_by_role("group", name=question).get_by_label("Yes").check()
     for question in ("Brothers and sisters live together", "The home suits any disability the child has"):
         phone.get_by_role("group", name=question).get_by_label("Not applicable").check()
+    assert_no_serious_violations(phone)
     phone.get_by_role("button", name="Save and check answers").click()
+    assert_no_serious_violations(phone)
     phone.get_by_role("button", name="Send for approval").click()
     expect(phone.get_by_text("Sent to the manager for approval.")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -58,6 +63,7 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
     sign_in(phone, county.manager.username, PASSWORD)
     phone.goto(decision_url)
     expect(phone.get_by_text("I want to stay near my school.")).to_be_visible()
+    assert_no_serious_violations(phone)
     phone.get_by_role("button", name="Approve", exact=True).click()
     expect(phone.get_by_text("Decision approved.")).to_be_visible()
 

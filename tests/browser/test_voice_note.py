@@ -7,12 +7,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from casework import codes
 from casework.models import Visit
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import phone_page, sign_in
 from tests.factories import PASSWORD
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline, pytest.mark.accessibility, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -59,16 +60,19 @@ def test_voice_note_recorded_without_signal_is_sent_later_and_becomes_a_draft_to
     assert len(heard) >= 2, recording.transcript
     expect(phone.get_by_label("What I saw")).to_have_value(recording.transcript)
     expect(phone.get_by_text("written from a voice note by a machine")).to_be_visible()
+    assert_no_serious_violations(phone)  # the draft to review, with its segments to listen to
 
     phone.get_by_role("button", name="Child's words").first.click()
     expect(phone.get_by_label("What the child said, in their words")).to_have_value(re.compile("“"))
 
     phone.get_by_role("button", name="Sign visit").click()
     expect(phone.locator(".govuk-error-message").get_by_text("confirm you have checked it")).to_be_visible()
+    assert_no_serious_violations(phone)
     phone.get_by_label("I have read the draft from the voice note and corrected it").check()
     phone.get_by_role("button", name="Sign visit").click()
     expect(phone.get_by_text("Visit signed.")).to_be_visible()
     expect(phone.get_by_text(f"Drafted from a voice note; reviewed by {county.worker}")).to_be_visible()
+    assert_no_serious_violations(phone)
 
     visit.refresh_from_db()
     assert (visit.status, visit.draft_reviewed_by, visit.location) == (

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import RecordView
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,24 @@ def test_administrator_manages_staff_accounts_and_teams(client, county):
     assert client.get(reverse("admin:casework_team_changelist")).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["child", "visit", "allocation", "recordview", "familymember"])
+@pytest.mark.parametrize(
+    "model", ["child", "visit", "allocation", "recordview", "familymember", "childaccount", "sharedrecord", "recordcheck"]
+)
 def test_administrator_cannot_open_case_records_in_the_admin(client, county, model):
     client.force_login(county.admin)
     assert client.get(reverse(f"admin:casework_{model}_changelist")).status_code == 403
     body = client.get(reverse("admin:index")).content.decode()
     assert county.child.last_name not in body
+
+
+def test_administrator_never_sees_a_childs_own_sign_in(client, county):
+    account = factories.ChildAccountFactory(child=county.child, user__username="young.sign.in")
+    client.force_login(county.admin)
+
+    listing = client.get(reverse("admin:casework_user_changelist"))
+
+    assert "young.sign.in" not in listing.content.decode()
+    assert client.get(reverse("admin:casework_user_change", args=[account.user.pk])).status_code in (302, 404)
 
 
 def test_nobody_can_delete_a_staff_account_or_a_child_in_the_admin(client, county, head_in_admin):

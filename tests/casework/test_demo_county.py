@@ -19,8 +19,11 @@ from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
     FamilyMember,
     LegalStatus,
+    RecordCheck,
+    SharedRecord,
     SiblingContactArrangement,
     SiblingContactSession,
     Team,
@@ -64,6 +67,9 @@ def fingerprint() -> str:
 
 def wipe() -> None:
     for model in (
+        RecordCheck,
+        SharedRecord,
+        ChildAccount,
         SiblingContactSession,
         SiblingContactArrangement,
         Visit,
@@ -81,13 +87,18 @@ def wipe() -> None:
 def test_demo_users_sign_in_with_the_demo_password_and_have_their_roles():
     build(children=40)
     request = RequestFactory().post("/accounts/login/")
-    for username in ("worker", "teammate", "manager", "head", "admin"):
+    for username in ("worker", "teammate", "manager", "head", "admin", "young.person"):
         user = authenticate(request=request, username=username, password=DEMO_PASSWORD)
         assert user is not None and user.username == username
     assert authenticate(request=request, username="worker", password="not-the-password") is None
     worker, teammate, manager = (User.objects.get(username=name) for name in ("worker", "teammate", "manager"))
     assert worker.role == teammate.role == codes.Role.SOCIAL_WORKER and manager.role == codes.Role.TEAM_MANAGER
     assert worker.team_id == teammate.team_id == manager.team_id is not None
+    young_person = User.objects.get(username="young.person")
+    assert young_person.role == codes.Role.CHILD
+    assert selectors.own_child(user=young_person).allocations.get(ended_on__isnull=True).worker == worker
+    assert selectors.open_corrections_for(user=worker).count() == 1
+    assert selectors.shared_records_for_child(user=young_person).count() == 1
     assert User.objects.get(username="head").role == codes.Role.HEAD_OF_SERVICE
     admin = User.objects.get(username="admin")
     assert admin.is_staff and not admin.is_superuser and admin.role == codes.Role.ADMINISTRATOR

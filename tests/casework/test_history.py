@@ -101,7 +101,7 @@ def test_child_close_history_names_the_actor(county):
 def test_about_me_update_history_names_the_actor(county):
     before = county.child.history.count()
 
-    services.child_about_me_update(
+    services.child_words_update(
         child=county.child, actor=county.worker, what_matters_to_me="My sister.", how_i_like_to_be_spoken_to="Slowly."
     )
 

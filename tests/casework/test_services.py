@@ -603,10 +603,10 @@ def test_same_team_worker_cannot_close_a_record(county):
 
 
 def test_about_me_keeps_earlier_words_in_the_history(county):
-    services.child_about_me_update(
+    services.child_words_update(
         child=county.child, actor=county.worker, what_matters_to_me="My dog, Biscuit.", how_i_like_to_be_spoken_to="Call me Ava."
     )
-    services.child_about_me_update(
+    services.child_words_update(
         child=county.child,
         actor=county.worker,
         what_matters_to_me="Football and my dog.",
@@ -621,7 +621,7 @@ def test_about_me_keeps_earlier_words_in_the_history(county):
 
 def test_same_team_worker_cannot_change_about_me(county):
     with pytest.raises(PermissionDenied):
-        services.child_about_me_update(
+        services.child_words_update(
             child=county.child, actor=county.teammate, what_matters_to_me="Not my words", how_i_like_to_be_spoken_to=""
         )
 

@@ -1,13 +1,24 @@
 """Production settings, and the real services the test run stands on."""
 
+import datetime
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+
+from casework.management.commands.demo_county import DEMO_PASSWORD
+from casework.models import User
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -56,3 +67,72 @@ def test_health_reports_database_and_cache(client, db):
     response = client.get(reverse("casework:health"))
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+def test_production_cookies_are_secure_and_http_only_with_hsts():
+    names = "SESSION_COOKIE_SECURE SESSION_COOKIE_HTTPONLY CSRF_COOKIE_SECURE CSRF_COOKIE_HTTPONLY SECURE_HSTS_SECONDS"
+    code = f"from django.conf import settings; print(*[getattr(settings, n) for n in {names.split()!r}])"
+    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "True True True True 31536000", result.stderr
+
+
+def test_pages_carry_a_content_security_policy_with_no_inline_script_or_style(client, county):
+    client.force_login(county.worker)
+    response = client.get(reverse("casework:caseload"))
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_templates_have_no_inline_script_style_or_event_handlers():
+    """The policy would block them: every script and style is a static file."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
+    templates = [path for path in ROOT.glob("*/templates/**/*.html") if ".venv" not in path.parts]
+    assert len(templates) > 20
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group()}" for path in templates for match in inline.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_a_session_ends_after_thirty_minutes_without_a_request(client, county):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(county.worker)
+    response = client.get(reverse("casework:caseload"))
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60  # pushed back on every request
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["httponly"]
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))  # 30 idle minutes later
+    response = client.get(reverse("casework:caseload"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client, county):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": county.worker.username, "password": "not-the-password-at-all"})
+    response = client.post(reverse("login"), {"username": county.worker.username, "password": factories.PASSWORD})
+    assert response.status_code == 429
+    assert "This account is locked for now" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_password_signs_in_before_the_limit(client, county):
+    client.post(reverse("login"), {"username": county.worker.username, "password": "not-the-password-at-all"})
+    response = client.post(reverse("login"), {"username": county.worker.username, "password": factories.PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(county.worker.pk)
+
+
+@pytest.mark.parametrize("password", [DEMO_PASSWORD, factories.PASSWORD])
+def test_the_demo_and_test_passwords_meet_the_rules(password, db):
+    validate_password(password, user=User(username="sw.north", first_name="Sam", last_name="Smith"))
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("short-pw-1", "at least 12 characters"), ("password1234", "too common"), ("804127394652", "entirely numeric")],
+)
+def test_weak_passwords_are_refused(password, reason, db):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user=User(username="sw.north"))
+    assert any(reason in message for message in refused.value.messages), refused.value.messages

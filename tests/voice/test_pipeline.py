@@ -6,7 +6,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from tests import factories
+from tests import factories, proof
 from tests.celery_worker import STALE_SECONDS, finished, wait_for
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
@@ -40,6 +40,7 @@ def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker,
     assert visit.observations == body["transcript"] and visit.awaits_review
 
 
+@pytest.mark.faults
 def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_restart(celery_worker, county, clips):
     visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
     client = APIClient()
@@ -58,6 +59,9 @@ def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_res
     assert recording.attempts == 2
     assert visit.observations == recording.transcript  # the draft was filled exactly once
     assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
+    proof.fault_survived(
+        scenario="Celery worker killed mid-transcription", checks="restarted worker finished it; one transcript, one draft"
+    )
 
 
 def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, county, clips):

@@ -24,12 +24,13 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from faker import Faker
 
-from casework import codes
+from casework import codes, services
 from casework.demo import demo_extensions
 from casework.models import (
     Allocation,
     CareEpisode,
     Child,
+    ChildAccount,
     FamilyMember,
     LegalStatus,
     SiblingContactArrangement,
@@ -40,7 +41,14 @@ from casework.models import (
 )
 
 DEMO_PASSWORD = "hearth-demo-2026"  # noqa: S105 - published on purpose: it signs in to generated data only
-DEMO_USERNAMES = ("worker", "teammate", "manager", "head", "admin")
+DEMO_USERNAMES = ("worker", "teammate", "manager", "head", "admin", "young.person")
+# A worker's hello on the child's journey: short, warm, plain words.
+INTRODUCTIONS = (
+    "Hi, I'm {name}. I'm your social worker. I will visit you, listen to you and help make plans with you.",
+    "Hello, I'm {name}. My job is to make sure you are safe and happy where you live. You can tell me anything.",
+    "I'm {name}. I like football and baking. I will come and see you, and you can call me if you are worried.",
+    "Hi! I'm {name}. I work with children and their families. I want to hear what you think about your plans.",
+)
 BATCH = 2000
 CHUNK = 2000  # children generated and written at a time, so memory stays flat at 100,000
 DEMO_CASELOAD = 12
@@ -358,8 +366,15 @@ class County:
         first, last = self.rng.choice(self.first[self.rng.choice((S.MALE, S.FEMALE))]), self.rng.choice(self.last)
         # The running number keeps generated usernames unique without a lookup.
         username = username or f"{first}.{last}{next(self.serial)}".lower().replace("'", "").replace(" ", "")
+        hello = INTRODUCTIONS[len(username) % len(INTRODUCTIONS)].format(name=first)  # no rng draw: figures stay put
         return User(
-            username=username, first_name=first, last_name=last, role=role, team_id=team, job_title=codes.Role(role).label
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            team_id=team,
+            job_title=codes.Role(role).label,
+            introduction=hello if role in (codes.Role.SOCIAL_WORKER, codes.Role.TEAM_MANAGER) else "",
         )
 
     @staticmethod
@@ -666,6 +681,46 @@ def chunks(groups: Iterator[list[Plan]]) -> Iterator[list[Plan]]:
         yield chunk
 
 
+def young_person_account(today: datetime.date) -> None:
+    """A child on `worker`'s caseload with their own sign-in, their words, a shared record and a correction
+    waiting for an answer, made through the services so their history is like anyone's."""
+    worker = User.objects.get(username="worker")
+    child = (
+        Child.objects.filter(
+            allocations__worker=worker,
+            allocations__ended_on__isnull=True,
+            care_episodes__ended_on__isnull=True,
+            date_of_birth__lte=today - datetime.timedelta(days=365 * 11),
+            date_of_birth__gt=today - datetime.timedelta(days=365 * 16),
+        )
+        .order_by("pk")
+        .first()
+    )
+    visit = child and child.visits.filter(status=codes.VisitStatus.SIGNED).exclude(observations="").first()
+    if visit is None:
+        return
+    name = child.preferred_name or child.first_name
+    user = User.objects.create(username="young.person", first_name=name, role=codes.Role.CHILD)
+    user.password = make_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    ChildAccount.objects.create(user=user, child=child)
+    services.child_words_update(child=child, actor=worker, **YOUNG_PERSON_WORDS)
+    sections = [name for name in codes.SharedSection.values if getattr(visit, name).strip()]
+    share = services.visit_share(visit=visit, actor=worker, sections=sections, note_to_child="Can you check I got this right?")
+    words = "I didn't say I was sad. I said I was tired because of school."
+    services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words=words)
+
+
+YOUNG_PERSON_WORDS = {
+    "my_story": "Things at home got too hard and I wasn't safe. Mum and Dad love me, but they couldn't look after me "
+    "then. So I came to live with foster carers.",
+    "proud_of": "I got a certificate for swimming. I helped my little brother with his reading.",
+    "people_who_matter": "My nan, my brother, my carer and my best friend from school.",
+    "what_matters_to_me": "Seeing my brother. My dog. Being listened to.",
+    "how_i_like_to_be_spoken_to": "Please talk to me on my own, and don't use long words.",
+}
+
+
 class Command(BaseCommand):
     help = "Fill an empty database with a generated county (no real people) and demo sign-ins."
 
@@ -697,6 +752,7 @@ class Command(BaseCommand):
             states = {ext.name: ext.setup(county, staff) for ext in demo_extensions() if ext.setup}
             for chunk in chunks(plan_groups(county, staff, n_in_care, n_known)):
                 save_chunk(county, chunk, staff, states)
+            young_person_account(today)
         self.summary(today, time.monotonic() - began)
 
     def summary(self, today: datetime.date, seconds: float) -> None:

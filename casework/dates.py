@@ -1,0 +1,22 @@
+"""Date arithmetic the measures share: whole months back from a day, and the start of a day in local time."""
+
+import datetime
+
+from django.utils import timezone
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier; the last day of that month where it is shorter (31 May - 3 = 28 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = (datetime.date(year + (month == 11), (month + 1) % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month + 1, min(day.day, last_day))
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the council's time zone, for comparing with recorded times."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the end of `day` (the start of the next), so that `< end_of(day)` includes all of it."""
+    return start_of(day + datetime.timedelta(days=1))

@@ -1,0 +1,429 @@
+"""casework's own measures for the dashboard: social worker changes, sibling contact, statutory visits.
+
+Each measure has ONE selector that computes it for any number of periods in a fixed number of queries:
+conditional aggregates (COUNT ... FILTER) over the children joined to their records, grouped by child,
+then counted. Its drill-down uses the same expressions, so a list always matches its number."""
+
+import datetime
+from collections.abc import Sequence
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, QuerySet, Value, When
+
+from casework import codes
+from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
+from casework.dates import end_of, months_before, start_of
+from casework.models import Allocation, CareEpisode, Child, RecordCheck, SharedRecord, SiblingContactSession, Visit
+
+DAY = datetime.timedelta(days=1)
+
+
+def in_care_on(day: datetime.date, path: str = "care_episodes__") -> Q:
+    """A care episode open at the end of `day` (one that ended on `day` is not: the child left that day)."""
+    ongoing = Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gt": day})
+    return Q(**{f"{path}started_on__lte": day}) & ongoing
+
+
+def flag(condition: Q) -> Max:
+    """1 if any of a child's joined rows meets the condition, else 0."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
+def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
+    return children.filter(pk__in=CareEpisode.objects.filter(in_care_on(day, path="")).values("child_id"))
+
+
+def _count_where(per_period: dict[str, object]) -> dict[str, Count]:
+    return {f"n_{name}": Count("pk", filter=Q(**{f"{name}__gte": 1})) for name in per_period}
+
+
+# Social worker changes ---------------------------------------------------------------------------
+
+
+def _changes(since: datetime.date, until: datetime.date) -> Count:
+    """Days in (since, until] on which an allocation ended: changes on one day count once (one new worker)."""
+    window = Q(allocations__ended_on__gt=since, allocations__ended_on__lte=until)
+    return Count("allocations__ended_on", filter=window, distinct=True)
+
+
+def _worker_cohort(children: QuerySet[Child], on: datetime.date) -> QuerySet[Child]:
+    return children_in_care_on(children, on).annotate(
+        in_24=_changes(months_before(on, 24), on), in_12=_changes(months_before(on, 12), on)
+    )
+
+
+WORKER_PARTS = {
+    "": Q(in_24__gte=1),
+    "12-months": Q(in_12__gte=1),
+    "none": Q(in_24=0),
+    "one": Q(in_24=1),
+    "two": Q(in_24=2),
+    "three-or-more": Q(in_24__gte=3),
+}
+
+
+def social_worker_changes(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
+    """Of children in care on each period's end: how many had a new social worker in the 24 months to it.
+
+    A child had a change in the 24 months to D when their latest allocation to end on or before D ended after
+    D - 24 months: one MAX per date, which is cheaper than counting changes for every date."""
+    per_period = {}
+    for i, period in enumerate(periods):
+        per_period[f"in_care_{i}"] = flag(in_care_on(period.end))
+        per_period[f"last_{i}"] = Max("allocations__ended_on", filter=Q(allocations__ended_on__lte=period.end))
+    counted = [Q(**{f"in_care_{i}": 1}) for i in range(len(periods))]
+    changed = [Q(**{f"last_{i}__gt": months_before(p.end, 24)}) for i, p in enumerate(periods)]
+    counts = (
+        _in_care_in_any(children, periods)
+        .annotate(**per_period)
+        .aggregate(
+            **{f"total_{i}": Count("pk", filter=counted[i]) for i in range(len(periods))},
+            **{f"count_{i}": Count("pk", filter=counted[i] & changed[i]) for i in range(len(periods))},
+        )
+    )
+    figures = [share(period, counts[f"count_{i}"], counts[f"total_{i}"]) for i, period in enumerate(periods)]
+    return [_with_worker_rows(figures[0], children), *figures[1:]] if figures else []
+
+
+def _in_care_in_any(children: QuerySet[Child], periods: Sequence[Period]) -> QuerySet[Child]:
+    """Only children in care at some period's end can count: the join to their care is made once, and inner."""
+    first, last = min(p.end for p in periods), max(p.end for p in periods)
+    ongoing = Q(care_episodes__ended_on__isnull=True) | Q(care_episodes__ended_on__gt=first)
+    return children.filter(Q(care_episodes__started_on__lte=last) & ongoing)
+
+
+def _with_worker_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+    on = figure.period.end
+    cohort = _worker_cohort(children, on)
+    counts = cohort.aggregate(**{part or "all": Count("pk", filter=q) for part, q in WORKER_PARTS.items()}, total=Count("pk"))
+    labels = {
+        "12-months": "Had a new social worker in the 12 months to the date",
+        "none": "No change in 24 months",
+        "one": "1 change",
+        "two": "2 changes",
+        "three-or-more": "3 or more changes",
+    }
+    total = counts["total"]
+    rows = [Row(label, percent(counts[part], total), counts[part], total, part=part) for part, label in labels.items()]
+    reasons = (
+        Allocation.objects.filter(child__in=cohort.values("pk"), ended_on__gt=months_before(on, 24), ended_on__lte=on)
+        .values("end_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "end_reason")
+    )
+    labels = dict(codes.WorkerChangeReason.choices)
+    reason_rows = [reason_row(labels.get(r["end_reason"], "No reason recorded"), r["n"], r["end_reason"]) for r in reasons]
+    return Figure(figure.period, figure.value, figure.count, figure.total, tuple(rows + reason_rows))
+
+
+def reason_row(label: str, n: int, code: str) -> Row:
+    return Row(f"Reason: {label} ({code or 'none'})", n, unit="changes")
+
+
+def children_with_worker_changes(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
+    cohort = _worker_cohort(children, period.end).filter(WORKER_PARTS[part])
+    return Child.objects.filter(pk__in=cohort.values("pk"))
+
+
+# Statutory visits ----------------------------------------------------------------------------------
+
+VISIT_WEEKS_GRACE = 1  # a child new to care is due a first visit within a week
+
+
+def _statutory_window(on: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    weeks = settings.HEARTH_STATUTORY_VISIT_WEEKS
+    return start_of(on - datetime.timedelta(weeks=weeks)), end_of(on)
+
+
+def _visited_in_time(on: datetime.date) -> Q:
+    """In care on `on`, and visited (statutory, since coming into care) within the weeks before it, or new to
+    care within the last week: exactly the caseload's "next visit due" not yet passed on that day."""
+    since, until = _statutory_window(on)
+    visited = Q(
+        recent_visits__visited_at__gte=since,
+        recent_visits__visited_at__lt=until,
+        recent_visits__visited_at__date__gte=F("care_episodes__started_on"),
+    )
+    new_to_care = Q(care_episodes__started_on__gte=on - datetime.timedelta(weeks=VISIT_WEEKS_GRACE))
+    return in_care_on(on) & (visited | new_to_care)
+
+
+def _with_recent_visits(children: QuerySet[Child], periods: Sequence[Period]) -> QuerySet[Child]:
+    """Join only the statutory visits that can count for some period, so the join stays small."""
+    earliest = min(_statutory_window(period.end)[0] for period in periods)
+    latest = max(_statutory_window(period.end)[1] for period in periods)
+    recent = Q(visits__visit_type=codes.VisitType.STATUTORY, visits__visited_at__gte=earliest, visits__visited_at__lt=latest)
+    return children.annotate(recent_visits=FilteredRelation("visits", condition=recent))
+
+
+def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
+    """Of children in care on each period's end: how many had their statutory visit in time on that day."""
+    per_period = {}
+    for i, period in enumerate(periods):
+        per_period[f"in_care_{i}"] = flag(in_care_on(period.end))
+        per_period[f"in_time_{i}"] = flag(_visited_in_time(period.end))
+    counts = _with_recent_visits(children, periods).annotate(**per_period).aggregate(**_count_where(per_period))
+    figures = [share(p, counts[f"n_in_time_{i}"], counts[f"n_in_care_{i}"]) for i, p in enumerate(periods)]
+    return [_with_visit_rows(figures[0], children), *figures[1:]] if figures else []
+
+
+def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+    """Statutory visits made in the period to the children: how many saw the child alone."""
+    period = figure.period
+    visits = Visit.objects.filter(
+        child__in=children.values("pk"),
+        visit_type=codes.VisitType.STATUTORY,
+        visited_at__gte=start_of(period.start),
+        visited_at__lt=end_of(period.end),
+    ).aggregate(total=Count("pk"), alone=Count("pk", filter=Q(seen_alone=True)))
+    not_in_time = (figure.total or 0) - (figure.count or 0)
+    rows = (
+        Row("Not visited in time", percent(not_in_time, figure.total), not_in_time, figure.total, part="overdue"),
+        Row("Statutory visits in the period where the child was seen alone", percent(visits["alone"], visits["total"]),
+            visits["alone"], visits["total"]),
+    )  # fmt: skip
+    return Figure(period, figure.value, figure.count, figure.total, rows)
+
+
+def children_visited(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
+    on = period.end
+    cohort = _with_recent_visits(children_in_care_on(children, on), [period]).annotate(in_time=flag(_visited_in_time(on)))
+    return Child.objects.filter(pk__in=cohort.filter(in_time=0 if part == "overdue" else 1).values("pk"))
+
+
+# Sibling contact -----------------------------------------------------------------------------------
+
+
+def _requested_sessions(children: QuerySet[Child]) -> QuerySet[SiblingContactSession]:
+    sessions = SiblingContactSession.objects.filter(arrangement__child__in=children.values("pk"))
+    return sessions.filter(arrangement__requested_by_child=True)
+
+
+def _planned_in(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}planned_on__gte": period.start, f"{prefix}planned_on__lte": period.end})
+
+
+HAPPENED = codes.ContactSessionStatus.HAPPENED
+
+
+def sibling_contact(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
+    """Sessions of contact the child asked for, planned in each period: how many happened."""
+    counts = _requested_sessions(children).aggregate(
+        **{f"planned_{i}": Count("pk", filter=_planned_in(p)) for i, p in enumerate(periods)},
+        **{f"happened_{i}": Count("pk", filter=_planned_in(p) & Q(status=HAPPENED)) for i, p in enumerate(periods)},
+    )
+    figures = [share(p, counts[f"happened_{i}"], counts[f"planned_{i}"]) for i, p in enumerate(periods)]
+    return [_with_sibling_rows(figures[0], children), *figures[1:]] if figures else []
+
+
+def _siblings_in_care(on: datetime.date) -> Q:
+    """A brother or sister in the child's network who is in our care on `on` too."""
+    return (
+        Q(family__relationship__in=codes.SIBLING_RELATIONSHIPS)
+        & in_care_on(on, path="family__own_record__care_episodes__")
+        & (Q(family__ended_on__isnull=True) | Q(family__ended_on__gt=on))
+    )
+
+
+def _sibling_cohort(children: QuerySet[Child], on: datetime.date) -> QuerySet[Child]:
+    siblings = _siblings_in_care(on)
+    return children_in_care_on(children, on).annotate(
+        in_care_siblings=Count("family", filter=siblings, distinct=True),
+        apart=Count("family", filter=siblings & Q(family__lives_with_child=False), distinct=True),
+    )
+
+
+def _with_sibling_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+    period = figure.period
+    by_whom = (
+        _requested_sessions(children)
+        .filter(_planned_in(period), status=codes.ContactSessionStatus.CANCELLED)
+        .values("cancelled_by")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "cancelled_by")
+    )
+    labels = dict(codes.CancelledBy.choices)
+    rows = [
+        Row(f"Cancelled by {labels.get(r['cancelled_by'], 'someone not recorded').lower()}", percent(r["n"], figure.total),
+            r["n"], figure.total)
+        for r in by_whom
+    ]  # fmt: skip
+    groups = _sibling_cohort(children, period.end).aggregate(
+        n_with_siblings=Count("pk", filter=Q(in_care_siblings__gte=1)), n_apart=Count("pk", filter=Q(apart__gte=1))
+    )
+    with_siblings, apart = groups["n_with_siblings"], groups["n_apart"]
+    together = with_siblings - apart
+    rows += [
+        Row("Children in care with a brother or sister in care, living with all of them",
+            percent(together, with_siblings), together, with_siblings, part="together"),
+        Row("… living apart from at least one of them", percent(apart, with_siblings), apart, with_siblings, part="apart"),
+    ]  # fmt: skip
+    return Figure(period, figure.value, figure.count, figure.total, tuple(rows))
+
+
+def children_with_sibling_contact(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
+    if part in ("together", "apart"):
+        cohort = _sibling_cohort(children, period.end).filter(in_care_siblings__gte=1)
+        cohort = cohort.filter(apart__gte=1) if part == "apart" else cohort.filter(apart=0)
+        return Child.objects.filter(pk__in=cohort.values("pk"))
+    sessions = _requested_sessions(children).filter(_planned_in(period))
+    if part == "missed":
+        sessions = sessions.exclude(status=HAPPENED)
+    return Child.objects.filter(pk__in=sessions.values("arrangement__child_id"))
+
+
+# Records checked by the child ----------------------------------------------------------------------
+
+
+def _signed_in(period: Period, path: str = "") -> Q:
+    signed = {f"{path}signed_at__gte": start_of(period.start), f"{path}signed_at__lt": end_of(period.end)}
+    return Q(**{f"{path}status": codes.VisitStatus.SIGNED, **signed})
+
+
+def _signed_visits(children: QuerySet[Child]) -> QuerySet[Visit]:
+    return Visit.objects.filter(child__in=children.values("pk"))
+
+
+def _shares_of(children: QuerySet[Child]) -> QuerySet[SharedRecord]:
+    """Visits shared with the children; a visit shared twice counts once (the counts are of distinct visits)."""
+    return SharedRecord.objects.filter(visit__child__in=children.values("pk"))
+
+
+def records_checked(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
+    """Visits signed in each period: how many were shared with the child and checked by them.
+
+    Two queries whatever the number of periods: signed visits counted per period, then the (few) shared
+    records that have a check, joined to their visit, counted per period as distinct visits."""
+    if not periods:
+        return []
+    any_period = reduce(or_, (_signed_in(p) for p in periods))
+    signed = (
+        _signed_visits(children)
+        .filter(any_period)
+        .aggregate(**{f"signed_{i}": Count("pk", filter=_signed_in(p)) for i, p in enumerate(periods)})
+    )
+    checked = (
+        _shares_of(children)
+        .filter(checks__isnull=False)
+        .aggregate(
+            **{f"checked_{i}": Count("visit", filter=_signed_in(p, "visit__"), distinct=True) for i, p in enumerate(periods)}
+        )
+    )
+    figures = [share(p, checked[f"checked_{i}"], signed[f"signed_{i}"]) for i, p in enumerate(periods)]
+    return [_with_check_rows(figures[0], children), *figures[1:]]
+
+
+def _with_check_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+    period = figure.period
+    shared = _shares_of(children).filter(_signed_in(period, "visit__")).aggregate(n=Count("visit", distinct=True))["n"]
+    checks = RecordCheck.objects.filter(
+        shared_record__visit__child__in=children.values("pk"),
+        checked_at__gte=start_of(period.start),
+        checked_at__lt=end_of(period.end),
+    ).aggregate(
+        asked=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT)),
+        amended=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.AMENDED)),
+        explained=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.EXPLAINED)),
+        waiting=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.OPEN)),
+    )
+    asked = checks["asked"]
+    rows = (
+        Row("Signed visits shared with the child", percent(shared, figure.total), shared, figure.total),
+        Row("Corrections the child asked for in the period", asked, unit="corrections"),
+        Row("… the record was changed", percent(checks["amended"], asked), checks["amended"], asked),
+        Row("… the worker explained why it stays", percent(checks["explained"], asked), checks["explained"], asked),
+        Row("… waiting for the worker's answer", percent(checks["waiting"], asked), checks["waiting"], asked, part="waiting"),
+    )
+    return Figure(period, figure.value, figure.count, figure.total, rows)
+
+
+def children_with_checked_records(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
+    if part == "waiting":
+        open_checks = RecordCheck.objects.filter(
+            shared_record__visit__child__in=children.values("pk"), verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.OPEN,
+            checked_at__gte=start_of(period.start), checked_at__lt=end_of(period.end),
+        )  # fmt: skip
+        return Child.objects.filter(pk__in=open_checks.values("shared_record__visit__child_id"))
+    checked = _shares_of(children).filter(_signed_in(period, "visit__"), checks__isnull=False)
+    return Child.objects.filter(pk__in=checked.values("visit__child_id"))
+
+
+# Registration --------------------------------------------------------------------------------------
+
+MEASURES = (
+    Measure(
+        key="social-worker-changes",
+        title="Social worker changes",
+        definition="Of children in care on the as-at date, the share who had at least one change of allocated social "
+        "worker in the 24 months to it (also 12 months), how many changes (0, 1, 2, 3 or more) and the reasons recorded "
+        "(903 SW_REASON codes). Changes recorded on the same day count once for the child, who met one new worker; "
+        "the reasons count every change recorded.",
+        headline="had a new social worker in the 24 months to the date",
+        figures=social_worker_changes,
+        children_behind=children_with_worker_changes,
+        comparator=82,
+        comparator_text="England: 82% of children in care had a social worker change in two years.",
+        better="lower",
+        parts=(
+            ("", "Children with a new social worker in 24 months"),
+            ("12-months", "Children with a new social worker in 12 months"),
+            ("none", "Children with no change in 24 months"),
+            ("one", "Children with 1 change in 24 months"),
+            ("two", "Children with 2 changes in 24 months"),
+            ("three-or-more", "Children with 3 or more changes in 24 months"),
+        ),
+        order=10,
+    ),
+    Measure(
+        key="sibling-contact",
+        title="Sibling contact",
+        definition="Of the sessions of contact with a brother or sister that the child asked for, planned in the period, "
+        "the share that happened; cancellations by who cancelled; and of children in care on the as-at date with a brother "
+        "or sister also in our care, how many live with all of them and how many apart.",
+        headline="of sessions the child asked for happened",
+        figures=sibling_contact,
+        children_behind=children_with_sibling_contact,
+        parts=(
+            ("", "Children with contact they asked for planned in the period"),
+            ("missed", "Children with a session they asked for that did not happen"),
+            ("together", "Children living with their brothers and sisters in care"),
+            ("apart", "Children living apart from a brother or sister in care"),
+        ),
+        order=60,
+    ),
+    Measure(
+        key="statutory-visits",
+        title="Statutory visits",
+        definition="Of children in care on the as-at date, the share whose statutory visit was in time on that day: "
+        "visited since coming into care within the 6 weeks before it (HEARTH_STATUTORY_VISIT_WEEKS), or in care for "
+        "under a week and so not yet due. Also, of statutory visits made in the period, the share where the child was "
+        "seen alone.",
+        headline="visited in time",
+        figures=statutory_visits,
+        children_behind=children_visited,
+        parts=(("", "Children visited in time"), ("overdue", "Children not visited in time")),
+        order=70,
+    ),
+    Measure(
+        key="records-checked",
+        title="Voice of the child: records checked",
+        definition="Of visits signed in the period, the share shared with the child (all or part) and checked by them "
+        "(they said it is right, or that it is not); also how many were shared, the corrections the child asked for "
+        "in the period, and what became of them: the record changed, the worker explained, or still waiting.",
+        headline="of signed visits were checked by the child",
+        figures=records_checked,
+        children_behind=children_with_checked_records,
+        parts=(
+            ("", "Children who checked a record of a visit signed in the period"),
+            ("waiting", "Children waiting for an answer to a correction they asked for"),
+        ),  # fmt: skip
+        order=85,
+    ),
+)
+
+
+def register() -> None:
+    for measure in MEASURES:
+        register_measure(measure)
