@@ -4,7 +4,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 CHROMIUM = os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -98,3 +98,17 @@ def child_journey(county):
     from tests.child_journey import build_journey
 
     return build_journey(county)
+
+
+@pytest.fixture
+def refused(phone: Page) -> Iterator[list[str]]:
+    """Anything the browser refused under the Content Security Policy, and script errors."""
+    seen: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            seen.append(f"{phone.url}: {message.text}")
+
+    phone.on("console", on_console)
+    phone.on("pageerror", lambda error: seen.append(f"{phone.url}: {error}"))
+    yield seen

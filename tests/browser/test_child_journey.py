@@ -2,10 +2,8 @@
 their star, fills in a check-in, writes in their own words and says a shared record isn't right.
 axe-core checks every page a child uses; the Content Security Policy must refuse nothing on them."""
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from casework import codes, services
 from casework.models import ChildAccount, RecordCheck
@@ -19,20 +17,6 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.accessibility, pytest.mark.django_db(transaction=True)]
 
 CHILD_PASSWORD = "three-green-frogs-jump"
-
-
-@pytest.fixture
-def refused(phone: Page) -> Iterator[list[str]]:
-    """Anything the browser refused under the Content Security Policy, and script errors."""
-    seen: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text or "Refused to" in message.text:
-            seen.append(f"{phone.url}: {message.text}")
-
-    phone.on("console", on_console)
-    phone.on("pageerror", lambda error: seen.append(f"{phone.url}: {error}"))
-    yield seen
 
 
 def fits_the_phone(page: Page) -> None:
