@@ -5,11 +5,13 @@ conditional aggregates (COUNT ... FILTER) over the children joined to their reco
 then counted. Its drill-down uses the same expressions, so a list always matches its number."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, QuerySet, Value, When
 
 from casework import codes
@@ -29,6 +31,37 @@ def in_care_on(day: datetime.date, path: str = "care_episodes__") -> Q:
 def flag(condition: Q) -> Max:
     """1 if any of a child's joined rows meets the condition, else 0."""
     return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
+def every_child(children: QuerySet[Child]) -> bool:
+    """True for a head of service's children (all of them): a measure then reads its table without the
+    `child_id IN (133,000 ids)` filter, which would only cost time."""
+    return children.model is Child and not children.query.where and not children.query.is_sliced
+
+
+def of_children(records: QuerySet, children: QuerySet[Child], path: str = "child") -> QuerySet:
+    """The records of these children (the access rule), or all of them when the children are everyone."""
+    return records if every_child(children) else records.filter(**{f"{path}__in": children.values("pk")})
+
+
+def children_sql(children: QuerySet[Child]) -> tuple[str, tuple]:
+    """`AND <column> IN (...)` for a raw measure query, or nothing when the children are everyone."""
+    if every_child(children):
+        return "", ()
+    sql, params = children.values("pk").query.sql_with_params()
+    return f"IN ({sql})", tuple(params)
+
+
+@contextmanager
+def roomy_query() -> Iterator[None]:
+    """For a measure's one big aggregate (100,000 children or 500,000 star areas hashed): enough memory to hash
+    in one pass rather than spill to disk (the server default is 4 MB), and no JIT compilation, which costs more
+    than it saves on a query of well under a second. For this transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        yield
 
 
 def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
@@ -197,7 +230,7 @@ def children_visited(*, children: QuerySet[Child], period: Period, part: str = "
 
 
 def _requested_sessions(children: QuerySet[Child]) -> QuerySet[SiblingContactSession]:
-    sessions = SiblingContactSession.objects.filter(arrangement__child__in=children.values("pk"))
+    sessions = of_children(SiblingContactSession.objects.all(), children, path="arrangement__child")
     return sessions.filter(arrangement__requested_by_child=True)
 
 
@@ -283,12 +316,12 @@ def _signed_in(period: Period, path: str = "") -> Q:
 
 
 def _signed_visits(children: QuerySet[Child]) -> QuerySet[Visit]:
-    return Visit.objects.filter(child__in=children.values("pk"))
+    return of_children(Visit.objects.all(), children)
 
 
 def _shares_of(children: QuerySet[Child]) -> QuerySet[SharedRecord]:
     """Visits shared with the children; a visit shared twice counts once (the counts are of distinct visits)."""
-    return SharedRecord.objects.filter(visit__child__in=children.values("pk"))
+    return of_children(SharedRecord.objects.all(), children, path="visit__child")
 
 
 def records_checked(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:

@@ -83,6 +83,11 @@ def _check_ins(county: Any, star: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _copied_from(check_in: dict[str, Any]) -> dict[str, Any]:
+    """What check_in_record copies from the check-in onto each score."""
+    return {"check_in_date": check_in["date"], "respondent": check_in["respondent"]}
+
+
 def _scores(county: Any, check_ins: list[dict[str, Any]], areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The child's scores drift upwards over time, mostly; the worker's are near the child's, now and then not."""
     rng, rows = county.rng, []
@@ -97,7 +102,7 @@ def _scores(county: Any, check_ins: list[dict[str, Any]], areas: list[dict[str, 
                 score = min(
                     10, max(1, score + (rng.choice((-4, -3, 3, 4)) if rng.random() < 0.06 else rng.choice((-1, 0, 0, 1))))
                 )
-            rows.append({"check_in_id": check_in["id"], "area_id": area_id, "score": score})
+            rows.append({"check_in_id": check_in["id"], "area_id": area_id, "score": score} | _copied_from(check_in))
     return rows
 
 

@@ -167,11 +167,23 @@ class CheckInScore(models.Model):
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True, max_length=2000)
     next_step = models.TextField(blank=True, max_length=2000)
+    # Copied from the check-in (which never changes once recorded) by check_in_record, so the dashboard's star
+    # measure reads each area's scores in order from one index, without joining 2.6 million rows to check-ins.
+    check_in_date = models.DateField(editable=False)
+    respondent = models.CharField(max_length=10, choices=codes.Respondent.choices, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["check_in", "id"]
         constraints = [models.UniqueConstraint(fields=["check_in", "area"], name="one_score_per_area_per_check_in")]
+        indexes = [
+            models.Index(
+                fields=["area", "check_in_date", "check_in"],
+                include=["score"],
+                condition=models.Q(respondent="child"),
+                name="child_scores_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.area}: {self.score}"

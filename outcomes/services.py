@@ -188,6 +188,8 @@ def check_in_record(
             check_in=check_in,
             area=given.area,
             score=given.score,
+            check_in_date=check_in.date,
+            respondent=check_in.respondent,
             comment=given.comment.strip(),
             next_step=given.next_step.strip(),
         )

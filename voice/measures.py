@@ -13,6 +13,7 @@ from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, 
 
 from casework.dashboard import Figure, Measure, Period, Row, register_measure
 from casework.dates import end_of, start_of
+from casework.measures import of_children
 from casework.models import Child
 from voice.models import Recording, RecordingStatus
 
@@ -30,7 +31,8 @@ def _ready_in(period: Period) -> Q:
 
 
 def _recordings(children: QuerySet[Child]) -> QuerySet[Recording]:
-    return Recording.objects.filter(visit__child__in=children.values("pk"))
+    """The children's recordings; for everyone's, the recordings alone, without reading the visits."""
+    return of_children(Recording.objects.all(), children, path="visit__child")
 
 
 def typing_minutes_saved(words: int, audio_minutes: float) -> float:
