@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -30,8 +31,8 @@ from django.utils import timezone
 
 from casework import codes as casework_codes
 from casework.dates import end_of, months_before, start_of
-from casework.measures import children_in_care_on, flag, in_care_on
-from casework.models import Child, User
+from casework.measures import children_sql, flag, in_care_on, of_children, roomy_query
+from casework.models import CareEpisode, Child, User
 from casework.selectors import children_visible_to
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode
@@ -231,6 +232,64 @@ def _shares(children: QuerySet[Child], per_day: list[tuple[Any, Any, int]]) -> l
     return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(per_day))]
 
 
+MASK_DAYS = 62  # bits of a signed bigint, less one to shift into: the dashboard asks for 10 days
+
+
+def _days_open(days: list[datetime.date], alias: str = "e") -> tuple[str, list]:
+    """SQL for a bit mask of the sorted `days` on which the episode `alias` is open (started by the day and not
+    ended by it, as `in_care_on` and `open_on`): bit i for days[i]. Those days are a run, found by two binary
+    searches (width_bucket counts the days up to a date), so the mask costs the same for any number of days."""
+    if len(days) > MASK_DAYS:
+        raise ValueError(f"A day mask holds at most {MASK_DAYS} days; {len(days)} were asked for.")
+    before_start = f"width_bucket({alias}.started_on - 1, %s::date[])"
+    before_end = f"COALESCE(width_bucket({alias}.ended_on - 1, %s::date[]), {len(days)})"
+    return f"((1::bigint << {before_end}) - (1::bigint << {before_start}))", [days, days]
+
+
+def _shares_sql(
+    children: QuerySet[Child],
+    days: Sequence[datetime.date],
+    placements: tuple[str, list],
+    counted: str,
+) -> list[Share]:
+    """Children in care on each day (the total) and how many of them meet the measure (the count), in one query.
+
+    The care episodes and the placement episodes `e` are each grouped by child on their own first, then joined
+    one row a child: far cheaper than grouping the children joined to both. Care gives `c.in_care`, a mask of
+    the days the child was in care (`_days_open`); `placements` is SQL (and parameters) over a child's placement
+    episodes naming `met`, a mask of the days the child meets the measure; `counted` says which of the days are
+    counted. Only episodes open at some time from a year before the first day to the last day are read, and only
+    the children's own (the access rule). Each side is grouped in child order (from the child_id indexes), which
+    needs no memory to hash: the query stays within the server's default memory, so it is one query with no
+    settings around it. Each child is one (counted, met) pair of masks: the query returns the distinct pairs, a
+    handful, with how many children had each, and they are counted by day here."""
+    if not days:
+        return []
+    ordered = sorted(set(days))
+    among, among_params = children_sql(children)
+    # Every measure here looks at most a year back from a day: older episodes can't count.
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    span_params = [ordered[-1], _years_before(ordered[0], 1)]
+    mine = f"AND e.child_id {among}" if among else ""
+    in_care, in_care_params = _days_open(ordered)
+    sql = f"""
+        SELECT {counted} AS counted, {counted} & COALESCE(p.met, 0) AS met, COUNT(*)
+        FROM (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM {CareEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
+        ) AS c
+        LEFT JOIN (
+            SELECT e.child_id, {placements[0]} FROM {PlacementEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
+        ) AS p ON p.child_id = c.child_id
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    params = [*in_care_params, *span_params, *among_params, *placements[1], *span_params, *among_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _by_day(days, ordered, rows)
+
+
 def homes_in_year(on: datetime.date) -> Count:
     """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began)."""
     since = _years_before(on, 1)
@@ -241,9 +300,14 @@ def homes_in_year(on: datetime.date) -> Count:
 
 
 def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
-    """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%)."""
-    three_or_more = [(flag(in_care_on(on)), homes_in_year(on), 3) for on in days]
-    return _shares(children, three_or_more)
+    """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%).
+
+    The homes are counted as `homes_in_year` counts them, per child from the placement episodes on their own."""
+    ordered = sorted(set(days))
+    lived = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    bits = [f"CASE WHEN COUNT(*) FILTER (WHERE {lived}) >= 3 THEN {1 << i} ELSE 0 END" for i in range(len(ordered))]
+    params = [param for on in ordered for param in (on, _years_before(on, 1))]
+    return _shares_sql(children, days, (f"({' | '.join(bits) or '0'})::bigint AS met", params), counted="c.in_care")
 
 
 def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
@@ -269,23 +333,59 @@ def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Shar
     return long_term_stability_over(children=children, days=[on])[0]
 
 
-def _living_in(on: datetime.date, rung: Q | None = None) -> Q:
-    return in_care_on(on) & open_on(on) & (rung or Q())
-
-
-RESIDENTIAL = Q(placement_episodes__home__rung=codes.Rung.RESIDENTIAL)
-
-
 def residential_share_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
-    """Of children in care living in a home on each day: how many live in a children's home."""
-    return _shares(children, [(flag(_living_in(on)), flag(_living_in(on, RESIDENTIAL)), 1) for on in days])
+    """Of children in care living in a home on each day: how many live in a children's home.
+
+    Counted: the child has a care episode and a home open on the day (`in_care_on`, `open_on`); met: that home is
+    a children's home. The care and placement episodes are read as one list (masks of the days each is open, as
+    in `_shares_sql`) and grouped by child once; each child is then one (counted, met) pair of masks."""
+    if not days:
+        return []
+    ordered = sorted(set(days))
+    among, among_params = children_sql(children)
+    mine = f"AND e.child_id {among}" if among else ""
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    span_params = [ordered[-1], ordered[0]]
+    open_days, open_params = _days_open(ordered)
+    sql = f"""
+        SELECT in_care & living, in_care & met, COUNT(*)
+        FROM (
+            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met
+            FROM (
+                SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met
+                FROM {CareEpisode._meta.db_table} AS e WHERE {spans} {mine}
+                UNION ALL
+                SELECT e.child_id, 0, {open_days}, CASE WHEN h.id IS NULL THEN 0 ELSE {open_days} END
+                FROM {PlacementEpisode._meta.db_table} AS e
+                LEFT JOIN {Home._meta.db_table} AS h ON h.id = e.home_id AND h.rung = %s
+                WHERE {spans} {mine}
+            ) AS episodes
+            GROUP BY child_id
+        ) AS per_child
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    care = [*open_params, *span_params, *among_params]
+    placements = [*open_params, *open_params, int(codes.Rung.RESIDENTIAL), *span_params, *among_params]
+    with roomy_query(), connection.cursor() as cursor:
+        cursor.execute(sql, [*care, *placements])
+        rows = cursor.fetchall()
+    return _by_day(days, ordered, rows)
+
+
+def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[Share]:
+    """Shares by day from (counted, met, children) rows: masks of the days (bit i for ordered[i]), a count."""
+    shares = []
+    for day in days:
+        bit = 1 << ordered.index(day)
+        total = sum(n for counted_days, _, n in rows if counted_days and counted_days & bit)
+        count = sum(n for _, met_days, n in rows if met_days and met_days & bit)
+        shares.append(Share(count, total))
+    return shares
 
 
 def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
     """Children living in each rung's homes on `on`, with the weekly cost; transitions count as their own row."""
-    episodes = PlacementEpisode.objects.filter(child__in=children_in_care_on(children, on).values("pk")).filter(
-        open_on(on, path="")
-    )
+    in_care = CareEpisode.objects.filter(in_care_on(on, path="")).values("child_id")
+    episodes = of_children(PlacementEpisode.objects.filter(open_on(on, path=""), child__in=in_care), children)
     rows = list(
         episodes.values("home__rung")
         .annotate(
@@ -361,7 +461,7 @@ def _steps_down(children: QuerySet[Child], since: datetime.date, until: datetime
             child=OuterRef("child"), ended_on=OuterRef("started_on"), home__rung=codes.Rung.RESIDENTIAL
         ).exclude(pk=OuterRef("pk"))
     )
-    moves = PlacementEpisode.objects.filter(child__in=children.values("pk"), started_on__gte=since, started_on__lte=until)
+    moves = of_children(PlacementEpisode.objects.filter(started_on__gte=since, started_on__lte=until), children)
     return moves.filter(came_from_residential)
 
 
