@@ -24,7 +24,7 @@ from casework import codes, dashboard, selectors
 from casework.models import User
 
 MEASURE_TARGET_MS, PAGE_TARGET_MS = 500, 2000
-TABLE = re.compile(r'(?:FROM|JOIN)\s+"([a-z0-9_]+)"', re.IGNORECASE)
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"?([a-z][a-z0-9_]*)"?', re.IGNORECASE)
 
 
 def _timed(action: Callable[[], Any], runs: int) -> tuple[float, int, list[str]]:
