@@ -9,11 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,9 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
-from casework.forms import ChildForm, ChildSignInForm, ChildWordsForm, JoinForm, RecordCheckForm
+from casework.forms import ChildSignInForm, ChildWordsForm, JoinForm, RecordCheckForm
 from casework.journey import JourneyEvent, JourneyPart, journey_for
 from casework.models import Child, SharedRecord, User
+from casework.views import _page, _submit  # one way to page a list and to put a service's errors on a form
 
 SIGN_IN = "me:sign-in"
 RECORDS_PAGE_SIZE = 10
@@ -53,19 +52,6 @@ def _own_child(request: HttpRequest, page: str) -> Child:
     return child
 
 
-def _submit(form: ChildForm, action: Callable[[], Any]) -> Any | None:
-    """Run a service; its ValidationError goes back onto the form so nothing typed is lost."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
-
-
-def _page(request: HttpRequest, items: Any, size: int) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
 def _is_child(user: User) -> bool:
     return user.is_authenticated and user.role == codes.Role.CHILD
 
@@ -81,7 +67,7 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         typed = dict(form.cleaned_data)  # a service error takes its field out of cleaned_data
-        user = _submit(form, lambda: services.child_account_create(**typed)) or _joined_already(form, **typed)
+        user = _submit(form, lambda: services.child_account_create(**typed)) or _joined_already(request, form, **typed)
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             name = user.first_name or "there"
@@ -90,14 +76,15 @@ def join(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/me/join.html", {"form": form})
 
 
-def _joined_already(form: JoinForm, *, code: str, password: str, **typed: str) -> User | None:
-    """A second click on "Join" finds the code used by the first: carry on as the account it made."""
+def _joined_already(request: HttpRequest, form: JoinForm, *, code: str, password: str, **typed: str) -> User | None:
+    """A second click on "Join" finds the code used by the first: carry on as the account it made. The password
+    goes through authenticate(), so django-axes counts a wrong one like any other sign-in."""
     if "code" not in form.errors:
         return None
     account = selectors.child_account_joined_with(code_hash=services.invite_code_hash(code))
-    if account is None or not account.user.is_active or not account.user.check_password(password):
+    if account is None:
         return None
-    return account.user
+    return authenticate(request, username=account.user.username, password=password)
 
 
 class ChildSignInView(LoginView):

@@ -186,6 +186,23 @@ class SiblingContactSessionForm(GovukForm):
 # A child's account, sharing with the child, answering the child ---------------------------------
 
 
+class KeptText(forms.CharField):
+    """Words kept exactly as written: never trimmed. Only the browser's line endings (CRLF) become plain
+    newlines, so an untouched text compares equal to what is stored and is not saved again."""
+
+    def __init__(self, *, rows: int = 4, css: str = "govuk-textarea", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(strip=False, widget=forms.Textarea(attrs={"rows": rows, "class": css}), **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+def changed_words(form: forms.Form) -> dict[str, str]:
+    """Only the words that were changed, so the history shows who changed what and when."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
 class SuspendChildAccountForm(GovukForm):
     reason = forms.CharField(
         label="Why are you suspending the account?",
@@ -220,33 +237,18 @@ class ShareVisitForm(GovukForm):
 class ChildStoryForm(GovukForm):
     """The worker writes with the child: the story of why they came into care, and the other words."""
 
-    my_story = forms.CharField(
+    my_story = KeptText(
         label="Why I came into care, in my words",
-        required=False,
-        strip=False,
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
         help_text="Write it with the child, in words they choose. They read it on their journey.",
     )
-    what_matters_to_me = forms.CharField(
-        label="What matters to me", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    how_i_like_to_be_spoken_to = forms.CharField(
-        label="How I like to be spoken to", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    people_who_matter = forms.CharField(
-        label="People who are important to me",
-        required=False,
-        strip=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    proud_of = forms.CharField(
-        label="Things I am proud of", required=False, strip=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    what_matters_to_me = KeptText(label="What matters to me", max_length=4000, rows=3)
+    how_i_like_to_be_spoken_to = KeptText(label="How I like to be spoken to", max_length=4000, rows=3)
+    people_who_matter = KeptText(label="People who are important to me", max_length=4000, rows=3)
+    proud_of = KeptText(label="Things I am proud of", max_length=4000, rows=3)
 
-    def changed_words(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+    changed_words = changed_words
 
 
 class CorrectionAnswerForm(GovukForm):
@@ -263,12 +265,10 @@ class CorrectionAnswerForm(GovukForm):
         super().__init__(*args, **kwargs)
         labels = dict(codes.SharedSection.choices)
         for name in sections:
-            self.fields[name] = forms.CharField(
+            self.fields[name] = KeptText(
                 label=f"{Visit._meta.get_field(name).verbose_name.capitalize()} (shown to the child as “{labels[name]}”)",
-                required=False,
-                strip=False,
                 initial=getattr(visit, name),
-                widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+                rows=6,
             )
         self.section_names = sections
 
@@ -356,16 +356,11 @@ class JoinForm(ChildForm):
     )
 
 
-class ChildText(forms.CharField):
-    """The child's own words: never trimmed. Only the browser's line endings (CRLF) become plain newlines."""
+class ChildText(KeptText):
+    """The child's own words, in the child skin."""
 
     def __init__(self, *, rows: int = 4, **kwargs: Any) -> None:
-        super().__init__(
-            strip=False, required=False, widget=forms.Textarea(attrs={"rows": rows, "class": "me-textarea"}), **kwargs
-        )
-
-    def to_python(self, value: Any) -> str:
-        return super().to_python(value).replace("\r\n", "\n")
+        super().__init__(rows=rows, css="me-textarea", **kwargs)
 
 
 class ChildWordsForm(ChildForm):
@@ -386,9 +381,7 @@ class ChildWordsForm(ChildForm):
         rows=6,
     )
 
-    def changed_words(self) -> dict[str, str]:
-        """Only the words that were changed, so the history shows what the child changed and when."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+    changed_words = changed_words
 
 
 class RecordCheckForm(ChildForm):

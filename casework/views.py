@@ -221,7 +221,8 @@ def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
     initial = {name: getattr(child, name) for name in services.CHILD_WORDS}
     form = ChildStoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _submit(form, lambda: services.child_words_update(child=child, actor=request.user, **form.changed_words()))
+        words = form.changed_words()
+        saved = _submit(form, lambda: services.child_words_update(child=child, actor=request.user, **words)) if words else child
         if saved is not None:
             messages.success(request, "Saved. The child sees these words on their journey.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#about-me")
@@ -252,7 +253,7 @@ def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
     visit = check.shared_record.visit
     child = _child_to_record_for(request, visit.child_id, f"correction:{check.pk}")
     form = CorrectionAnswerForm(request.POST or None, visit=visit, sections=check.shared_record.sections)
-    if request.method == "POST" and check.is_open and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         answered = _submit(
             form,
             lambda: services.correction_answer(

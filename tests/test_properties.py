@@ -55,10 +55,18 @@ def refused_with_a_message(action: Callable[[], Any]) -> Any | None:
 def test_a_visit_at_any_moment_is_recorded_or_refused_with_a_reason(county, visited_at):
     fields = {"visit_type": casework_codes.VisitType.STATUTORY, "visited_at": visited_at, "observations": "Seen at home."}
     visit = refused_with_a_message(lambda: casework_services.visit_create(child=county.child, author=county.worker, **fields))
-    if visit is not None:
-        assert timezone.is_aware(visit.visited_at)
-        assert visit.visited_at <= timezone.now() + datetime.timedelta(minutes=5)
-        assert timezone.localdate(visit.visited_at) >= county.child.date_of_birth
+    if visit is None:
+        return  # refused with a message: the other half of the property
+    assert timezone.is_aware(visit.visited_at)
+    assert visit.visited_at <= timezone.now() + datetime.timedelta(minutes=5)
+    assert timezone.localdate(visit.visited_at) >= county.child.date_of_birth
+
+
+def test_a_visit_yesterday_is_recorded(county):
+    """The property above must be able to succeed: an ordinary moment is recorded, not refused."""
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    fields = {"visit_type": casework_codes.VisitType.STATUTORY, "visited_at": yesterday, "observations": "Seen at home."}
+    assert refused_with_a_message(lambda: casework_services.visit_create(child=county.child, author=county.worker, **fields))
 
 
 @given(visited_at=any_moment)

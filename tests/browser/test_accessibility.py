@@ -3,8 +3,10 @@
 The child's own pages are checked in test_child_journey.py and test_child_checks_a_record.py. Every
 check is counted for `bin/prove` (tests/browser/axe.py records it)."""
 
+import re
+
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from casework import codes
 from casework import services as casework_services
@@ -101,13 +103,18 @@ def test_the_managers_pages_have_no_serious_accessibility_problems(phone: Page, 
     )
     # A measure, and the children behind its figure, reached the way a manager would: by following links.
     phone.get_by_role("link", name="Breakdown", exact=False).first.click()
+    expect(phone).to_have_url(re.compile(r"/dashboard/[a-z-]+/\?"))
     assert_no_serious_violations(phone)
     phone.get_by_role("link", name="See the children behind this figure").first.click()
+    expect(phone).to_have_url(re.compile(r"/dashboard/[a-z-]+/children/"))
     assert_no_serious_violations(phone)
 
 
 def test_the_sign_in_pages_have_no_serious_accessibility_problems(phone: Page, county):
     check_each(phone, ["/sign-in/", "/me/sign-in/", "/me/join/"])
     phone.goto("/sign-in/")
+    phone.get_by_label("Username").fill("nobody")
+    phone.get_by_label("Password").fill("not-the-password")
     phone.get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_text("Enter a correct username and password")).to_be_visible()
     assert_no_serious_violations(phone)

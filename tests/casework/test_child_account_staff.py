@@ -292,3 +292,32 @@ def test_api_outsiders_do_not_see_corrections(county, signed_visit):
     assert api(county.other_manager).get("/api/v1/corrections/").json()["count"] == 0
     teammate = api(county.teammate).post(f"/api/v1/corrections/{check.pk}/answer/", {"answer": "No"}, format="json")
     assert teammate.status_code == 403
+
+
+def test_an_untouched_multi_line_part_is_not_an_amendment(client, county):
+    # Browsers send textarea text with CRLF line ends; the record keeps LF. Explaining must not amend.
+    visit = factories.VisitFactory(
+        child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED, child_said="Line one.\nLine two."
+    )
+    check = correction(county, visit)
+    client.force_login(county.worker)
+
+    client.post(
+        reverse("casework:correction-answer", args=[check.pk]),
+        {"answer": "This is what you said.", "child_said": "Line one.\r\nLine two."},
+    )
+
+    check.refresh_from_db()
+    assert check.status == codes.CheckStatus.EXPLAINED
+    assert visit.history.count() == 1  # created, never amended
+
+
+def test_saving_the_childs_words_unchanged_adds_no_history(client, county):
+    services.child_words_update(child=county.child, actor=county.worker, my_story="We moved.\nThen I came here.")
+    before = county.child.history.count()
+    client.force_login(county.worker)
+
+    page = client.post(reverse("casework:child-story", args=[county.child.pk]), {"my_story": "We moved.\r\nThen I came here."})
+
+    assert page.status_code == 302
+    assert county.child.history.count() == before

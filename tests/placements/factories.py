@@ -6,9 +6,10 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from casework.models import Child
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
-from tests.factories import ChildFactory
+from tests.factories import CareEpisodeFactory, ChildFactory
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -71,3 +72,16 @@ class PlacementDecisionFactory(factory.django.DjangoModelFactory):
     siblings = codes.Answer.NOT_APPLICABLE
     disability = codes.Answer.NOT_APPLICABLE
     in_area = codes.Answer.YES
+
+
+def child_in_care(
+    since: datetime.date, left: datetime.date | None = None, born: datetime.date = datetime.date(2015, 1, 1)
+) -> Child:
+    child = ChildFactory(date_of_birth=born)
+    CareEpisodeFactory(child=child, started_on=since, ended_on=left)
+    return child
+
+
+def homes(child: Child, *spans: tuple[datetime.date, datetime.date | None], home: Home | None = None) -> None:
+    for start, end in spans:
+        PlacementEpisodeFactory(child=child, started_on=start, ended_on=end, **({"home": home} if home else {}))

@@ -19,15 +19,11 @@ QUARTER = Period(d(2025, 1, 1), D)
 BORN = datetime.date(2013, 1, 1)
 
 
+homes = factories.homes
+
+
 def child_in_care(since: datetime.date, left: datetime.date | None = None, born: datetime.date = BORN) -> Child:
-    child = cw.ChildFactory(date_of_birth=born)
-    cw.CareEpisodeFactory(child=child, started_on=since, ended_on=left)
-    return child
-
-
-def homes(child: Child, *spans: tuple[datetime.date, datetime.date | None], home=None) -> None:
-    for start, end in spans:
-        factories.PlacementEpisodeFactory(child=child, started_on=start, ended_on=end, **({"home": home} if home else {}))
+    return factories.child_in_care(since, left, born)
 
 
 def ids(queryset) -> set[int]:

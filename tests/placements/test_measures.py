@@ -17,17 +17,7 @@ D = datetime.date(2025, 3, 31)
 d = datetime.date
 
 
-def child_in_care(
-    since: datetime.date, left: datetime.date | None = None, born: datetime.date = datetime.date(2015, 1, 1)
-) -> Child:
-    child = cw.ChildFactory(date_of_birth=born)
-    cw.CareEpisodeFactory(child=child, started_on=since, ended_on=left)
-    return child
-
-
-def homes(child: Child, *spans: tuple[datetime.date, datetime.date | None], home=None) -> None:
-    for start, end in spans:
-        factories.PlacementEpisodeFactory(child=child, started_on=start, ended_on=end, **({"home": home} if home else {}))
+child_in_care, homes = factories.child_in_care, factories.homes
 
 
 def test_short_term_stability_counts_three_or_more_homes_in_the_year(db):
