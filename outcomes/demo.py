@@ -18,6 +18,8 @@ from casework.management.commands.demo_county import insert
 from casework.models import User
 from outcomes import codes, selectors
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate
+from outcomes.progress import FIELDS as PROGRESS_FIELDS
+from outcomes.progress import progress_changes
 
 DEFAULT_TEMPLATE = "Hearth star"
 CHILDS_OWN = ("My dog", "Football", "Seeing my nan", "Drawing", "My phone", "Being listened to", "Church", "Gaming with friends")
@@ -103,7 +105,21 @@ def _scores(county: Any, check_ins: list[dict[str, Any]], areas: list[dict[str, 
                     10, max(1, score + (rng.choice((-4, -3, 3, 4)) if rng.random() < 0.06 else rng.choice((-1, 0, 0, 1))))
                 )
             rows.append({"check_in_id": check_in["id"], "area_id": area_id, "score": score} | _copied_from(check_in))
+    template_areas = {area["id"]: area["template_area_id"] for area in areas}
+    for row in rows:
+        row["template_area_id"] = template_areas[row["area_id"]]
+    _with_progress([row for row in rows if row["respondent"] == codes.Respondent.CHILD])
     return rows
+
+
+def _with_progress(child_rows: list[dict[str, Any]]) -> None:
+    """What check_in_record keeps on each of the child's scores (outcomes.progress); the rows are in check-in order."""
+    by_area: dict[int, list[dict[str, Any]]] = {}
+    for row in child_rows:
+        by_area.setdefault(row["area_id"], []).append(row)
+    for area_rows in by_area.values():
+        for row, change in zip(area_rows, progress_changes([r["score"] for r in area_rows]), strict=True):
+            row.update(zip(PROGRESS_FIELDS, change, strict=True))
 
 
 def chunk(county: Any, plans: list[Any], state: dict[str, Any]) -> None:

@@ -1,8 +1,10 @@
 """The outcome star measure on the manager dashboard (registered in OutcomesConfig.ready()).
 
-One selector, `star_progress`, computes it for every period in one query: window functions give each score
-the area's first score and the date of the area's next score, so "the latest score on D" is the row whose
-next score comes after D; conditional counts then count, per period, the areas improved."""
+One selector, `star_progress`, computes it for every period in one query: each of the child's scores carries
+what it changes in its area's progress (outcomes.progress), so an area's progress on D is the sum of the
+changes of its scores up to D, and the whole county's is one pass over those scores, summed per template area
+into a bucket per period end. The drill-down works the same definition out with window functions, from the
+scores themselves; the tests hold the two to each other."""
 
 import datetime
 from collections.abc import Sequence
@@ -12,10 +14,11 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import FirstValue, Lead, RowNumber
 
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
-from casework.measures import children_sql, roomy_query
+from casework.measures import children_sql
 from casework.models import Child
 from outcomes import codes
 from outcomes.models import CheckInScore, TemplateArea
+from outcomes.progress import NONE, Progress
 from outcomes.selectors import CHILDS_OWN
 
 
@@ -48,42 +51,36 @@ def latest_on(on: datetime.date) -> Q:
 IMPROVED = Q(score__gt=F("first_score"))
 
 
-# Each of the child's scores as one sortable number: check-in date, then check-in, then the score in the low bits.
-# The smallest is an area's first score and the largest by a date its latest by then, so one pass over the index
-# `child_scores_in_order`, grouped by area, finds both (MIN and MAX are far cheaper than window functions here).
-SCORE_BITS, CHECK_IN_BITS = 16, 32
-KEY = (
-    f"(((s.check_in_date - DATE '2000-01-01')::bigint << {SCORE_BITS + CHECK_IN_BITS}) "
-    f"| (s.check_in_id << {SCORE_BITS}) | s.score)"
-)
-SCORE_OF = f"& {2**SCORE_BITS - 1}"
-
-
-def _counted(i: int) -> str:
-    return f"latest_{i} <> first AND (a.retired_on IS NULL OR a.retired_on > %s)"
-
-
-def _progress_sql(periods: Sequence[Period], children: QuerySet[Child]) -> tuple[str, list]:
-    """Per template area (NULL for the child's own areas): for each period, the areas counted and improved, then
-    for the first period the mean first and latest scores. An area counts on D when its latest score by D is not
-    its first (so it was scored at two check-ins or more) and it was not retired by D."""
-    ends = [period.end for period in periods]
-    ups = [f"latest_{i} {SCORE_OF} > first {SCORE_OF}" for i in range(len(ends))]
-    sums = [f"COUNT(*) FILTER (WHERE {_counted(i)}), COUNT(*) FILTER (WHERE {_counted(i)} AND {up})" for i, up in enumerate(ups)]
-    sums.append(f"AVG(first {SCORE_OF}) FILTER (WHERE {_counted(0)}), AVG(latest_0 {SCORE_OF}) FILTER (WHERE {_counted(0)})")
-    latest = ", ".join(f"MAX({KEY}) FILTER (WHERE s.check_in_date <= %s) AS latest_{i}" for i in range(len(ends)))
+def _progress_sql(ends: list[datetime.date], children: QuerySet[Child]) -> tuple[str, list]:
+    """Per template area (NULL for the child's own areas) and per bucket b (the scores dated after b of the sorted
+    `ends`, so they count from ends[b] on): the sums of the changes the child's scores make to their areas'
+    progress (outcomes.progress). A retired area is not counted from the day it was retired, so from then its
+    scores' changes are taken back. Both halves read only the scores that change progress, from their index."""
     among, among_params = children_sql(children)
-    where = f'WHERE a.star_id IN (SELECT id FROM "outcomes_star" WHERE child_id {among})' if among else ""  # noqa: S608
+    mine = (
+        f"AND s.area_id IN (SELECT a.id FROM outcomes_stararea a JOIN outcomes_star st ON st.id = a.star_id "  # noqa: S608
+        f"WHERE st.child_id {among})"
+        if among
+        else ""
+    )
+    changes = ("s.counted_change", "s.improved_change", "s.first_change", "s.latest_change")
+    scored = "width_bucket(s.check_in_date - 1, %s::date[])"
+    scores = "s.respondent = %s AND NOT (s.counted_change = 0 AND s.improved_change = 0 AND s.latest_change = 0)"
     sql = f"""
-        SELECT a.template_area_id, {", ".join(sums)}
+        SELECT template_area_id, b, SUM(counted), SUM(improved), SUM(first), SUM(latest)
         FROM (
-            SELECT s.area_id, MIN({KEY}) AS first, {latest}
-            FROM "outcomes_checkinscore" s WHERE s.respondent = %s GROUP BY s.area_id
-        ) AS k JOIN "outcomes_stararea" a ON a.id = k.area_id
-        {where}
-        GROUP BY a.template_area_id"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
-    params = [day for day in ends for _ in range(2)] + [ends[0]] * 2 + ends + [codes.Respondent.CHILD]
-    return sql, params + list(among_params)
+            SELECT s.template_area_id, {scored} AS b, {", ".join(changes)}
+            FROM outcomes_checkinscore s WHERE {scores} AND s.check_in_date <= %s {mine}
+            UNION ALL
+            SELECT s.template_area_id, GREATEST({scored}, width_bucket(a.retired_on - 1, %s::date[])),
+                {", ".join(f"-{change}" for change in changes)}
+            FROM outcomes_stararea a JOIN outcomes_checkinscore s ON s.area_id = a.id
+            WHERE a.retired_on IS NOT NULL AND a.retired_on <= %s AND {scores} AND s.check_in_date <= %s {mine}
+        ) AS c (template_area_id, b, counted, improved, first, latest)
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    last, child = ends[-1], codes.Respondent.CHILD
+    params = [ends, child, last, *among_params, ends, ends, last, child, last, *among_params]
+    return sql, params
 
 
 def star_progress(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
@@ -91,26 +88,41 @@ def star_progress(*, children: QuerySet[Child], periods: Sequence[Period]) -> li
     the share scored higher at the latest check-in than at the first; per template area for the first period."""
     if not periods:
         return []
-    sql, params = _progress_sql(periods, children)
-    with roomy_query(), connection.cursor() as cursor:
+    ends = sorted({period.end for period in periods})
+    sql, params = _progress_sql(ends, children)
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        by_area = {row[0]: row[1:] for row in cursor.fetchall()}
-    n = len(periods)
-    total = [sum(row[2 * i] for row in by_area.values()) for i in range(n)]
-    count = [sum(row[2 * i + 1] for row in by_area.values()) for i in range(n)]
-    figures = [share(p, count[i], total[i]) for i, p in enumerate(periods)]
-    return [_with_area_rows(figures[0], {area: row[:2] + row[2 * n :] for area, row in by_area.items()}), *figures[1:]]
+        rows = cursor.fetchall()
+    by_area = {area: _progress_by_day(ends, [row[1:] for row in rows if row[0] == area]) for area in {row[0] for row in rows}}
+    figures = []
+    for period in periods:
+        on_end = [progress[period.end] for progress in by_area.values()]
+        figures.append(share(period, sum(p.improved for p in on_end), sum(p.counted for p in on_end)))
+    first = figures[0].period.end
+    return [_with_area_rows(figures[0], {area: progress[first] for area, progress in by_area.items()}), *figures[1:]]
 
 
-def _with_area_rows(figure: Figure, by_area: dict[int | None, tuple]) -> Figure:
+def _progress_by_day(ends: list[datetime.date], buckets: list[tuple]) -> dict[datetime.date, Progress]:
+    """Progress on each end: the changes of the buckets up to it, added up."""
+    sums = dict.fromkeys(range(len(ends) + 1), NONE)
+    for bucket, *changes in buckets:
+        sums[bucket] = Progress(*changes)
+    totals, running = {}, [0, 0, 0, 0]
+    for i, end in enumerate(ends):
+        running = [total + change for total, change in zip(running, sums[i], strict=True)]
+        totals[end] = Progress(*running)
+    return totals
+
+
+def _with_area_rows(figure: Figure, by_area: dict[int | None, Progress]) -> Figure:
     """Per template area (and the children's own areas): areas counted, mean first and latest score, % improved."""
     groups = [(area.pk, f"{area.name} ({area.template.name})") for area in TemplateArea.objects.select_related("template")]
     groups.append((None, CHILDS_OWN))
     rows = []
     for area_id, label in groups:
-        n, up, first, latest = by_area.get(area_id, (0, 0, None, None))
+        n, up, first, latest = by_area.get(area_id, NONE)
         if n:
-            rows.append(Row(f"{label}: mean {first:.1f} at first, {latest:.1f} latest", percent(up, n), up, n))
+            rows.append(Row(f"{label}: mean {first / n:.1f} at first, {latest / n:.1f} latest", percent(up, n), up, n))
     return Figure(figure.period, figure.value, figure.count, figure.total, tuple(rows))
 
 

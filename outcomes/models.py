@@ -13,6 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from casework.models import Child
 from outcomes import codes
+from outcomes.progress import FIELDS as PROGRESS_FIELDS
+
+# The scores that change their area's progress: the measure reads only these (a score equal to the one
+# before changes nothing; an area's first score never does).
+CHANGES_PROGRESS = ~Q(counted_change=0, improved_change=0, latest_change=0)
 
 
 class StarTemplate(models.Model):
@@ -114,6 +119,8 @@ class StarArea(models.Model):
 
     class Meta:
         ordering = ["star", "order", "id"]
+        # The star measure takes back what a retired area's scores added, from the day it was retired.
+        indexes = [models.Index(fields=["retired_on"], condition=models.Q(retired_on__isnull=False), name="retired_areas")]
 
     def __str__(self) -> str:
         return self.name
@@ -171,7 +178,17 @@ class CheckInScore(models.Model):
     # measure reads each area's scores in order from one index, without joining 2.6 million rows to check-ins.
     check_in_date = models.DateField(editable=False)
     respondent = models.CharField(max_length=10, choices=codes.Respondent.choices, editable=False)
-    history = HistoricalRecords()
+    # Also copied, from the area (which never changes template), so the measure groups by it without a join.
+    template_area = models.ForeignKey(
+        TemplateArea, null=True, on_delete=models.PROTECT, editable=False, related_name="+", db_index=False
+    )
+    # What this score changes in its area's progress (outcomes.progress; the child's scores only, else 0), kept by
+    # services.check_in_record. Derived bookkeeping, so not in the history.
+    counted_change = models.SmallIntegerField(default=0, editable=False)
+    improved_change = models.SmallIntegerField(default=0, editable=False)
+    first_change = models.SmallIntegerField(default=0, editable=False)
+    latest_change = models.SmallIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["template_area", *PROGRESS_FIELDS])
 
     class Meta:
         ordering = ["check_in", "id"]
@@ -182,7 +199,13 @@ class CheckInScore(models.Model):
                 include=["score"],
                 condition=models.Q(respondent="child"),
                 name="child_scores_in_order",
-            )
+            ),
+            models.Index(
+                fields=["check_in_date"],
+                include=["template_area", "area", *PROGRESS_FIELDS],
+                condition=models.Q(respondent="child") & CHANGES_PROGRESS,
+                name="child_progress_changes",
+            ),
         ]
 
     def __str__(self) -> str:

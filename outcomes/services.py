@@ -16,6 +16,8 @@ from casework import selectors as casework_selectors
 from casework.models import Child, User
 from outcomes import codes
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate, TemplateArea
+from outcomes.progress import FIELDS as PROGRESS_FIELDS
+from outcomes.progress import progress_changes
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,31 @@ def check_in_record(
             score=given.score,
             check_in_date=check_in.date,
             respondent=check_in.respondent,
+            template_area_id=given.area.template_area_id,
             comment=given.comment.strip(),
             next_step=given.next_step.strip(),
         )
         _save(row, actor=actor)
+    if respondent == codes.Respondent.CHILD:
+        _progress_refresh(area_ids=[given.area.pk for given in scores])
     return check_in
+
+
+def _progress_refresh(*, area_ids: list[int]) -> None:
+    """Work out again what each of the child's scores of these areas changes in its progress (outcomes.progress):
+    a check-in dated before others changes the area's first score, and so every change after it."""
+    scores = CheckInScore.objects.filter(area_id__in=area_ids, respondent=codes.Respondent.CHILD)
+    by_area: dict[int, list[CheckInScore]] = {}
+    for score in scores.order_by("area_id", "check_in_date", "check_in_id").select_for_update():
+        by_area.setdefault(score.area_id, []).append(score)
+    changed = []
+    for area_scores in by_area.values():
+        for score, change in zip(area_scores, progress_changes([s.score for s in area_scores]), strict=True):
+            if change != tuple(getattr(score, field) for field in PROGRESS_FIELDS):
+                for field, value in zip(PROGRESS_FIELDS, change, strict=True):
+                    setattr(score, field, value)
+                changed.append(score)
+    CheckInScore.objects.bulk_update(changed, PROGRESS_FIELDS)
 
 
 def _check_scores(star: Star, scores: list[ScoreInput]) -> None:

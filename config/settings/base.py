@@ -243,6 +243,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 HEARTH_STATUTORY_VISIT_WEEKS = env.int("HEARTH_STATUTORY_VISIT_WEEKS", default=6)
 # The dashboard's estimate of typing time saved by voice notes: an average typing speed, in words a minute.
 HEARTH_TYPING_WORDS_PER_MINUTE = env.int("HEARTH_TYPING_WORDS_PER_MINUTE", default=40)
+# Database connections one dashboard page uses to work out its measures at once (PostgreSQL): about the
+# database server's cores. 1 works them out in turn.
+HEARTH_DASHBOARD_CONNECTIONS = env.int("HEARTH_DASHBOARD_CONNECTIONS", default=2)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,88 @@
+"""Several read-only selectors at once, each on its own database connection, all reading one snapshot.
+
+The dashboard asks eleven measures of the same records. On PostgreSQL each query runs on one core, so run in
+turn they leave the server's other cores idle. Here the caller's connection opens a REPEATABLE READ
+transaction and exports its snapshot (`pg_export_snapshot()`, as `pg_dump --jobs` does); each extra
+connection imports it, so every figure on the page is worked out from the same instant of the records, as
+if the measures had run one after another in one transaction. The work is shared from one queue, so a
+slow measure does not hold up the rest.
+
+It runs in turn instead where other connections could not see what the caller sees: SQLite, or a caller
+already inside a transaction (its own writes, or a test's, are invisible to any other connection)."""
+
+import logging
+import queue
+import re
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import DatabaseError, connection, transaction
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+def can_share_a_snapshot() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def read_together(tasks: Sequence[Callable[[], T]], *, connections: int) -> list[T]:
+    """Each task's result, in order. Tasks must only read: the extra connections are READ ONLY."""
+    if connections < 2 or len(tasks) < 2 or not can_share_a_snapshot():
+        return [task() for task in tasks]
+    waiting: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in range(len(tasks)):
+        waiting.put(i)
+    results: dict[int, T] = {}
+    errors: list[BaseException] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        helpers = [
+            threading.Thread(target=_helper, args=(snapshot, tasks, waiting, results, errors), daemon=True)
+            for _ in range(min(connections, len(tasks)) - 1)
+        ]
+        for helper in helpers:
+            helper.start()
+        _work(tasks, waiting, results, errors)  # this connection takes its share too
+        for helper in helpers:
+            helper.join()  # the exported snapshot lives only as long as this transaction
+    if errors:
+        raise errors[0]
+    return [results[i] for i in range(len(tasks))]
+
+
+def _work(tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue, results: dict, errors: list) -> None:
+    while not errors:
+        try:
+            i = waiting.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            results[i] = tasks[i]()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, which raises it
+            errors.append(error)
+
+
+def _helper(snapshot: str, tasks: Sequence[Callable], waiting: queue.SimpleQueue, results: dict, errors: list) -> None:
+    """One more connection (this thread's own), in the caller's snapshot, taking tasks until none are left. One
+    that cannot start (the server is full, say) only does not help: the caller's connection does the rest."""
+    try:
+        with transaction.atomic():
+            _join_snapshot(snapshot)
+            _work(tasks, waiting, results, errors)  # keeps any task's error for the caller
+    except DatabaseError:
+        logger.warning("A helper connection could not join the snapshot; carrying on without it", exc_info=True)
+    finally:
+        connection.close()  # a thread's connection is its own: nothing else would close it
+
+
+def _join_snapshot(snapshot: str) -> None:
+    if not SNAPSHOT_ID.match(snapshot):  # SET TRANSACTION SNAPSHOT takes a literal, not a parameter
+        raise DatabaseError(f"Unexpected snapshot id {snapshot!r}")
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
