@@ -37,7 +37,6 @@ def _scores(children: QuerySet[Child]) -> QuerySet[CheckInScore]:
         next_on=over_area(Lead("check_in__date")),
         scored_on=F("check_in__date"),
         area_retired_on=F("area__retired_on"),
-        template_area=F("area__template_area_id"),
         star_child=F("check_in__star__child_id"),
     )
 

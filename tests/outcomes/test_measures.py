@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from casework.dashboard import Period
 from casework.models import Child
@@ -64,3 +66,46 @@ def test_star_progress_rows_and_children_follow_the_same_definition(county):
     assert ids == {county.child.pk}
     worse = measures.children_with_stars(children=Child.objects.all(), period=period, part="not-improved")
     assert set(worse.values_list("pk", flat=True)) == {county.other_child.pk}
+
+
+def test_a_check_in_dated_before_the_others_becomes_each_areas_first_score(county):
+    template = factories.small_template(("Sleep", "School"))
+    star = factories.start_star(county.child, county.worker, template=template, days=300)
+    factories.record(star, county.worker, {"Sleep": 3, "School": 6}, days=100)
+    factories.record(star, county.worker, {"Sleep": 5, "School": 4}, days=50)
+    assert progress(period_ending(0)) == (1, 2)  # Sleep 3 -> 5 improved; School 6 -> 4 not
+    factories.record(star, county.worker, {"Sleep": 7, "School": 1}, days=200)  # typed in late, dated first
+    assert progress(period_ending(0)) == (1, 2)  # now Sleep 7 -> 5 not improved; School 1 -> 4 improved
+    sleep_first = measures.star_progress(children=Child.objects.all(), periods=[period_ending(0)])[0].rows
+    assert any(row.label.startswith("Sleep") and "mean 7.0 at first, 5.0 latest" in row.label for row in sleep_first)
+    assert progress(period_ending(150)) == (0, 0)  # by then only the late one: nothing to compare
+    assert progress(period_ending(70)) == (1, 2)  # Sleep 7 -> 3 not; School 1 -> 6 improved
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    check_ins=st.lists(
+        st.tuples(st.integers(0, 250), st.dictionaries(st.sampled_from(["Sleep", "School", "Friends"]), st.integers(1, 10),
+                  min_size=1)),
+        min_size=1, max_size=6,
+    ),
+    retire_days=st.one_of(st.none(), st.integers(0, 250)),
+)  # fmt: skip
+def test_star_progress_matches_its_drill_down_definition_for_any_check_ins(county, check_ins, retire_days):
+    """The measure adds up each score's change to its area's progress; the drill-down works each area's first and
+    latest scores out afresh with window functions. For any check-ins, in any order, both must agree on every date."""
+    template = factories.small_template(("Sleep", "School", "Friends"))
+    star = factories.start_star(county.child, county.worker, template=template, days=300)
+    try:
+        for days, scores in check_ins:
+            factories.record(star, county.worker, scores, days=days)
+        if retire_days is not None:
+            friends = star.areas.get(name="Friends")
+            services.star_area_retire(area=friends, actor=county.worker, retired_on=factories.days_ago(retire_days))
+        periods = [period_ending(days) for days in (0, 30, 90, 120, 200, 260)]
+        figures = measures.star_progress(children=Child.objects.all(), periods=periods)
+        for period, figure in zip(periods, figures, strict=True):
+            counted = measures._scores(Child.objects.all()).filter(measures.latest_on(period.end))
+            assert (figure.count, figure.total) == (counted.filter(measures.IMPROVED).count(), counted.count()), period
+    finally:
+        star.delete()  # every example runs in the one test transaction
