@@ -63,6 +63,46 @@ def roomy_query() -> Iterator[None]:
         yield
 
 
+# Day masks: a child's answer for each of up to 62 sorted days as the bits of one bigint (bit i for days[i]), so
+# that one row a child answers for every period, and a query returns the few distinct masks, counted by day.
+MASK_DAYS = 62  # bits of a signed bigint, less one to shift into: the dashboard asks for 10 days
+
+
+def days_before(date_sql: str) -> str:
+    """How many of the sorted days (an array parameter) come before the date: width_bucket counts those up to it."""
+    return f"width_bucket({date_sql} - 1, %s::date[])"
+
+
+def day_run(first_bit: str, stop_bit: str) -> str:
+    """The bits from `first_bit` up to (not including) `stop_bit`."""
+    return f"((1::bigint << {stop_bit}) - (1::bigint << {first_bit}))"
+
+
+def check_mask_days(days: Sequence[datetime.date]) -> None:
+    if len(days) > MASK_DAYS:
+        raise ValueError(f"A day mask holds at most {MASK_DAYS} days; {len(days)} were asked for.")
+
+
+def days_open(days: list[datetime.date], alias: str = "e") -> tuple[str, list]:
+    """SQL for a mask of the sorted `days` on which the episode `alias` is open (started by the day and not
+    ended by it, as `in_care_on` and `placements.selectors.open_on`). Those days are a run, found by two binary
+    searches, so the mask costs the same for any number of days."""
+    check_mask_days(days)
+    before_end = f"COALESCE({days_before(f'{alias}.ended_on')}, {len(days)})"
+    return day_run(days_before(f"{alias}.started_on"), before_end), [days, days]
+
+
+def counts_by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[tuple[int, int]]:
+    """(count, total) by day from (counted, met, children) rows: masks of the `ordered` days and how many children."""
+    counts = []
+    for day in days:
+        bit = 1 << ordered.index(day)
+        total = sum(n for counted_days, _, n in rows if counted_days and counted_days & bit)
+        count = sum(n for _, met_days, n in rows if met_days and met_days & bit)
+        counts.append((count, total))
+    return counts
+
+
 def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
     return children.filter(pk__in=CareEpisode.objects.filter(in_care_on(day, path="")).values("child_id"))
 
@@ -97,39 +137,67 @@ WORKER_PARTS = {
 
 
 def social_worker_changes(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    """Of children in care on each period's end: how many had a new social worker in the 24 months to it.
+    """Of children in care on each period's end: how many had a new social worker in the 24 months to it; for the
+    chosen period also how many changes (0, 1, 2, 3 or more, and in 12 months) and their reasons.
 
-    A child had a change in the 24 months to D when their latest allocation to end on or before D ended after
-    D - 24 months: one MAX per date, which is cheaper than counting changes for every date."""
-    per_period = {}
-    for i, period in enumerate(periods):
-        per_period[f"in_care_{i}"] = flag(in_care_on(period.end))
-        per_period[f"last_{i}"] = Max("allocations__ended_on", filter=Q(allocations__ended_on__lte=period.end))
-    counted = [Q(**{f"in_care_{i}": 1}) for i in range(len(periods))]
-    changed = [Q(**{f"last_{i}__gt": months_before(p.end, 24)}) for i, p in enumerate(periods)]
-    counts = (
-        _in_care_in_any(children, periods)
-        .annotate(**per_period)
-        .aggregate(
-            **{f"total_{i}": Count("pk", filter=counted[i]) for i in range(len(periods))},
-            **{f"count_{i}": Count("pk", filter=counted[i] & changed[i]) for i in range(len(periods))},
-        )
-    )
-    figures = [share(period, counts[f"count_{i}"], counts[f"total_{i}"]) for i, period in enumerate(periods)]
-    return [_with_worker_rows(figures[0], children), *figures[1:]] if figures else []
-
-
-def _in_care_in_any(children: QuerySet[Child], periods: Sequence[Period]) -> QuerySet[Child]:
-    """Only children in care at some period's end can count: the join to their care is made once, and inner."""
-    first, last = min(p.end for p in periods), max(p.end for p in periods)
-    ongoing = Q(care_episodes__ended_on__isnull=True) | Q(care_episodes__ended_on__gt=first)
-    return children.filter(Q(care_episodes__started_on__lte=last) & ongoing)
+    As `_worker_cohort` (the drill-down) counts, in one query: each child's care episodes give a mask of the days
+    they were in care, their allocations a mask of the days a change fell in the 24 months before (`_changed_on`)
+    and, for the chosen day, the number of days with a change; each side grouped by child on its own."""
+    if not periods:
+        return []
+    ordered = sorted({period.end for period in periods})
+    on = periods[0].end
+    with roomy_query(), connection.cursor() as cursor:
+        cursor.execute(*_worker_changes_sql(children, ordered, on))
+        rows = cursor.fetchall()
+    masks = [(in_care, changed, n) for in_care, changed, _, _, n in rows]
+    by_day = counts_by_day([period.end for period in periods], ordered, masks)
+    figures = [share(period, count, total) for period, (count, total) in zip(periods, by_day, strict=True)]
+    bit = 1 << ordered.index(on)
+    cohort = [(changes, recent, n) for in_care, _, changes, recent, n in rows if in_care & bit]
+    return [_with_worker_rows(figures[0], children, cohort), *figures[1:]]
 
 
-def _with_worker_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+def _worker_changes_sql(children: QuerySet[Child], ordered: list[datetime.date], on: datetime.date) -> tuple[str, list]:
+    """Rows of (days in care, days with a change in the 24 months before, days with a change in the 24 months to
+    `on` (3 for 3 or more), a change in the 12 months to `on`, children). A change is an allocation ending; two
+    ending on one day are one change (one new worker)."""
+    check_mask_days(ordered)
+    among, among_params = children_sql(children)
+    mine = f"AND child_id {among}" if among else ""
+    in_care, in_care_params = days_open(ordered)
+    since = [months_before(day, 24) for day in ordered]  # as sorted as the days
+    changed = day_run(days_before("a.ended_on"), days_before("a.ended_on"))  # days on or after it; 24 months on from it
+    sql = f"""
+        SELECT c.in_care, c.in_care & COALESCE(w.changed, 0), LEAST(COALESCE(w.changes, 0), 3), COALESCE(w.recent, FALSE),
+            COUNT(*)
+        FROM (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM casework_careepisode e
+            WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine} GROUP BY e.child_id
+        ) AS c
+        LEFT JOIN (
+            SELECT a.child_id, BIT_OR({changed}) AS changed,
+                COUNT(DISTINCT a.ended_on) FILTER (WHERE a.ended_on > %s AND a.ended_on <= %s) AS changes,
+                BOOL_OR(a.ended_on > %s AND a.ended_on <= %s) AS recent
+            FROM casework_allocation a WHERE a.ended_on > %s AND a.ended_on <= %s {mine} GROUP BY a.child_id
+        ) AS w ON w.child_id = c.child_id
+        GROUP BY 1, 2, 3, 4"""  # noqa: S608 - only this module's fragments; every value is a parameter
+    care = [*in_care_params, ordered[-1], ordered[0], *among_params]
+    windows = [months_before(on, 24), on, months_before(on, 12), on, since[0], ordered[-1]]
+    return sql, [*care, since, ordered, *windows, *among_params]  # day_run's stop comes first in its SQL
+
+
+def _with_worker_rows(figure: Figure, children: QuerySet[Child], cohort: list[tuple[int, bool, int]]) -> Figure:
+    """The chosen day's breakdown, from (changes in 24 months, a change in 12 months, children) of those in care."""
     on = figure.period.end
-    cohort = _worker_cohort(children, on)
-    counts = cohort.aggregate(**{part or "all": Count("pk", filter=q) for part, q in WORKER_PARTS.items()}, total=Count("pk"))
+    total = sum(n for _, _, n in cohort)
+    counts = {
+        "12-months": sum(n for _, recent, n in cohort if recent),
+        "none": sum(n for changes, _, n in cohort if changes == 0),
+        "one": sum(n for changes, _, n in cohort if changes == 1),
+        "two": sum(n for changes, _, n in cohort if changes == 2),
+        "three-or-more": sum(n for changes, _, n in cohort if changes >= 3),
+    }
     labels = {
         "12-months": "Had a new social worker in the 12 months to the date",
         "none": "No change in 24 months",
@@ -137,10 +205,14 @@ def _with_worker_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
         "two": "2 changes",
         "three-or-more": "3 or more changes",
     }
-    total = counts["total"]
     rows = [Row(label, percent(counts[part], total), counts[part], total, part=part) for part, label in labels.items()]
     reasons = (
-        Allocation.objects.filter(child__in=cohort.values("pk"), ended_on__gt=months_before(on, 24), ended_on__lte=on)
+        of_children(Allocation.objects.all(), children)
+        .filter(
+            child__in=CareEpisode.objects.filter(in_care_on(on, path="")).values("child_id"),
+            ended_on__gt=months_before(on, 24),
+            ended_on__lte=on,
+        )
         .values("end_reason")
         .annotate(n=Count("pk"))
         .order_by("-n", "end_reason")

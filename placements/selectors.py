@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from casework import codes as casework_codes
 from casework.dates import end_of, months_before, start_of
-from casework.measures import children_sql, flag, in_care_on, of_children, roomy_query
+from casework.measures import children_sql, counts_by_day, days_open, flag, in_care_on, of_children, roomy_query
 from casework.models import CareEpisode, Child, User
 from casework.selectors import children_visible_to
 from placements import codes
@@ -232,20 +232,6 @@ def _shares(children: QuerySet[Child], per_day: list[tuple[Any, Any, int]]) -> l
     return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(per_day))]
 
 
-MASK_DAYS = 62  # bits of a signed bigint, less one to shift into: the dashboard asks for 10 days
-
-
-def _days_open(days: list[datetime.date], alias: str = "e") -> tuple[str, list]:
-    """SQL for a bit mask of the sorted `days` on which the episode `alias` is open (started by the day and not
-    ended by it, as `in_care_on` and `open_on`): bit i for days[i]. Those days are a run, found by two binary
-    searches (width_bucket counts the days up to a date), so the mask costs the same for any number of days."""
-    if len(days) > MASK_DAYS:
-        raise ValueError(f"A day mask holds at most {MASK_DAYS} days; {len(days)} were asked for.")
-    before_start = f"width_bucket({alias}.started_on - 1, %s::date[])"
-    before_end = f"COALESCE(width_bucket({alias}.ended_on - 1, %s::date[]), {len(days)})"
-    return f"((1::bigint << {before_end}) - (1::bigint << {before_start}))", [days, days]
-
-
 def _shares_sql(
     children: QuerySet[Child],
     days: Sequence[datetime.date],
@@ -256,7 +242,7 @@ def _shares_sql(
 
     The care episodes and the placement episodes `e` are each grouped by child on their own first, then joined
     one row a child: far cheaper than grouping the children joined to both. Care gives `c.in_care`, a mask of
-    the days the child was in care (`_days_open`); `placements` is SQL (and parameters) over a child's placement
+    the days the child was in care (`casework.measures.days_open`); `placements` is SQL (and parameters) over a child's placement
     episodes naming `met`, a mask of the days the child meets the measure; `counted` says which of the days are
     counted. Only episodes open at some time from a year before the first day to the last day are read, and only
     the children's own (the access rule). Each side is grouped in child order (from the child_id indexes), which
@@ -271,7 +257,7 @@ def _shares_sql(
     spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
     span_params = [ordered[-1], _years_before(ordered[0], 1)]
     mine = f"AND e.child_id {among}" if among else ""
-    in_care, in_care_params = _days_open(ordered)
+    in_care, in_care_params = days_open(ordered)
     sql = f"""
         SELECT {counted} AS counted, {counted} & COALESCE(p.met, 0) AS met, COUNT(*)
         FROM (
@@ -346,7 +332,7 @@ def residential_share_over(*, children: QuerySet[Child], days: Sequence[datetime
     mine = f"AND e.child_id {among}" if among else ""
     spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
     span_params = [ordered[-1], ordered[0]]
-    open_days, open_params = _days_open(ordered)
+    open_days, open_params = days_open(ordered)
     sql = f"""
         SELECT in_care & living, in_care & met, COUNT(*)
         FROM (
@@ -372,14 +358,7 @@ def residential_share_over(*, children: QuerySet[Child], days: Sequence[datetime
 
 
 def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[Share]:
-    """Shares by day from (counted, met, children) rows: masks of the days (bit i for ordered[i]), a count."""
-    shares = []
-    for day in days:
-        bit = 1 << ordered.index(day)
-        total = sum(n for counted_days, _, n in rows if counted_days and counted_days & bit)
-        count = sum(n for _, met_days, n in rows if met_days and met_days & bit)
-        shares.append(Share(count, total))
-    return shares
+    return [Share(count, total) for count, total in counts_by_day(days, ordered, rows)]
 
 
 def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:

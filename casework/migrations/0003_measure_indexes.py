@@ -1,6 +1,7 @@
 """Partial indexes for the dashboard's measures (casework/measures.py), kept out of the models' state: they only
 serve the measures' range scans. Statutory visits by time (statutory visits), signed visits by signing time
-(records checked); each covers the child so the scans read the index alone."""
+(records checked); each covers the child so the scans read the index alone. PostgreSQL only: SQLite (the
+laptop default) has no covering indexes, and a laptop's county needs none."""
 
 from django.db import migrations
 
@@ -10,13 +11,21 @@ INDEXES = {
 }
 
 
+def on_postgresql(sql: str) -> migrations.RunPython:
+    def run(apps: object, schema_editor: object) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    return run
+
+
 class Migration(migrations.Migration):
     dependencies = [("casework", "0002_child_accounts")]
 
     operations = [
-        migrations.RunSQL(
-            f"CREATE INDEX IF NOT EXISTS {name} ON casework_visit {definition}",
-            reverse_sql=f"DROP INDEX IF EXISTS {name}",
+        migrations.RunPython(
+            on_postgresql(f"CREATE INDEX IF NOT EXISTS {name} ON casework_visit {definition}"),
+            on_postgresql(f"DROP INDEX IF EXISTS {name}"),
         )
         for name, definition in INDEXES.items()
     ]

@@ -8,7 +8,12 @@ UPDATE {table} AS s SET check_in_date = c.date, respondent = c.respondent
 FROM outcomes_checkin AS c WHERE c.id = s.check_in_id AND s.check_in_date IS NULL
 """
 # A history row of a score whose check-in has since been deleted (with its star) has nothing to copy.
-FILL_ORPHANS = "UPDATE outcomes_historicalcheckinscore SET check_in_date = history_date::date, respondent = '' WHERE check_in_date IS NULL"
+FILL_ORPHANS = "UPDATE outcomes_historicalcheckinscore SET check_in_date = {day}, respondent = '' WHERE check_in_date IS NULL"
+
+
+def fill_orphans(apps: object, schema_editor: object) -> None:
+    day = "history_date::date" if schema_editor.connection.vendor == "postgresql" else "date(history_date)"
+    schema_editor.execute(FILL_ORPHANS.format(day=day))
 RESPONDENTS = [("child", "The child"), ("parent", "A parent"), ("carer", "A carer"), ("worker", "The worker")]
 
 
@@ -32,7 +37,7 @@ class Migration(migrations.Migration):
         *_fields("historicalcheckinscore", null=True),
         migrations.RunSQL(FILL.format(table="outcomes_checkinscore"), migrations.RunSQL.noop),
         migrations.RunSQL(FILL.format(table="outcomes_historicalcheckinscore"), migrations.RunSQL.noop),
-        migrations.RunSQL(FILL_ORPHANS, migrations.RunSQL.noop),
+        migrations.RunPython(fill_orphans, migrations.RunPython.noop),
         *_fields("checkinscore", null=False),
         *_fields("historicalcheckinscore", null=False),
         migrations.AddIndex(
