@@ -265,56 +265,73 @@ def _with_recent_visits(children: QuerySet[Child], periods: Sequence[Period]) ->
 def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
     """Of children in care on each period's end: how many had their statutory visit in time on that day.
 
-    The same test as `_visited_in_time` (the drill-down), in one raw query shaped for 100,000 children: the
-    statutory visits in each period's window (one index range scan each, on a partial index) are reduced to
-    each child's latest visit per window first, then joined to the care episodes open on some period's end,
-    one row per child with a flag per period, then counted."""
+    The same test as `_visited_in_time` (the drill-down), in one raw query shaped for 100,000 children: the days
+    each child was in care (a day mask from their care episodes), the children new to care on each day (a few),
+    and the children visited in time: each child's latest statutory visit before each day's end, read from the
+    index range of that day's window (Visit.next_statutory_at says which visit is the latest, so nothing is
+    grouped by child), kept when the child's care episode open on that day started by then."""
     if not periods:
         return []
+    ordered = sorted({period.end for period in periods})
     with roomy_query(), connection.cursor() as cursor:
-        cursor.execute(*_statutory_visits_sql(children, periods))
-        counts = cursor.fetchone()
-    figures = [share(p, counts[2 * i + 1], counts[2 * i]) for i, p in enumerate(periods)]
+        cursor.execute(*_statutory_visits_sql(children, ordered))
+        rows = cursor.fetchall()
+    care = [(mask, 0, n) for kind, mask, n in rows if kind == "care"]
+    in_time = {(kind, i): n for kind, i, n in rows if kind != "care"}
+    figures = []
+    for period, (_, total) in zip(periods, counts_by_day([p.end for p in periods], ordered, care), strict=True):
+        i = ordered.index(period.end)
+        figures.append(share(period, in_time.get(("new", i), 0) + in_time.get(("visited", i), 0), total))
     return [_with_visit_rows(figures[0], children), *figures[1:]]
 
 
-def _statutory_visits_sql(children: QuerySet[Child], periods: Sequence[Period]) -> tuple[str, list]:
-    """(in care, in time) per period. A visit counts for an episode when its local date is on or after the
-    episode's start, that is when it is at or after midnight (local time) starting that day."""
-    only, only_params = children_sql(children)
-    windows, window_params, latest, flags, flag_params, counts = [], [], [], [], [], []
-    for i, period in enumerate(periods):
-        where = "visit_type = %s AND visited_at >= %s AND visited_at < %s"
-        windows.append(f"SELECT {i} AS i, child_id, visited_at FROM casework_visit WHERE {where}")  # noqa: S608
-        window_params += [codes.VisitType.STATUTORY, *_statutory_window(period.end)]
-        latest.append(f"MAX(visited_at) FILTER (WHERE i = {i}) AS last_{i}")
-        open_on = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
-        flags.append(f"bool_or({open_on}) AS in_care_{i}")
-        flags.append(f"bool_or({open_on} AND (e.started_on >= %s OR v.last_{i} >= e.start_at)) AS in_time_{i}")
-        grace = period.end - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
-        flag_params += [period.end, period.end, period.end, period.end, grace]
-        counts.append(f"count(*) FILTER (WHERE in_care_{i}), count(*) FILTER (WHERE in_time_{i})")
-    first, last = min(p.end for p in periods), max(p.end for p in periods)
-    child_filter = f"AND child_id {only}" if only else ""
+def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> tuple[str, list]:
+    """Rows ("care", days in care, children), ("new", i, children new to care on ordered[i]) and ("visited", i,
+    children visited in time on ordered[i] who are not new to care then: many are both, and count once). New to care: in care on the day in an
+    episode that started in the week before it. Visited: the latest statutory visit before the day ends is in the
+    weeks before it, and at or after local midnight starting the day the care episode open on the day began."""
+    check_mask_days(ordered)
+    among, among_params = children_sql(children)
+    mine = f"AND child_id {among}" if among else ""
+    in_care, in_care_params = days_open(ordered)
+    open_on = "e.started_on <= {day} AND (e.ended_on IS NULL OR e.ended_on > {day})"
+    new_rows, new_params, latest, latest_params = [], [], [], []
+    for i, day in enumerate(ordered):
+        grace = day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
+        new_rows.append(
+            f"SELECT {i} AS i, e.child_id FROM casework_careepisode e "  # noqa: S608
+            f"WHERE {open_on.format(day='%s')} AND e.started_on >= %s {mine}"
+        )
+        new_params += [day, day, grace, *among_params]
+        since, until = _statutory_window(day)
+        latest.append(
+            f"SELECT {i} AS i, %s::date AS day, child_id, visited_at FROM casework_visit "  # noqa: S608
+            f"WHERE visit_type = %s AND visited_at >= %s AND visited_at < %s "
+            f"AND (next_statutory_at IS NULL OR next_statutory_at >= %s) {mine}"
+        )
+        latest_params += [day, codes.VisitType.STATUTORY, since, until, until, *among_params]
     sql = f"""
-        SELECT {", ".join(counts)} FROM (
-            SELECT e.child_id, {", ".join(flags)}
-            FROM (
+        WITH new_to_care AS MATERIALIZED ({" UNION ALL ".join(new_rows)})
+        SELECT 'care', in_care, COUNT(*) FROM (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM casework_careepisode e
+            WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine} GROUP BY e.child_id
+        ) AS c GROUP BY 2
+        UNION ALL
+        SELECT 'new', i, COUNT(DISTINCT child_id) FROM new_to_care GROUP BY 2
+        UNION ALL
+        SELECT 'visited', v.i, COUNT(*) - COUNT(n.child_id) FROM ({" UNION ALL ".join(latest)}) AS v
+        LEFT JOIN (SELECT DISTINCT i, child_id FROM new_to_care) AS n ON n.i = v.i AND n.child_id = v.child_id
+        WHERE EXISTS (
+            SELECT 1 FROM (
                 SELECT child_id, started_on, ended_on, started_on::timestamp AT TIME ZONE %s AS start_at
-                FROM casework_careepisode
-                WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) {child_filter}
-            ) e
-            LEFT JOIN (
-                SELECT child_id, {", ".join(latest)}
-                FROM ({" UNION ALL ".join(windows)}) w
-                WHERE TRUE {child_filter}
-                GROUP BY child_id
-            ) v ON v.child_id = e.child_id
-            GROUP BY e.child_id
-        ) c
-    """  # noqa: S608 - only this module's fragments; every value is a parameter
-    tz = timezone.get_current_timezone_name()
-    return sql, [*flag_params, tz, last, first, *only_params, *window_params, *only_params]
+                FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) {mine}
+            ) AS e
+            WHERE e.child_id = v.child_id AND {open_on.format(day="v.day")} AND v.visited_at >= e.start_at
+        )
+        GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
+    care = [*in_care_params, ordered[-1], ordered[0], *among_params]
+    episodes = [timezone.get_current_timezone_name(), ordered[-1], ordered[0], *among_params]
+    return sql, [*new_params, *care, *latest_params, *episodes]
 
 
 def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:

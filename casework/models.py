@@ -221,7 +221,11 @@ class Visit(models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # On a statutory visit: when the child's next statutory visit was (none yet: empty). Kept by the visit services
+    # (services.statutory_visits_link), so the dashboard finds each child's latest visit before a day from one
+    # index range, without grouping every visit by child. Derived bookkeeping, so not in the history.
+    next_statutory_at = models.DateTimeField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["next_statutory_at"])
 
     class Meta:
         ordering = ["-visited_at", "-id"]

@@ -173,7 +173,22 @@ def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | Non
         if existing is None:
             raise
         return _same_visit_or_refuse(existing, child=child, author=author, error=error)
+    statutory_visits_link(child_id=child.pk)
     return visit
+
+
+def statutory_visits_link(*, child_id: int) -> None:
+    """Point each of the child's statutory visits at their next one (Visit.next_statutory_at), after any visit of
+    theirs is made or changes time or type. Only the pointers that change are written, with update(): they are
+    bookkeeping, not a change anyone made, so neither the history nor the visit's version (updated_at) moves."""
+    statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
+    visits = list(statutory.select_for_update().values_list("pk", "visited_at", "next_statutory_at"))
+    following = [at for _, at, _ in visits[1:]] + [None]
+    for (pk, _, linked), next_at in zip(visits, following, strict=True):
+        if linked != next_at:
+            Visit.objects.filter(pk=pk).update(next_statutory_at=next_at)
+    others = Visit.objects.filter(child_id=child_id, next_statutory_at__isnull=False)
+    others.exclude(visit_type=codes.VisitType.STATUTORY).update(next_statutory_at=None)
 
 
 def _same_visit_or_refuse(existing: Visit, *, child: Child, author: User, error: Exception | None = None) -> Visit:
@@ -201,6 +216,7 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
         raise ValidationError("This visit is signed. To change it, amend it and say why.")
     _apply_visit_fields(visit, fields)
     _save(visit, actor=actor)
+    statutory_visits_link(child_id=visit.child_id)
     return visit
 
 
@@ -273,6 +289,7 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
         raise ValidationError({"reason": "Say why you are changing a signed record."})
     _apply_visit_fields(visit, fields)
     _save(visit, actor=actor, reason=f"Amended: {reason.strip()}")
+    statutory_visits_link(child_id=visit.child_id)
     return visit
 
 

@@ -538,8 +538,17 @@ class County:
         # Each visit is by the worker allocated that day; for a few children the latest is still a draft.
         starts, draft = [a["started_on"] for a in plan.allocations], rng.random() < 0.05
         authors = [plan.allocations[bisect.bisect_right(starts, day) - 1]["worker_id"] for day, _ in days]
-        return [self._visit(plan, author, day, kind, draft and i == len(days) - 1)
+        rows = [self._visit(plan, author, day, kind, draft and i == len(days) - 1)
                 for i, (author, (day, kind)) in enumerate(zip(authors, days, strict=True))]  # fmt: skip
+        return self._linked(rows)
+
+    @staticmethod
+    def _linked(rows: list[Row]) -> list[Row]:
+        """What services.statutory_visits_link keeps: each statutory visit points at the child's next one."""
+        statutory = sorted((row for row in rows if row["visit_type"] == V.STATUTORY), key=lambda row: row["visited_at"])
+        for row, following in zip(statutory, statutory[1:], strict=False):
+            row["next_statutory_at"] = following["visited_at"]
+        return rows
 
     def _schedule(self, lo: datetime.date, last: datetime.date, shortest: int, longest: int) -> list[datetime.date]:
         days, day = [], min(last, self.today - DAY)
