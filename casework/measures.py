@@ -287,9 +287,10 @@ def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) ->
 
 def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> tuple[str, list]:
     """Rows ("care", days in care, children), ("new", i, children new to care on ordered[i]) and ("visited", i,
-    children visited in time on ordered[i] who are not new to care then: many are both, and count once). New to care: in care on the day in an
-    episode that started in the week before it. Visited: the latest statutory visit before the day ends is in the
-    weeks before it, and at or after local midnight starting the day the care episode open on the day began."""
+    children visited in time on ordered[i] less those new to care then: many are both, and count once). New to
+    care: in care on the day in an episode that started in the week before it. Visited: the latest statutory visit
+    before the day ends is in the weeks before it, and at or after local midnight starting the day the care
+    episode open on the day began."""
     check_mask_days(ordered)
     among, among_params = children_sql(children)
     mine = f"AND child_id {among}" if among else ""

@@ -183,8 +183,8 @@ def statutory_visits_link(*, child_id: int) -> None:
     bookkeeping, not a change anyone made, so neither the history nor the visit's version (updated_at) moves."""
     statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
     visits = list(statutory.select_for_update().values_list("pk", "visited_at", "next_statutory_at"))
-    following = [at for _, at, _ in visits[1:]] + [None]
-    for (pk, _, linked), next_at in zip(visits, following, strict=True):
+    following = [at for _, at, _ in visits[1:]] + [None]  # the last visit has none yet
+    for (pk, _, linked), next_at in zip(visits, following, strict=False):  # no visits: nothing to link
         if linked != next_at:
             Visit.objects.filter(pk=pk).update(next_statutory_at=next_at)
     others = Visit.objects.filter(child_id=child_id, next_statutory_at__isnull=False)

@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from casework import codes
+from casework import codes, services
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -93,12 +93,19 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
 class VisitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Visit
+        skip_postgeneration_save = True  # a second save would write the pointer the link just set back to empty
 
     child = factory.SubFactory(ChildFactory)
     author = factory.SubFactory(UserFactory)
     visit_type = codes.VisitType.STATUTORY
     visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
     observations = "Settled and chatty; showed me the garden."
+
+    @factory.post_generation
+    def linked(visit: Visit, create: bool, extracted: object, **kwargs: object) -> None:
+        """What the visit services keep: each statutory visit points at the child's next one."""
+        if create:
+            services.statutory_visits_link(child_id=visit.child_id)
 
 
 class SiblingContactArrangementFactory(factory.django.DjangoModelFactory):

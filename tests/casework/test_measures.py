@@ -3,8 +3,11 @@
 import datetime
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from casework import codes, dashboard, measures
+from casework import codes, dashboard, measures, services
 from casework.dashboard import Period
 from casework.models import Child
 from tests import factories
@@ -128,6 +131,62 @@ def test_statutory_visits_count_children_visited_within_six_weeks_or_new_to_care
     assert alone["Statutory visits in the period where the child was seen alone"] == (4, 5)
     assert behind(measures.children_visited) == {recent.pk, six_weeks.pk, new.pk}
     assert behind(measures.children_visited, "overdue") == {overdue.pk, late_first.pk, back.pk}
+
+
+def test_each_statutory_visit_points_at_the_childs_next_whatever_order_they_are_written_in(county):
+    child, worker = county.child, county.worker
+
+    def at(day: int) -> datetime.datetime:
+        return datetime.datetime(2025, 3, day, 10, tzinfo=datetime.UTC)
+
+    def pointers() -> list[tuple[datetime.datetime, datetime.datetime | None]]:
+        visits = child.visits.filter(visit_type=codes.VisitType.STATUTORY).order_by("visited_at")
+        return list(visits.values_list("visited_at", "next_statutory_at"))
+
+    statutory = {"visit_type": codes.VisitType.STATUTORY, "observations": "Seen at home."}
+    later = services.visit_create(child=child, author=worker, visited_at=at(20), **statutory)
+    services.visit_create(child=child, author=worker, visited_at=at(5), **statutory)  # typed in late
+    assert pointers() == [(at(5), at(20)), (at(20), None)]
+    version, history = later.updated_at, later.history.count()
+    middle = services.visit_create(child=child, author=worker, visited_at=at(28), **statutory)
+    later.refresh_from_db()
+    assert (later.updated_at, later.history.count()) == (version, history)  # bookkeeping, not anyone's change
+    services.visit_update(visit=middle, actor=worker, visited_at=at(12))  # the time was wrong
+    assert pointers() == [(at(5), at(12)), (at(12), at(20)), (at(20), None)]
+    services.visit_update(visit=middle, actor=worker, visit_type=codes.VisitType.REVIEW)  # not statutory after all
+    assert pointers() == [(at(5), at(20)), (at(20), None)]
+    assert child.visits.get(pk=middle.pk).next_statutory_at is None
+
+
+QUARTER_ENDS = [period.end for period in dashboard.periods_for(on=D, months=3).trend]
+# Days near the quarter ends, where the rules bite: a window's first day, a week into care, a stay ending.
+near_a_quarter_end = st.builds(
+    lambda end, days: end + datetime.timedelta(days=days), st.sampled_from(QUARTER_ENDS), st.integers(-50, 8)
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    stays=st.lists(st.tuples(near_a_quarter_end, st.one_of(st.none(), st.integers(1, 200))), min_size=1, max_size=3),
+    visits=st.lists(st.tuples(near_a_quarter_end, st.sampled_from([codes.VisitType.STATUTORY, codes.VisitType.REVIEW])),
+                    max_size=8),
+)  # fmt: skip
+def test_statutory_visits_match_their_drill_down_definition_for_any_history(stays, visits):
+    """The measure finds each child's latest visit by its pointer and counts by day masks; the drill-down joins
+    visits and care episodes afresh. For any stays in care (overlapping too) and visits, both must agree."""
+    with transaction.atomic():  # every example runs in the one test transaction: each is undone when it ends
+        child = factories.ChildFactory(date_of_birth=d(2010, 1, 1))
+        for i, (began, length) in enumerate(stays):  # only the first may still be open
+            ended = None if length is None and i == 0 else began + datetime.timedelta(days=length or 30)
+            factories.CareEpisodeFactory(child=child, started_on=began, ended_on=ended)
+        for day, kind in visits:
+            visit(child, min(day, D), kind=kind)
+        periods = dashboard.periods_for(on=D, months=3).all
+        figures = measures.statutory_visits(children=Child.objects.all(), periods=periods)
+        for period, result in zip(periods, figures, strict=True):
+            in_care = measures.children_in_care_on(Child.objects.all(), period.end).count()
+            assert (result.count, result.total) == (len(behind(measures.children_visited, period=period)), in_care), period
+        transaction.set_rollback(True)
 
 
 # Sibling contact -----------------------------------------------------------------------------------
