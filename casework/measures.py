@@ -68,14 +68,17 @@ def roomy_query() -> Iterator[None]:
 MASK_DAYS = 62  # bits of a signed bigint, less one to shift into: the dashboard asks for 10 days
 
 
-def days_before(date_sql: str) -> str:
-    """How many of the sorted days (an array parameter) come before the date: width_bucket counts those up to it."""
-    return f"width_bucket({date_sql} - 1, %s::date[])"
+def days_before(date_sql: str, days: Sequence[datetime.date]) -> tuple[str, list]:
+    """How many of the sorted `days` come before the date (SQL and parameters): width_bucket counts those up to it."""
+    return f"width_bucket({date_sql} - 1, %s::date[])", [list(days)]
 
 
-def day_run(first_bit: str, stop_bit: str) -> str:
-    """The bits from `first_bit` up to (not including) `stop_bit`."""
-    return f"((1::bigint << {stop_bit}) - (1::bigint << {first_bit}))"
+def day_run(first_bit: tuple[str, list], stop_bit: tuple[str, list]) -> tuple[str, list]:
+    """The bits from `first_bit` up to (not including) `stop_bit`, each SQL with its parameters; none when the
+    stop is not after the first."""
+    (first, first_params), (stop, stop_params) = first_bit, stop_bit
+    sql = f"((1::bigint << GREATEST({stop}, {first})) - (1::bigint << {first}))"
+    return sql, [*stop_params, *first_params, *first_params]
 
 
 def check_mask_days(days: Sequence[datetime.date]) -> None:
@@ -88,8 +91,8 @@ def days_open(days: list[datetime.date], alias: str = "e") -> tuple[str, list]:
     ended by it, as `in_care_on` and `placements.selectors.open_on`). Those days are a run, found by two binary
     searches, so the mask costs the same for any number of days."""
     check_mask_days(days)
-    before_end = f"COALESCE({days_before(f'{alias}.ended_on')}, {len(days)})"
-    return day_run(days_before(f"{alias}.started_on"), before_end), [days, days]
+    ended, ended_params = days_before(f"{alias}.ended_on", days)
+    return day_run(days_before(f"{alias}.started_on", days), (f"COALESCE({ended}, {len(days)})", ended_params))
 
 
 def counts_by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[tuple[int, int]]:
@@ -167,7 +170,8 @@ def _worker_changes_sql(children: QuerySet[Child], ordered: list[datetime.date],
     mine = f"AND child_id {among}" if among else ""
     in_care, in_care_params = days_open(ordered)
     since = [months_before(day, 24) for day in ordered]  # as sorted as the days
-    changed = day_run(days_before("a.ended_on"), days_before("a.ended_on"))  # days on or after it; 24 months on from it
+    # The days on or after the change, up to the first whose 24 months began after it.
+    changed, changed_params = day_run(days_before("a.ended_on", ordered), days_before("a.ended_on", since))
     sql = f"""
         SELECT c.in_care, c.in_care & COALESCE(w.changed, 0), LEAST(COALESCE(w.changes, 0), 3), COALESCE(w.recent, FALSE),
             COUNT(*)
@@ -184,7 +188,7 @@ def _worker_changes_sql(children: QuerySet[Child], ordered: list[datetime.date],
         GROUP BY 1, 2, 3, 4"""  # noqa: S608 - only this module's fragments; every value is a parameter
     care = [*in_care_params, ordered[-1], ordered[0], *among_params]
     windows = [months_before(on, 24), on, months_before(on, 12), on, since[0], ordered[-1]]
-    return sql, [*care, since, ordered, *windows, *among_params]  # day_run's stop comes first in its SQL
+    return sql, [*care, *changed_params, *windows, *among_params]
 
 
 def _with_worker_rows(figure: Figure, children: QuerySet[Child], cohort: list[tuple[int, bool, int]]) -> Figure:

@@ -31,7 +31,17 @@ from django.utils import timezone
 
 from casework import codes as casework_codes
 from casework.dates import end_of, months_before, start_of
-from casework.measures import children_sql, counts_by_day, days_open, flag, in_care_on, of_children, roomy_query
+from casework.measures import (
+    check_mask_days,
+    children_sql,
+    counts_by_day,
+    day_run,
+    days_before,
+    days_open,
+    in_care_on,
+    of_children,
+    roomy_query,
+)
 from casework.models import CareEpisode, Child, User
 from casework.selectors import children_visible_to
 from placements import codes
@@ -311,8 +321,46 @@ def settled_in_home(on: datetime.date) -> Q:
 
 def long_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
     """Of children in care on each day, under 16, in care continuously for 2.5 years or more: how many have
-    lived in the same home for 2 years or more (England ~68%)."""
-    return _shares(children, [(flag(long_in_care_under_16(on)), flag(settled_in_home(on)), 1) for on in days])
+    lived in the same home for 2 years or more (England ~68%).
+
+    As `long_in_care_under_16` and `settled_in_home` say (the drill-down), in one query of day masks: a care
+    episode open on a day that began 2.5 years before it, a child under 16 on it, a home open on it that began
+    2 years before it. Each is a run of the sorted days, from the first whose threshold is on or after the start
+    to the last before the end; care and homes are grouped by child on their own, then joined one row a child."""
+    if not days:
+        return []
+    ordered = sorted(set(days))
+    check_mask_days(ordered)
+    among, among_params = children_sql(children)
+    mine = f"AND e.child_id {among}" if among else ""
+    long_in_care = _open_since(ordered, [_years_before(day, 2.5) for day in ordered])
+    settled = _open_since(ordered, [_years_before(day, 2) for day in ordered])
+    under_16, under_16_params = day_run(("0", []), days_before("ch.date_of_birth", [_years_before(day, 16) for day in ordered]))
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    sql = f"""
+        SELECT c.counted & {under_16}, c.counted & {under_16} & COALESCE(p.settled, 0), COUNT(*)
+        FROM (
+            SELECT e.child_id, BIT_OR({long_in_care[0]}) AS counted FROM {CareEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id
+        ) AS c
+        JOIN {Child._meta.db_table} AS ch ON ch.id = c.child_id
+        LEFT JOIN (
+            SELECT e.child_id, BIT_OR({settled[0]}) AS settled FROM {PlacementEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id
+        ) AS p ON p.child_id = c.child_id
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    care = [*long_in_care[1], _years_before(ordered[-1], 2.5), ordered[0], *among_params]
+    homes = [*settled[1], _years_before(ordered[-1], 2), ordered[0], *among_params]
+    with roomy_query(), connection.cursor() as cursor:
+        cursor.execute(sql, [*under_16_params, *under_16_params, *care, *homes])
+        rows = cursor.fetchall()
+    return _by_day(days, ordered, rows)
+
+
+def _open_since(ordered: list[datetime.date], since: list[datetime.date]) -> tuple[str, list]:
+    """A day mask: the days on which the episode `e` is open and began on or before the day's `since`."""
+    ended, ended_params = days_before("e.ended_on", ordered)
+    return day_run(days_before("e.started_on", since), (f"COALESCE({ended}, {len(ordered)})", ended_params))
 
 
 def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:

@@ -109,6 +109,7 @@ def test_a_team_manager_sees_their_teams_figures_and_a_head_everyone(county):
         selectors.measures(user=county.worker, on=today)
 
 
-def test_the_measures_are_worked_out_in_the_database_in_six_queries(county, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+def test_the_measures_are_worked_out_in_the_database_in_a_fixed_number_of_queries(county, django_assert_max_num_queries):
+    # Six queries, one a measure; long-term stability's has a savepoint and its memory setting around it.
+    with django_assert_max_num_queries(9):
         selectors.measures(user=county.head, on=D)
