@@ -106,6 +106,13 @@ def counts_by_day(days: Sequence[datetime.date], ordered: list[datetime.date], r
     return counts
 
 
+def period_buckets(periods: Sequence[Period]) -> tuple[list[datetime.date], list[tuple[int, int]]]:
+    """The periods' edges (each one's first day and the day after its last), sorted, and for each period the
+    stretches between edges it covers, as the numbers width_bucket(day, edges) gives its days: [first, stop)."""
+    bounds = sorted({p.start for p in periods} | {p.end + DAY for p in periods})
+    return bounds, [(bounds.index(p.start) + 1, bounds.index(p.end + DAY) + 1) for p in periods]
+
+
 def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
     return children.filter(pk__in=CareEpisode.objects.filter(in_care_on(day, path="")).values("child_id"))
 
@@ -382,20 +389,37 @@ HAPPENED = codes.ContactSessionStatus.HAPPENED
 
 
 def sibling_contact(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    """Sessions of contact the child asked for, planned in each period: how many happened."""
+    """Sessions of contact the child asked for, planned in each period: how many happened; for the chosen period,
+    who cancelled the rest. One pass over the sessions of every period, counted per stretch of days between the
+    periods' edges (`period_buckets`) and by status and canceller: a few dozen rows, added up per period here."""
     if not periods:
         return []
-    any_period = Q(planned_on__gte=min(p.start for p in periods), planned_on__lte=max(p.end for p in periods))
-    counts = (
-        _requested_sessions(children)
-        .filter(any_period)
-        .aggregate(
-            **{f"planned_{i}": Count("pk", filter=_planned_in(p)) for i, p in enumerate(periods)},
-            **{f"happened_{i}": Count("pk", filter=_planned_in(p) & Q(status=HAPPENED)) for i, p in enumerate(periods)},
-        )
-    )
-    figures = [share(p, counts[f"happened_{i}"], counts[f"planned_{i}"]) for i, p in enumerate(periods)]
-    return [_with_sibling_rows(figures[0], children), *figures[1:]]
+    bounds, spans = period_buckets(periods)
+    with connection.cursor() as cursor:
+        cursor.execute(*_sessions_sql(children, bounds))
+        rows = cursor.fetchall()
+
+    def count(span: tuple[int, int], **where: str) -> int:
+        return sum(n for k, status, by, n in rows if span[0] <= k < span[1] and all(
+            {"status": status, "by": by}[key] == value for key, value in where.items()))  # fmt: skip
+
+    figures = [share(p, count(span, status=HAPPENED), count(span)) for p, span in zip(periods, spans, strict=True)]
+    cancelled = {by: count(spans[0], status=codes.ContactSessionStatus.CANCELLED, by=by) for _, _, by, _ in rows}
+    by_whom = sorted(((by, n) for by, n in cancelled.items() if n), key=lambda item: (-item[1], item[0]))
+    return [_with_sibling_rows(figures[0], children, by_whom), *figures[1:]]
+
+
+def _sessions_sql(children: QuerySet[Child], bounds: list[datetime.date]) -> tuple[str, list]:
+    """(stretch of days, status, who cancelled, sessions) for the sessions the child asked for, as
+    `_requested_sessions` and `_planned_in` pick them."""
+    only, only_params = children_sql(children)
+    mine = f"AND a.child_id {only}" if only else ""
+    sql = f"""
+        SELECT width_bucket(s.planned_on, %s::date[]), s.status, s.cancelled_by, COUNT(*)
+        FROM casework_siblingcontactsession s JOIN casework_siblingcontactarrangement a ON a.id = s.arrangement_id
+        WHERE a.requested_by_child AND s.planned_on >= %s AND s.planned_on < %s {mine}
+        GROUP BY 1, 2, 3"""  # noqa: S608 - only this module's fragments; every value is a parameter
+    return sql, [bounds, bounds[0], bounds[-1], *only_params]
 
 
 def _siblings_in_care(on: datetime.date) -> Q:
@@ -415,21 +439,13 @@ def _sibling_cohort(children: QuerySet[Child], on: datetime.date) -> QuerySet[Ch
     )
 
 
-def _with_sibling_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
+def _with_sibling_rows(figure: Figure, children: QuerySet[Child], by_whom: list[tuple[str, int]]) -> Figure:
     period = figure.period
-    by_whom = (
-        _requested_sessions(children)
-        .filter(_planned_in(period), status=codes.ContactSessionStatus.CANCELLED)
-        .values("cancelled_by")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "cancelled_by")
-    )
     labels = dict(codes.CancelledBy.choices)
     rows = [
-        Row(f"Cancelled by {labels.get(r['cancelled_by'], 'someone not recorded').lower()}", percent(r["n"], figure.total),
-            r["n"], figure.total)
-        for r in by_whom
-    ]  # fmt: skip
+        Row(f"Cancelled by {labels.get(by, 'someone not recorded').lower()}", percent(n, figure.total), n, figure.total)
+        for by, n in by_whom
+    ]
     with_siblings, apart = _sibling_groups(children, period.end)
     together = with_siblings - apart
     rows += [
