@@ -288,62 +288,72 @@ def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) ->
         cursor.execute(*_statutory_visits_sql(children, ordered))
         rows = cursor.fetchall()
     care = [(mask, 0, n) for kind, mask, n in rows if kind == "care"]
-    in_time = {(kind, i): n for kind, i, n in rows if kind != "care"}
+    counted = {(kind, i): n for kind, i, n in rows if kind != "care"}
     figures = []
     for period, (_, total) in zip(periods, counts_by_day([p.end for p in periods], ordered, care), strict=True):
-        i = ordered.index(period.end)
-        figures.append(share(period, in_time.get(("new", i), 0) + in_time.get(("visited", i), 0), total))
+        new, visited, both = (counted.get((kind, ordered.index(period.end)), 0) for kind in ("new", "visited", "both"))
+        figures.append(share(period, new + visited - both, total))
     return [_with_visit_rows(figures[0], children), *figures[1:]]
 
 
 def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> tuple[str, list]:
-    """Rows ("care", days in care, children), ("new", i, children new to care on ordered[i]) and ("visited", i,
-    children visited in time on ordered[i] less those new to care then: many are both, and count once). New to
+    """Rows ("care", days in care, children), then for each i: ("new", i, children new to care on ordered[i]),
+    ("visited", i, children visited in time on it) and ("both", i, children who are both: counted once). New to
     care: in care on the day in an episode that started in the week before it. Visited: the latest statutory visit
-    before the day ends is in the weeks before it, and at or after local midnight starting the day the care
-    episode open on the day began."""
+    before the day ends is in the weeks before it, and at or after local midnight starting the day a care
+    episode open on the day began. The visited are counted from the visits alone (the query's big part, which the
+    server can split between its cores); those also new are found from the few new ones."""
     check_mask_days(ordered)
     among, among_params = children_sql(children)
     mine = f"AND child_id {among}" if among else ""
     in_care, in_care_params = days_open(ordered)
-    open_on = "e.started_on <= {day} AND (e.ended_on IS NULL OR e.ended_on > {day})"
     new_rows, new_params, latest, latest_params = [], [], [], []
     for i, day in enumerate(ordered):
         grace = day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
-        new_rows.append(
-            f"SELECT {i} AS i, e.child_id FROM casework_careepisode e "  # noqa: S608
-            f"WHERE {open_on.format(day='%s')} AND e.started_on >= %s {mine}"
-        )
-        new_params += [day, day, grace, *among_params]
         since, until = _statutory_window(day)
+        new_rows.append(
+            f"SELECT {i} AS i, child_id, %s::date AS day, %s::timestamptz AS since, %s::timestamptz AS until "  # noqa: S608
+            f"FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) "
+            f"AND started_on >= %s {mine}"
+        )
+        new_params += [day, since, until, day, day, grace, *among_params]
         latest.append(
             f"SELECT {i} AS i, %s::date AS day, child_id, visited_at FROM casework_visit "  # noqa: S608
             f"WHERE visit_type = %s AND visited_at >= %s AND visited_at < %s "
             f"AND (next_statutory_at IS NULL OR next_statutory_at >= %s) {mine}"
         )
         latest_params += [day, codes.VisitType.STATUTORY, since, until, until, *among_params]
+    episodes = f"""
+        SELECT child_id, started_on, ended_on, started_on::timestamp AT TIME ZONE %s AS start_at
+        FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) {mine}"""  # noqa: S608
+    episode_params = [timezone.get_current_timezone_name(), ordered[-1], ordered[0], *among_params]
+
+    def after_care_began(visit: str, day: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM ({episodes}) AS e WHERE e.child_id = {visit}.child_id AND e.started_on <= {day} "  # noqa: S608
+            f"AND (e.ended_on IS NULL OR e.ended_on > {day}) AND {visit}.visited_at >= e.start_at)"
+        )
+
     sql = f"""
-        WITH new_to_care AS MATERIALIZED ({" UNION ALL ".join(new_rows)})
         SELECT 'care', in_care, COUNT(*) FROM (
             SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM casework_careepisode e
             WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine} GROUP BY e.child_id
         ) AS c GROUP BY 2
         UNION ALL
-        SELECT 'new', i, COUNT(DISTINCT child_id) FROM new_to_care GROUP BY 2
+        SELECT 'new', i, COUNT(DISTINCT child_id) FROM ({" UNION ALL ".join(new_rows)}) AS n GROUP BY 2
         UNION ALL
-        SELECT 'visited', v.i, COUNT(*) - COUNT(n.child_id) FROM ({" UNION ALL ".join(latest)}) AS v
-        LEFT JOIN (SELECT DISTINCT i, child_id FROM new_to_care) AS n ON n.i = v.i AND n.child_id = v.child_id
+        SELECT 'visited', v.i, COUNT(*) FROM ({" UNION ALL ".join(latest)}) AS v
+        WHERE {after_care_began("v", "v.day")} GROUP BY 2
+        UNION ALL
+        SELECT 'both', n.i, COUNT(*) FROM (SELECT DISTINCT * FROM ({" UNION ALL ".join(new_rows)}) AS n) AS n
         WHERE EXISTS (
-            SELECT 1 FROM (
-                SELECT child_id, started_on, ended_on, started_on::timestamp AT TIME ZONE %s AS start_at
-                FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) {mine}
-            ) AS e
-            WHERE e.child_id = v.child_id AND {open_on.format(day="v.day")} AND v.visited_at >= e.start_at
-        )
-        GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
+            SELECT 1 FROM casework_visit w WHERE w.child_id = n.child_id AND w.visit_type = %s
+            AND w.visited_at >= n.since AND w.visited_at < n.until
+            AND (w.next_statutory_at IS NULL OR w.next_statutory_at >= n.until) AND {after_care_began("w", "n.day")}
+        ) GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
     care = [*in_care_params, ordered[-1], ordered[0], *among_params]
-    episodes = [timezone.get_current_timezone_name(), ordered[-1], ordered[0], *among_params]
-    return sql, [*new_params, *care, *latest_params, *episodes]
+    both = [*new_params, codes.VisitType.STATUTORY, *episode_params]
+    return sql, [*care, *new_params, *latest_params, *episode_params, *both]
 
 
 def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
