@@ -177,6 +177,7 @@ def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | Non
     return visit
 
 
+@transaction.atomic
 def statutory_visits_link(*, child_id: int) -> None:
     """Point each of the child's statutory visits at their next one (Visit.next_statutory_at), after any visit of
     theirs is made or changes time or type. Only the pointers that change are written, with update(): they are
