@@ -549,15 +549,18 @@ def _signed_counts(children: QuerySet[Child], periods: Sequence[Period]) -> list
 def _with_check_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
     period = figure.period
     shared = _shares_of(children).filter(_signed_in(period, "visit__")).aggregate(n=Count("visit", distinct=True))["n"]
-    checks = RecordCheck.objects.filter(
-        shared_record__visit__child__in=children.values("pk"),
-        checked_at__gte=start_of(period.start),
-        checked_at__lt=end_of(period.end),
-    ).aggregate(
-        asked=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT)),
-        amended=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.AMENDED)),
-        explained=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.EXPLAINED)),
-        waiting=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.OPEN)),
+    checks = (
+        of_children(RecordCheck.objects.all(), children, path="shared_record__visit__child")
+        .filter(
+            checked_at__gte=start_of(period.start),
+            checked_at__lt=end_of(period.end),
+        )
+        .aggregate(
+            asked=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT)),
+            amended=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.AMENDED)),
+            explained=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.EXPLAINED)),
+            waiting=Count("pk", filter=Q(verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.OPEN)),
+        )
     )
     asked = checks["asked"]
     rows = (

@@ -435,7 +435,7 @@ def approved_in(since: datetime.date, until: datetime.date) -> Q:
 
 
 def decisions_for(children: QuerySet[Child]) -> QuerySet[PlacementDecision]:
-    return PlacementDecision.objects.filter(child__in=children.values("pk"))
+    return of_children(PlacementDecision.objects.all(), children)
 
 
 LOWER_THAN_IDEAL = Q(chosen_rung__isnull=False, ideal_rung__isnull=False, chosen_rung__gt=F("ideal_rung"))
