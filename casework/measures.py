@@ -76,10 +76,13 @@ def days_before(date_sql: str, days: Sequence[datetime.date]) -> tuple[str, list
     return f"width_bucket({date_sql} - 1, %s::date[])", [list(days)]
 
 
-def day_run(first_bit: tuple[str, list], stop_bit: tuple[str, list]) -> tuple[str, list]:
-    """The bits from `first_bit` up to (not including) `stop_bit`, each SQL with its parameters; none when the
-    stop is not after the first."""
+def day_run(first_bit: tuple[str, list], stop_bit: tuple[str, list], *, may_be_empty: bool = False) -> tuple[str, list]:
+    """The bits from `first_bit` up to (not including) `stop_bit`, each SQL with its parameters. Where the stop
+    can come before the first (`may_be_empty`), the run is empty then; elsewhere that check costs a third
+    binary search a row for nothing."""
     (first, first_params), (stop, stop_params) = first_bit, stop_bit
+    if not may_be_empty:
+        return f"((1::bigint << {stop}) - (1::bigint << {first}))", [*stop_params, *first_params]
     sql = f"((1::bigint << GREATEST({stop}, {first})) - (1::bigint << {first}))"
     return sql, [*stop_params, *first_params, *first_params]
 

@@ -360,7 +360,8 @@ def long_term_stability_over(*, children: QuerySet[Child], days: Sequence[dateti
 def _open_since(ordered: list[datetime.date], since: list[datetime.date]) -> tuple[str, list]:
     """A day mask: the days on which the episode `e` is open and began on or before the day's `since`."""
     ended, ended_params = days_before("e.ended_on", ordered)
-    return day_run(days_before("e.started_on", since), (f"COALESCE({ended}, {len(ordered)})", ended_params))
+    # A stay that ended within the years asked for opens no day: the run is empty.
+    return day_run(days_before("e.started_on", since), (f"COALESCE({ended}, {len(ordered)})", ended_params), may_be_empty=True)
 
 
 def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
