@@ -182,8 +182,12 @@ def statutory_visits_link(*, child_id: int) -> None:
     """Point each of the child's statutory visits at their next one (Visit.next_statutory_at), after any visit of
     theirs is made or changes time or type. Only the pointers that change are written, with update(): they are
     bookkeeping, not a change anyone made, so neither the history nor the visit's version (updated_at) moves."""
+    # One link at a time for a child: two visits saved at once would each miss the other. The child's row is the
+    # lock (not the visits: an edit holds its own visit and would deadlock with one locking them all), and in
+    # READ COMMITTED the read after it sees what the other has committed.
+    list(Child.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
     statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
-    visits = list(statutory.select_for_update().values_list("pk", "visited_at", "next_statutory_at"))
+    visits = list(statutory.values_list("pk", "visited_at", "next_statutory_at"))
     following = [at for _, at, _ in visits[1:]] + [None]  # the last visit has none yet
     for (pk, _, linked), next_at in zip(visits, following, strict=False):  # no visits: nothing to link
         if linked != next_at:

@@ -205,9 +205,13 @@ def check_in_record(
 def _progress_refresh(*, area_ids: list[int]) -> None:
     """Work out again what each of the child's scores of these areas changes in its progress (outcomes.progress):
     a check-in dated before others changes the area's first score, and so every change after it."""
+    # One refresh at a time for an area: two check-ins saved at once would each miss the other's score. The areas'
+    # rows are the lock (in id order, so two refreshes never wait on each other crosswise), and in READ COMMITTED
+    # the read after it sees what the other has committed.
+    list(StarArea.objects.select_for_update().filter(pk__in=area_ids).order_by("pk").values_list("pk", flat=True))
     scores = CheckInScore.objects.filter(area_id__in=area_ids, respondent=codes.Respondent.CHILD)
     by_area: dict[int, list[CheckInScore]] = {}
-    for score in scores.order_by("area_id", "check_in_date", "check_in_id").select_for_update():
+    for score in scores.order_by("area_id", "check_in_date", "check_in_id"):
         by_area.setdefault(score.area_id, []).append(score)
     changed = []
     for area_scores in by_area.values():

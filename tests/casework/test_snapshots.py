@@ -4,7 +4,7 @@ instant of the records, and a helper that cannot start or a measure that fails i
 import threading
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -72,3 +72,34 @@ def test_inside_a_transaction_the_measures_run_in_turn_on_its_connection():
     with transaction.atomic():
         factories.ChildFactory()  # not committed: only this connection sees it
         assert snapshots.read_together([Child.objects.count] * 3, connections=2) == [1] * 3
+
+
+class LockNotAvailable(Exception):
+    sqlstate = snapshots.LOCK_NOT_AVAILABLE
+
+
+def test_a_helper_kept_waiting_for_a_lock_hands_its_measure_back_to_the_caller():
+    """Behind a migration's exclusive lock a helper would wait for ever (the migration waits for the caller, the
+    caller for the helper): it gives up after its lock timeout, and the caller, which holds its locks, does it."""
+    factories.ChildFactory()
+    caller = threading.get_ident()
+
+    def locked_out_of_helpers() -> int:
+        if threading.get_ident() != caller:
+            raise OperationalError("canceling statement due to lock timeout") from LockNotAvailable()
+        return Child.objects.count()
+
+    assert snapshots.read_together([locked_out_of_helpers] * 6, connections=2) == [1] * 6
+
+
+def test_a_helper_sets_a_lock_timeout():
+    seen = []
+
+    def timeout() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.05)")  # slow enough that the helper takes some
+            cursor.execute("SHOW lock_timeout")
+            seen.append((threading.get_ident(), cursor.fetchone()[0]))
+
+    snapshots.read_together([timeout] * 8, connections=2)
+    assert {value for thread, value in seen if thread != threading.get_ident()} == {snapshots.HELPER_LOCK_TIMEOUT}
