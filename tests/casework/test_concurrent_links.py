@@ -1,0 +1,73 @@
+"""Two people saving at once: the values kept beside the records for the dashboard (each statutory visit's link to
+the child's next, each star score's change to its area's progress) come out as if they had saved in turn."""
+
+import datetime
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from casework import codes, services
+from outcomes.models import CheckInScore
+from tests.conftest import make_county
+from tests.outcomes import factories as star_factories
+
+# Each save runs on its own connection and commits, as two requests would.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def at_once(first, second) -> None:
+    """`first` saves and holds its transaction open a moment; `second` saves meanwhile, then both commit."""
+    saved, errors = threading.Event(), []
+
+    def run(action, before=None, after=None) -> None:
+        try:
+            if before:
+                before.wait(5)
+            with transaction.atomic():
+                action()
+                if after:
+                    after.set()
+                    time.sleep(0.5)  # the second save starts while this one is still open
+        except BaseException as error:  # noqa: BLE001 - raised in the test's thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(first, None, saved)), threading.Thread(target=run, args=(second, saved))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors, errors
+
+
+def test_two_statutory_visits_saved_at_once_are_both_linked():
+    county = make_county()
+
+    def visit(day: int):
+        when = datetime.datetime(2025, 3, day, 10, tzinfo=datetime.UTC)
+        fields = {"visit_type": codes.VisitType.STATUTORY, "observations": "Seen at home."}
+        return lambda: services.visit_create(child=county.child, author=county.worker, visited_at=when, **fields)
+
+    at_once(visit(20), visit(5))
+    visits = county.child.visits.filter(visit_type=codes.VisitType.STATUTORY).order_by("visited_at")
+    links = list(visits.values_list("visited_at__day", "next_statutory_at__day"))
+    assert links == [(5, 20), (20, None)]  # one latest visit, not two
+
+
+def test_two_check_ins_saved_at_once_count_the_area_once():
+    county = make_county()
+    template = star_factories.small_template(("Sleep",))
+    star = star_factories.start_star(county.child, county.worker, template=template, days=300)
+    star_factories.record(star, county.worker, {"Sleep": 5}, days=200)
+    at_once(
+        lambda: star_factories.record(star, county.worker, {"Sleep": 7}, days=100),
+        lambda: star_factories.record(star, county.worker, {"Sleep": 3}, days=50),
+    )
+    scores = CheckInScore.objects.filter(area__star=star).order_by("check_in_date")
+    assert [s.score for s in scores] == [5, 7, 3]
+    assert sum(s.counted_change for s in scores) == 1  # the area counts once
+    assert sum(s.latest_change for s in scores) == 3  # its latest score is the one dated last
+    assert sum(s.improved_change for s in scores) == 0  # 3 is below the first, 5
