@@ -123,10 +123,6 @@ def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QueryS
     return children.filter(pk__in=CareEpisode.objects.filter(in_care_on(day, path="")).values("child_id"))
 
 
-def _count_where(per_period: dict[str, object]) -> dict[str, Count]:
-    return {f"n_{name}": Count("pk", filter=Q(**{f"{name}__gte": 1})) for name in per_period}
-
-
 # Social worker changes ---------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -204,9 +203,9 @@ def foster_sufficiency(*, user: User, today: datetime.date | None = None) -> Suf
 
 
 # Measures ----------------------------------------------------------------------------------------
-# Each measure is one selector over any number of dates or periods, in one query: the children joined to
-# their care and homes, a flag or count per date (COUNT ... FILTER), then children counted per date. The
-# one-date forms the 903 summary and the API use are the same selectors asked about one date.
+# Each measure is one selector over any number of dates or periods, in one query: care and homes grouped by
+# child on their own, a day mask a child (casework.measures.days_open), then the few distinct masks counted by
+# day. The one-date forms the 903 summary and the API use are the same selectors asked about one date.
 
 
 def _years_before(day: datetime.date, years: float) -> datetime.date:
@@ -225,21 +224,6 @@ class Share:
 
 def open_on(day: datetime.date, path: str = "placement_episodes__") -> Q:
     return Q(**{f"{path}started_on__lte": day}) & (Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gt": day}))
-
-
-def _shares(children: QuerySet[Child], per_day: list[tuple[Any, Any, int]]) -> list[Share]:
-    """`per_day`: for each date, who is counted and a per-child count that meets the measure from `at_least` up."""
-    annotations = {}
-    for i, (counted, met, _) in enumerate(per_day):
-        annotations[f"counted_{i}"], annotations[f"met_{i}"] = counted, met
-    result = children.annotate(**annotations).aggregate(
-        **{f"total_{i}": Count("pk", filter=Q(**{f"counted_{i}": 1})) for i in range(len(per_day))},
-        **{
-            f"count_{i}": Count("pk", filter=Q(**{f"counted_{i}": 1, f"met_{i}__gte": at_least}))
-            for i, (_, _, at_least) in enumerate(per_day)
-        },
-    )
-    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(per_day))]
 
 
 def _shares_sql(
