@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from casework import codes
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
@@ -282,7 +281,8 @@ def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) ->
     each child was in care (a day mask from their care episodes), the children new to care on each day (a few),
     and the children visited in time: each child's latest statutory visit before each day's end, read from the
     index range of that day's window (Visit.next_statutory_at says which visit is the latest, so nothing is
-    grouped by child), kept when the child's care episode open on that day started by then."""
+    grouped by child), kept when it was made in care that lasts past the day (Visit.in_care_until, so no visit is
+    joined to the care episodes)."""
     if not periods:
         return []
     ordered = sorted({period.end for period in periods})
@@ -302,60 +302,49 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
     """Rows ("care", days in care, children), then for each i: ("new", i, children new to care on ordered[i]),
     ("visited", i, children visited in time on it) and ("both", i, children who are both: counted once). New to
     care: in care on the day in an episode that started in the week before it. Visited: the latest statutory visit
-    before the day ends is in the weeks before it, and at or after local midnight starting the day a care
-    episode open on the day began. The visited are counted from the visits alone (the query's big part, which the
-    server can split between its cores); those also new are found from the few new ones."""
+    before the day ends is in the weeks before it, and was made in care that lasts past the day (Visit.in_care_until,
+    which is `_visited_in_time`'s "since a care episode open on the day began"). The visited are counted from the
+    statutory visits' index alone, one range a day; those also new are looked up one by one from the few new ones
+    (LATERAL ... LIMIT 1: as a semi-join the server would hash all two million statutory visits)."""
     check_mask_days(ordered)
     among, among_params = children_sql(children)
     mine = f"AND child_id {among}" if among else ""
     in_care, in_care_params = days_open(ordered)
-    new_rows, new_params, latest, latest_params = [], [], [], []
+    in_time = "visit_type = %s AND visited_at >= {since} AND visited_at < {until} AND in_care_until > {day} "
+    in_time += "AND (next_statutory_at IS NULL OR next_statutory_at >= {until})"
+    days, days_params, visited, visited_params = [], [], [], []
     for i, day in enumerate(ordered):
-        grace = day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
         since, until = _statutory_window(day)
-        new_rows.append(
-            f"SELECT {i} AS i, child_id, %s::date AS day, %s::timestamptz AS since, %s::timestamptz AS until "  # noqa: S608
-            f"FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) "
-            f"AND started_on >= %s {mine}"
+        days.append(f"({i}, %s::date, %s::date, %s::timestamptz, %s::timestamptz)")
+        days_params += [day, day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE), since, until]
+        visited.append(
+            f"SELECT 'visited', {i}, COUNT(*) FROM casework_visit "  # noqa: S608
+            f"WHERE {in_time.format(since='%s', until='%s', day='%s')} {mine}"
         )
-        new_params += [day, since, until, day, day, grace, *among_params]
-        latest.append(
-            f"SELECT {i} AS i, %s::date AS day, child_id, visited_at FROM casework_visit "  # noqa: S608
-            f"WHERE visit_type = %s AND visited_at >= %s AND visited_at < %s "
-            f"AND (next_statutory_at IS NULL OR next_statutory_at >= %s) {mine}"
-        )
-        latest_params += [day, codes.VisitType.STATUTORY, since, until, until, *among_params]
-    episodes = f"""
-        SELECT child_id, started_on, ended_on, started_on::timestamp AT TIME ZONE %s AS start_at
-        FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s) {mine}"""  # noqa: S608
-    episode_params = [timezone.get_current_timezone_name(), ordered[-1], ordered[0], *among_params]
-
-    def after_care_began(visit: str, day: str) -> str:
-        return (
-            f"EXISTS (SELECT 1 FROM ({episodes}) AS e WHERE e.child_id = {visit}.child_id AND e.started_on <= {day} "  # noqa: S608
-            f"AND (e.ended_on IS NULL OR e.ended_on > {day}) AND {visit}.visited_at >= e.start_at)"
-        )
-
+        visited_params += [codes.VisitType.STATUTORY, since, until, day, until, *among_params]
     sql = f"""
+        WITH new AS MATERIALIZED (
+            SELECT DISTINCT d.i, e.child_id, d.day, d.since, d.until
+            FROM casework_careepisode e JOIN (VALUES {", ".join(days)}) AS d (i, day, grace, since, until)
+                ON e.started_on >= d.grace AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
+            WHERE e.started_on >= %s AND e.started_on <= %s {mine}
+        )
         SELECT 'care', in_care, COUNT(*) FROM (
             SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM casework_careepisode e
             WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine} GROUP BY e.child_id
         ) AS c GROUP BY 2
         UNION ALL
-        SELECT 'new', i, COUNT(DISTINCT child_id) FROM ({" UNION ALL ".join(new_rows)}) AS n GROUP BY 2
+        SELECT 'new', i, COUNT(*) FROM new GROUP BY 2
         UNION ALL
-        SELECT 'visited', v.i, COUNT(*) FROM ({" UNION ALL ".join(latest)}) AS v
-        WHERE {after_care_began("v", "v.day")} GROUP BY 2
+        {" UNION ALL ".join(visited)}
         UNION ALL
-        SELECT 'both', n.i, COUNT(*) FROM (SELECT DISTINCT * FROM ({" UNION ALL ".join(new_rows)}) AS n) AS n
-        WHERE EXISTS (
-            SELECT 1 FROM casework_visit w WHERE w.child_id = n.child_id AND w.visit_type = %s
-            AND w.visited_at >= n.since AND w.visited_at < n.until
-            AND (w.next_statutory_at IS NULL OR w.next_statutory_at >= n.until) AND {after_care_began("w", "n.day")}
-        ) GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
+        SELECT 'both', n.i, COUNT(*) FROM new AS n CROSS JOIN LATERAL (
+            SELECT 1 FROM casework_visit w WHERE w.child_id = n.child_id
+            AND {in_time.format(since="n.since", until="n.until", day="n.day")} LIMIT 1
+        ) AS w GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
+    new = [*days_params, ordered[0] - datetime.timedelta(weeks=VISIT_WEEKS_GRACE), ordered[-1], *among_params]
     care = [*in_care_params, ordered[-1], ordered[0], *among_params]
-    both = [*new_params, codes.VisitType.STATUTORY, *episode_params]
-    return sql, [*care, *new_params, *latest_params, *episode_params, *both]
+    return sql, [*new, *care, *visited_params, codes.VisitType.STATUTORY]
 
 
 def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:

@@ -225,7 +225,13 @@ class Visit(models.Model):
     # (services.statutory_visits_link), so the dashboard finds each child's latest visit before a day from one
     # index range, without grouping every visit by child. Derived bookkeeping, so not in the history.
     next_statutory_at = models.DateTimeField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["next_statutory_at"])
+    # On a statutory visit: until when the care the child was in on the visit's day lasted (the latest end of a
+    # care episode begun by that day; date.max while it goes on; empty if none had begun). A visit is in time on a
+    # day only if made in the care the child is in then (measures.statutory_visits), which is this ending after
+    # it; kept by the visit and care services (services.statutory_visits_link) so the dashboard reads it from the
+    # statutory visits' index instead of joining every visit to the care episodes.
+    in_care_until = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["next_statutory_at", "in_care_until"])
 
     class Meta:
         ordering = ["-visited_at", "-id"]

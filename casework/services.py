@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from casework import codes, selectors, versions
@@ -93,6 +93,7 @@ def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) 
         raise ValidationError({"started_on": "This overlaps an earlier period in care."})
     episode = CareEpisode(child=child, started_on=started_on)
     _save(episode, actor=actor)
+    statutory_visits_link(child_id=child.pk)  # visits from the day care began now count
     return episode
 
 
@@ -179,21 +180,31 @@ def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | Non
 
 @transaction.atomic
 def statutory_visits_link(*, child_id: int) -> None:
-    """Point each of the child's statutory visits at their next one (Visit.next_statutory_at), after any visit of
-    theirs is made or changes time or type. Only the pointers that change are written, with update(): they are
-    bookkeeping, not a change anyone made, so neither the history nor the visit's version (updated_at) moves."""
+    """Point each of the child's statutory visits at their next one (Visit.next_statutory_at) and at the end of the
+    care it was made in (Visit.in_care_until), after any visit of theirs is made or changes time or type, and after
+    their care begins or ends. Only the values that change are written, with update(): they are bookkeeping, not a
+    change anyone made, so neither the history nor the visit's version (updated_at) moves."""
     # One link at a time for a child: two visits saved at once would each miss the other. The child's row is the
     # lock (not the visits: an edit holds its own visit and would deadlock with one locking them all), and in
-    # READ COMMITTED the read after it sees what the other has committed.
+    # READ COMMITTED the reads after it see what the other has committed.
     list(Child.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
+    episodes = list(CareEpisode.objects.filter(child_id=child_id).values_list("started_on", "ended_on"))
     statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
-    visits = list(statutory.values_list("pk", "visited_at", "next_statutory_at"))
-    following = [at for _, at, _ in visits[1:]] + [None]  # the last visit has none yet
-    for (pk, _, linked), next_at in zip(visits, following, strict=False):  # no visits: nothing to link
-        if linked != next_at:
-            Visit.objects.filter(pk=pk).update(next_statutory_at=next_at)
-    others = Visit.objects.filter(child_id=child_id, next_statutory_at__isnull=False)
-    others.exclude(visit_type=codes.VisitType.STATUTORY).update(next_statutory_at=None)
+    visits = list(statutory.values_list("pk", "visited_at", "next_statutory_at", "in_care_until"))
+    following = [at for _, at, _, _ in visits[1:]] + [None]  # the last visit has none yet
+    for (pk, at, *kept), next_at in zip(visits, following, strict=False):  # no visits: nothing to link
+        links = {"next_statutory_at": next_at, "in_care_until": care_until(episodes, timezone.localdate(at))}
+        if kept != list(links.values()):
+            Visit.objects.filter(pk=pk).update(**links)
+    others = Visit.objects.filter(child_id=child_id).exclude(visit_type=codes.VisitType.STATUTORY)
+    others.filter(Q(next_statutory_at__isnull=False) | Q(in_care_until__isnull=False)).update(
+        next_statutory_at=None, in_care_until=None
+    )
+
+
+def care_until(episodes: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> datetime.date | None:
+    """Visit.in_care_until for a visit on `day`, from the child's (started_on, ended_on) care episodes."""
+    return max((ended or datetime.date.max for started, ended in episodes if started <= day), default=None)
 
 
 def _same_visit_or_refuse(existing: Visit, *, child: Child, author: User, error: Exception | None = None) -> Visit:

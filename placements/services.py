@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import _save
+from casework.services import _save, statutory_visits_link
 from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
@@ -120,6 +120,7 @@ def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, 
         if row is not None:
             row.ended_on = max(ended_on, row.started_on)
             _save(row, actor=actor, reason="Left care", update_fields=["ended_on"])
+    statutory_visits_link(child_id=child.pk)  # visits in this care count only until it ended
     return episode
 
 

@@ -58,9 +58,16 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class CareEpisodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CareEpisode
+        skip_postgeneration_save = True
 
     child = factory.SubFactory(ChildFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+
+    @factory.post_generation
+    def linked(episode: CareEpisode, create: bool, extracted: object, **kwargs: object) -> None:
+        """What the care services keep: the child's statutory visits know the end of the care they were made in."""
+        if create:
+            services.statutory_visits_link(child_id=episode.child_id)
 
 
 class LegalStatusFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from casework.models import CareEpisode
+from casework import codes as casework_codes
+from casework import measures
+from casework import services as casework_services
+from casework.dashboard import Period
+from casework.models import CareEpisode, Child, Visit
 from placements import codes, services
 from placements.models import PlacementEpisode
 from tests import factories as casework_factories
@@ -168,3 +172,34 @@ def test_ruling_out_the_chosen_rung_clears_the_choice(county, homes):
     services.decision_rung_record(decision=decision, rung=3, why_not="no_capacity", detail="None free.", actor=county.worker)
     decision.refresh_from_db()
     assert decision.chosen_rung is None
+
+
+def test_a_statutory_visit_counts_only_while_the_care_it_was_made_in_lasts(county, homes):
+    """Visit.in_care_until, kept as care ends and begins again: a visit from an earlier stay in care does not make
+    the child's visit in time in the next one (the measure and its drill-down agree)."""
+    child, worker = county.child, county.worker
+    when = timezone.make_aware(datetime.datetime.combine(TODAY() - 30 * DAY, datetime.time(10)))
+    visit = casework_services.visit_create(
+        child=child, author=worker, visited_at=when, visit_type=casework_codes.VisitType.STATUTORY, observations="Seen."
+    )
+    period = Period(TODAY() - 90 * DAY, TODAY())
+
+    def in_time() -> tuple[int | None, set[int]]:
+        figure = measures.statutory_visits(children=Child.objects.all(), periods=[period])[0]
+        visited = measures.children_visited(children=Child.objects.all(), period=period)
+        return figure.count, set(visited.values_list("pk", flat=True))
+
+    def kept() -> datetime.date | None:
+        return Visit.objects.get(pk=visit.pk).in_care_until
+
+    assert (kept(), in_time()) == (datetime.date.max, (1, {child.pk}))
+    start(county, homes[3], 100)
+    services.placement_end_care(child=child, ended_on=TODAY() - 20 * DAY, rec_code="E4A", actor=worker)
+    assert kept() == TODAY() - 20 * DAY
+    casework_services.care_episode_start(child=child, actor=worker, started_on=TODAY() - 10 * DAY)
+    assert (kept(), in_time()) == (TODAY() - 20 * DAY, (0, set()))  # back in care 10 days: overdue
+    assert Visit.objects.get(pk=visit.pk).updated_at == visit.updated_at  # bookkeeping, not anyone's change
+    casework_services.visit_create(
+        child=child, author=worker, visited_at=timezone.now() - DAY, visit_type=casework_codes.VisitType.STATUTORY
+    )
+    assert in_time() == (1, {child.pk})

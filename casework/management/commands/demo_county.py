@@ -540,14 +540,17 @@ class County:
         authors = [plan.allocations[bisect.bisect_right(starts, day) - 1]["worker_id"] for day, _ in days]
         rows = [self._visit(plan, author, day, kind, draft and i == len(days) - 1)
                 for i, (author, (day, kind)) in enumerate(zip(authors, days, strict=True))]  # fmt: skip
-        return self._linked(rows)
+        return self._linked(rows, self.episodes(plan))
 
     @staticmethod
-    def _linked(rows: list[Row]) -> list[Row]:
-        """What services.statutory_visits_link keeps: each statutory visit points at the child's next one."""
+    def _linked(rows: list[Row], episodes: list[Row]) -> list[Row]:
+        """What services.statutory_visits_link keeps: each statutory visit points at the child's next one and at the
+        end of the care it was made in."""
         statutory = sorted((row for row in rows if row["visit_type"] == V.STATUTORY), key=lambda row: row["visited_at"])
-        for row, following in zip(statutory, statutory[1:], strict=False):
-            row["next_statutory_at"] = following["visited_at"]
+        spans = [(episode["started_on"], episode["ended_on"]) for episode in episodes]
+        for row, following in zip(statutory, [*statutory[1:], None], strict=False):  # none: nothing to link
+            row["next_statutory_at"] = following["visited_at"] if following else None
+            row["in_care_until"] = services.care_until(spans, row["visited_at"].date())  # visited_at is in local time
         return rows
 
     def _schedule(self, lo: datetime.date, last: datetime.date, shortest: int, longest: int) -> list[datetime.date]:
