@@ -5,6 +5,7 @@ conditional aggregates (COUNT ... FILTER) over the children joined to their reco
 then counted. Its drill-down uses the same expressions, so a list always matches its number."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -109,13 +110,6 @@ def counts_by_day(days: Sequence[datetime.date], ordered: list[datetime.date], r
         count = sum(n for _, met_days, n in rows if met_days and met_days & bit)
         counts.append((count, total))
     return counts
-
-
-def period_buckets(periods: Sequence[Period]) -> tuple[list[datetime.date], list[tuple[int, int]]]:
-    """The periods' edges (each one's first day and the day after its last), sorted, and for each period the
-    stretches between edges it covers, as the numbers width_bucket(day, edges) gives its days: [first, stop)."""
-    bounds = sorted({p.start for p in periods} | {p.end + DAY for p in periods})
-    return bounds, [(bounds.index(p.start) + 1, bounds.index(p.end + DAY) + 1) for p in periods]
 
 
 def children_in_care_on(children: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
@@ -391,36 +385,40 @@ HAPPENED = codes.ContactSessionStatus.HAPPENED
 
 def sibling_contact(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
     """Sessions of contact the child asked for, planned in each period: how many happened; for the chosen period,
-    who cancelled the rest. One pass over the sessions of every period, counted per stretch of days between the
-    periods' edges (`period_buckets`) and by status and canceller: a few dozen rows, added up per period here."""
+    who cancelled the rest. One pass over the sessions of every period, counted by day, status and canceller (a
+    few thousand rows), added up per period here."""
     if not periods:
         return []
-    bounds, spans = period_buckets(periods)
     with connection.cursor() as cursor:
-        cursor.execute(*_sessions_sql(children, bounds))
+        cursor.execute(*_sessions_sql(children, min(p.start for p in periods), max(p.end for p in periods)))
         rows = cursor.fetchall()
-
-    def count(span: tuple[int, int], **where: str) -> int:
-        return sum(n for k, status, by, n in rows if span[0] <= k < span[1] and all(
-            {"status": status, "by": by}[key] == value for key, value in where.items()))  # fmt: skip
-
-    figures = [share(p, count(span, status=HAPPENED), count(span)) for p, span in zip(periods, spans, strict=True)]
-    cancelled = {by: count(spans[0], status=codes.ContactSessionStatus.CANCELLED, by=by) for _, _, by, _ in rows}
-    by_whom = sorted(((by, n) for by, n in cancelled.items() if n), key=lambda item: (-item[1], item[0]))
+    sessions = [Counter() for _ in periods]  # (status, who cancelled): sessions, for each period
+    for day, status, by, n in rows:
+        for period, counted in zip(periods, sessions, strict=True):
+            if period.start <= day <= period.end:
+                counted[status, by] += n
+    figures = [
+        share(p, sum(n for (status, _), n in counted.items() if status == HAPPENED), sum(counted.values()))
+        for p, counted in zip(periods, sessions, strict=True)
+    ]
+    cancelled = [(by, n) for (status, by), n in sessions[0].items() if status == codes.ContactSessionStatus.CANCELLED and n]
+    by_whom = sorted(cancelled, key=lambda item: (-item[1], item[0]))
     return [_with_sibling_rows(figures[0], children, by_whom), *figures[1:]]
 
 
-def _sessions_sql(children: QuerySet[Child], bounds: list[datetime.date]) -> tuple[str, list]:
-    """(stretch of days, status, who cancelled, sessions) for the sessions the child asked for, as
-    `_requested_sessions` and `_planned_in` pick them."""
+def _sessions_sql(children: QuerySet[Child], first: datetime.date, last: datetime.date) -> tuple[str, list]:
+    """(day, status, who cancelled, sessions) for the sessions the child asked for, as `_requested_sessions` and
+    `_planned_in` pick them, from the first day to the last. SiblingContactSession.requested_by_child is the
+    arrangement's, so for every child this reads the partial index of asked-for sessions alone; for some children
+    it goes through their arrangements."""
     only, only_params = children_sql(children)
-    mine = f"AND a.child_id {only}" if only else ""
+    arrangements = f"SELECT id FROM casework_siblingcontactarrangement WHERE child_id {only}"  # noqa: S608
+    mine = f"AND s.arrangement_id IN ({arrangements})" if only else ""
     sql = f"""
-        SELECT width_bucket(s.planned_on, %s::date[]), s.status, s.cancelled_by, COUNT(*)
-        FROM casework_siblingcontactsession s JOIN casework_siblingcontactarrangement a ON a.id = s.arrangement_id
-        WHERE a.requested_by_child AND s.planned_on >= %s AND s.planned_on < %s {mine}
+        SELECT s.planned_on, s.status, s.cancelled_by, COUNT(*) FROM casework_siblingcontactsession s
+        WHERE s.requested_by_child AND s.planned_on >= %s AND s.planned_on <= %s {mine}
         GROUP BY 1, 2, 3"""  # noqa: S608 - only this module's fragments; every value is a parameter
-    return sql, [bounds, bounds[0], bounds[-1], *only_params]
+    return sql, [first, last, *only_params]
 
 
 def _siblings_in_care(on: datetime.date) -> Q:

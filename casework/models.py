@@ -275,7 +275,11 @@ class SiblingContactSession(models.Model):
     cancelled_by = models.CharField(max_length=10, choices=codes.CancelledBy.choices, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=2000)
     child_comment = models.TextField("what the child said about it", blank=True, max_length=4000)
-    history = HistoricalRecords()
+    # The arrangement's requested_by_child, copied when the session is recorded (an arrangement's never changes
+    # once made), so the dashboard counts the sessions the child asked for from one index, without joining every
+    # session to its arrangement (measures.sibling_contact).
+    requested_by_child = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["requested_by_child"])
 
     class Meta:
         ordering = ["arrangement", "-planned_on"]

@@ -358,6 +358,7 @@ def sibling_contact_session_record(
         cancelled_by=cancelled_by if status == codes.ContactSessionStatus.CANCELLED else "",
         cancel_reason=cancel_reason if status == codes.ContactSessionStatus.CANCELLED else "",
         child_comment=child_comment,
+        requested_by_child=arrangement.requested_by_child,
     )
     _save(session, actor=actor)
     return session

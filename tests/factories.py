@@ -133,6 +133,7 @@ class SiblingContactSessionFactory(factory.django.DjangoModelFactory):
     arrangement = factory.SubFactory(SiblingContactArrangementFactory)
     planned_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
     status = codes.ContactSessionStatus.HAPPENED
+    requested_by_child = factory.LazyAttribute(lambda session: session.arrangement.requested_by_child)  # as the service copies it
 
 
 class ChildUserFactory(UserFactory):

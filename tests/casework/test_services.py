@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from casework import codes, services
+from casework import codes, measures, services
+from casework.dashboard import Period
 from casework.models import Allocation, Child, RecordView, SiblingContactSession, User, Visit
 from tests import factories
 
@@ -464,6 +465,19 @@ def test_session_that_happened_is_recorded_with_the_childs_comment(county):
     session.refresh_from_db()
     assert (session.status, session.child_comment) == (codes.ContactSessionStatus.HAPPENED, "We played football.")
     assert (session.cancelled_by, session.cancel_reason) == ("", "")
+
+
+@pytest.mark.parametrize("asked", [True, False])
+def test_a_session_is_counted_as_asked_for_when_its_arrangement_was(county, asked):
+    """The session keeps its arrangement's requested_by_child, which the sibling contact measure counts by."""
+    session = record_session(arrange(county, requested_by_child=asked), county.worker)
+
+    session.refresh_from_db()
+    assert session.requested_by_child is asked
+    period = Period(days_ago(30), days_ago(0))
+    for children in (Child.objects.all(), Child.objects.filter(pk=county.child.pk)):  # everyone, and a team's few
+        figure = measures.sibling_contact(children=children, periods=[period])[0]
+        assert (figure.count, figure.total) == ((1, 1) if asked else (0, 0))
 
 
 @pytest.mark.parametrize(

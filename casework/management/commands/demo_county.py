@@ -635,8 +635,9 @@ class County:
         """A year of sessions and the next one planned: about four in five past sessions happen."""
         rng, (shortest, longest) = self.rng, FREQUENCY_DAYS[arrangement["frequency"]]
         day, rows = max(arrangement["started_on"], self.ago(365)) + rng.randint(0, shortest) * DAY, []
+        asked = {"arrangement_id": arrangement["id"], "requested_by_child": arrangement["requested_by_child"]}
         while day < self.today:
-            row = {"arrangement_id": arrangement["id"], "planned_on": day, "status": codes.ContactSessionStatus.HAPPENED}
+            row = {**asked, "planned_on": day, "status": codes.ContactSessionStatus.HAPPENED}
             if rng.random() < 0.8:
                 row["child_comment"] = rng.choice(CHILD_COMMENTS) if rng.random() < 0.3 else ""
             else:
@@ -644,7 +645,7 @@ class County:
                 row.update(status=codes.ContactSessionStatus.CANCELLED, cancelled_by=by, cancel_reason=CANCEL_REASONS[by])
             rows.append(row)
             day += rng.randint(shortest, longest) * DAY
-        return [*rows, {"arrangement_id": arrangement["id"], "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
+        return [*rows, {**asked, "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
 
 
 def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str, Any]) -> None:
