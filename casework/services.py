@@ -185,9 +185,8 @@ def statutory_visits_link(*, child_id: int) -> None:
     their care begins or ends. Only the values that change are written, with update(): they are bookkeeping, not a
     change anyone made, so neither the history nor the visit's version (updated_at) moves."""
     # One link at a time for a child: two visits saved at once would each miss the other. The child's row is the
-    # lock (not the visits: an edit holds its own visit and would deadlock with one locking them all), and in
-    # READ COMMITTED the reads after it see what the other has committed.
-    list(Child.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
+    # lock, and in READ COMMITTED the reads after it see what the other has committed.
+    _lock_child_for_links(child_id)
     episodes = list(CareEpisode.objects.filter(child_id=child_id).values_list("started_on", "ended_on"))
     statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
     visits = list(statutory.values_list("pk", "visited_at", "next_statutory_at", "in_care_until"))
@@ -200,6 +199,12 @@ def statutory_visits_link(*, child_id: int) -> None:
     others.filter(Q(next_statutory_at__isnull=False) | Q(in_care_until__isnull=False)).update(
         next_statutory_at=None, in_care_until=None
     )
+
+
+def _lock_child_for_links(child_id: int) -> None:
+    """The child's row, locked before any of their visits: the links rewrite the child's other visits, so a visit
+    edit that locked its own visit first would deadlock with a link holding the child (as ending care does)."""
+    list(Child.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
 
 
 def care_until(episodes: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> datetime.date | None:
@@ -225,6 +230,7 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
     """Change a draft. Signed visits change only through visit_amend, with a reason.
 
     `version` is the visit's updated_at when the person opened it: if someone saved since, nothing is saved."""
+    _lock_child_for_links(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)
@@ -296,6 +302,7 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
     """Change a signed visit. The reason is kept in the history beside both versions.
 
     `version` as for visit_update: an amendment based on an older version is refused."""
+    _lock_child_for_links(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)

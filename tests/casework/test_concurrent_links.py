@@ -4,11 +4,12 @@ the child's next, each star score's change to its area's progress) come out as i
 import datetime
 import threading
 import time
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
 
-from casework import codes, services
+from casework import codes, services, versions
 from outcomes.models import CheckInScore
 from tests.conftest import make_county
 from tests.outcomes import factories as star_factories
@@ -71,3 +72,47 @@ def test_two_check_ins_saved_at_once_count_the_area_once():
     assert sum(s.counted_change for s in scores) == 1  # the area counts once
     assert sum(s.latest_change for s in scores) == 3  # its latest score is the one dated last
     assert sum(s.improved_change for s in scores) == 0  # 3 is below the first, 5
+
+
+def test_a_visit_edited_while_another_is_saved_does_not_deadlock():
+    """The edit locks the child before its visit, as the links do: an edit that held its visit first, while another
+    save held the child and rewrote that visit's link, would wait on it for ever (PostgreSQL: deadlock detected)."""
+    county = make_county()
+    statutory = {"visit_type": codes.VisitType.STATUTORY, "observations": "Seen at home."}
+    first = services.visit_create(
+        child=county.child, author=county.worker, visited_at=datetime.datetime(2025, 3, 5, 10, tzinfo=datetime.UTC), **statutory
+    )
+    holding, check_version = threading.Event(), versions.check_version
+
+    def slow_check(visit, *, version):  # the edit, having locked what it locks, pauses here
+        if threading.current_thread().name == "edit":
+            holding.set()
+            time.sleep(0.5)
+        return check_version(visit, version=version)
+
+    errors = []
+
+    def run(action, name: str, wait: threading.Event | None = None) -> None:
+        try:
+            if wait:
+                wait.wait(5)
+            with transaction.atomic():
+                action()
+        except BaseException as error:  # noqa: BLE001 - raised in the test's thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    later = datetime.datetime(2025, 3, 20, 10, tzinfo=datetime.UTC)
+    edit = lambda: services.visit_update(visit=first, actor=county.worker, observations="Seen at home with her carer.")  # noqa: E731
+    new = lambda: services.visit_create(child=county.child, author=county.worker, visited_at=later, **statutory)  # noqa: E731
+    with mock.patch.object(versions, "check_version", slow_check):
+        threads = [threading.Thread(target=run, args=(edit, "edit"), name="edit"),
+                   threading.Thread(target=run, args=(new, "new", holding), name="new")]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert not errors, errors
+    visits = county.child.visits.filter(visit_type=codes.VisitType.STATUTORY).order_by("visited_at")
+    assert list(visits.values_list("visited_at__day", "next_statutory_at__day")) == [(5, 20), (20, None)]
