@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 on_postgresql = importlib.import_module("casework.migrations.0003_measure_indexes").on_postgresql
-EARLIER = importlib.import_module("casework.migrations.0004_statutory_visit_links").COVERING
+links = importlib.import_module("casework.migrations.0004_statutory_visit_links")
+EARLIER, index = links.COVERING, links.index  # the index as 0004 left it, and how it is rebuilt
 
 # services.care_until in SQL: the latest end (date.max while open) of the child's care begun by the visit's local day.
 FILL = """
@@ -19,10 +20,6 @@ UPDATE casework_visit v SET in_care_until = (
 ) WHERE v.visit_type = 'statutory'
 """
 COVERING = "(visited_at) INCLUDE (child_id, seen_alone, next_statutory_at, in_care_until) WHERE visit_type = 'statutory'"
-
-
-def index(definition: str) -> str:
-    return f"DROP INDEX IF EXISTS casework_visit_statutory_at; CREATE INDEX casework_visit_statutory_at ON casework_visit {definition}"
 
 
 def fill(apps: object, schema_editor: object) -> None:
