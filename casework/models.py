@@ -179,7 +179,10 @@ class Allocation(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=6, choices=codes.WorkerChangeReason.choices, blank=True)
-    history = HistoricalRecords()
+    # Kept by allocation_change for social worker changes, which counts days with a new worker: True when this
+    # allocation's end is the child's first change that day (two changes on one day are one new worker).
+    first_change_that_day = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["first_change_that_day"])
 
     class Meta:
         ordering = ["child", "started_on", "id"]

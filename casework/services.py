@@ -115,6 +115,7 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
         current.ended_on = started_on
         current.end_reason = reason
         _save(current, actor=actor, update_fields=["ended_on", "end_reason"])
+        worker_changes_mark(child_id=child.pk)
     allocation = Allocation(child=child, worker=worker, started_on=started_on)
     try:
         with transaction.atomic():
@@ -122,6 +123,19 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
     except IntegrityError as error:
         raise ValidationError("Someone else changed this child's worker at the same time. Please check and try again.") from error
     return allocation
+
+
+def worker_changes_mark(*, child_id: int) -> None:
+    """Mark each of the child's allocations whose end was the child's first change of worker that day
+    (Allocation.first_change_that_day; the others that ended that day are the same new worker), after one ends or
+    an end is corrected. Only the marks that change are written, with update(): bookkeeping, not in the history."""
+    allocations = Allocation.objects.filter(child_id=child_id).order_by("ended_on", "pk")
+    days_seen: set[datetime.date] = set()
+    for pk, ended_on, marked in allocations.values_list("pk", "ended_on", "first_change_that_day"):
+        first = ended_on is not None and ended_on not in days_seen
+        days_seen.add(ended_on)
+        if first != marked:
+            Allocation.objects.filter(pk=pk).update(first_change_that_day=first)
 
 
 def _check_allocation_change(

@@ -82,10 +82,18 @@ class LegalStatusFactory(factory.django.DjangoModelFactory):
 class AllocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Allocation
+        skip_postgeneration_save = True  # a second save would write the mark the hook just set back
 
     child = factory.SubFactory(ChildFactory)
     worker = factory.SubFactory(UserFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
+
+    @factory.post_generation
+    def marked(allocation: Allocation, create: bool, extracted: object, **kwargs: object) -> None:
+        """What allocation_change keeps: which of the child's allocations ended with a first change that day."""
+        if create:
+            services.worker_changes_mark(child_id=allocation.child_id)
+            allocation.refresh_from_db(fields=["first_change_that_day"])
 
 
 class FamilyMemberFactory(factory.django.DjangoModelFactory):

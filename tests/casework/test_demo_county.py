@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from casework import codes, selectors
+from casework import codes, selectors, services
 from casework.management.commands.demo_county import DEMO_PASSWORD
 from casework.models import (
     Allocation,
@@ -150,6 +150,15 @@ def test_every_open_child_has_exactly_one_current_allocation_and_closed_children
     assert not current.exclude(status=codes.CaseStatus.OPEN).filter(n__gt=0).exists()
     assert not Allocation.objects.filter(ended_on__isnull=False, end_reason="").exists()
     assert not Allocation.objects.filter(ended_on__lt=F("started_on")).exists()
+
+
+def test_the_demo_marks_each_days_first_change_of_worker_as_allocation_change_does():
+    build(children=40)
+    marks = dict(Allocation.objects.values_list("pk", "first_change_that_day"))
+    assert any(marks.values())
+    for child_id in Child.objects.values_list("pk", flat=True):
+        services.worker_changes_mark(child_id=child_id)
+    assert dict(Allocation.objects.values_list("pk", "first_change_that_day")) == marks
 
 
 def test_every_child_in_care_has_one_current_legal_status_and_one_open_episode():

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from casework import codes, measures, services
+from casework import codes, dashboard, measures, services
 from casework.dashboard import Period
 from casework.models import Allocation, Child, RecordView, SiblingContactSession, User, Visit
 from tests import factories
@@ -54,6 +54,24 @@ def test_changing_worker_ends_the_old_allocation_with_the_reason_and_starts_a_ne
     assert (old.ended_on, old.end_reason) == (timezone.localdate(), codes.WorkerChangeReason.LEFTRL)
     assert (new.worker, new.started_on, new.ended_on, new.end_reason) == (county.teammate, timezone.localdate(), None, "")
     assert list(Allocation.objects.filter(child=county.child, ended_on__isnull=True)) == [new]
+
+
+def test_two_changes_of_worker_on_one_day_count_as_one_new_worker(county):
+    """allocation_change marks which ending was the day's first change (Allocation.first_change_that_day), and social
+    worker changes and its drill-down count those: one new worker that day, whatever the number of changes."""
+    today, child, R = timezone.localdate(), county.child, codes.WorkerChangeReason
+    services.allocation_change(child=child, worker=county.teammate, started_on=today, reason=R.LEFTRL, actor=county.manager)
+    services.allocation_change(child=child, worker=county.worker, started_on=today, reason=R.MANAGE, actor=county.manager)
+
+    ended = child.allocations.filter(ended_on=today).order_by("pk")
+    assert [(a.end_reason, a.first_change_that_day) for a in ended] == [(R.LEFTRL, True), (R.MANAGE, False)]
+    period = dashboard.periods_for(on=today, months=3).current
+    figure = measures.social_worker_changes(children=Child.objects.filter(pk=child.pk), periods=[period])[0]
+    rows = {row.part: row.count for row in figure.rows if row.part}
+    assert (figure.count, rows["one"], rows["two"]) == (1, 1, 0)
+    assert list(measures.children_with_worker_changes(children=Child.objects.all(), period=period, part="one")) == [child]
+    reasons = [row.value for row in figure.rows if row.unit == "changes"]
+    assert reasons == [1, 1]  # both changes still have their reason
 
 
 def test_first_allocation_needs_no_reason(county):

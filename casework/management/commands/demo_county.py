@@ -505,8 +505,10 @@ class County:
         reasons = [reason for _, reason in plan.changes] + [R.PCCHAN if plan.closed_on else ""]
         rows = zip(reversed(workers), starts, ends, reasons, strict=True)
         return [
-            {"child_id": plan.child["id"], "worker_id": w, "started_on": s, "ended_on": e, "end_reason": r} for w, s, e, r in rows
-        ]
+            {"child_id": plan.child["id"], "worker_id": w, "started_on": s, "ended_on": e, "end_reason": r,
+             "first_change_that_day": e is not None and e not in ends[:i]}
+            for i, (w, s, e, r) in enumerate(rows)
+        ]  # fmt: skip
 
     def episodes(self, plan: Plan) -> list[Row]:
         return [] if plan.kind == "known" else [{"child_id": plan.child["id"], "started_on": plan.start, "ended_on": plan.end}]
