@@ -47,7 +47,7 @@ def children_sql(children: QuerySet[Child]) -> tuple[str, tuple]:
     """`AND <column> IN (...)` for a raw measure query, or nothing when the children are everyone."""
     if every_child(children):
         return "", ()
-    sql, params = children.values("pk").query.sql_with_params()
+    sql, params = children.order_by().values("pk").query.sql_with_params()  # an IN list needs no order
     return f"IN ({sql})", tuple(params)
 
 

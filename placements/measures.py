@@ -60,15 +60,16 @@ def children_long_term(*, children: QuerySet[Child], period: Period, part: str =
 
 
 def mix(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    figures = _figures(periods, selectors.residential_share_over(children=children, days=_days(periods)))
-    if not figures:
+    if not periods:
         return []
+    on = periods[0].end
+    homes = selectors.mix_of_homes_over(children=children, days=_days(periods), on=on)
+    figures = _figures(periods, homes.shares)
     current = figures[0]
-    on = current.period.end
     rows = [
         Row(f"{row['label']}: weekly cost £{row['weekly_cost']:,.0f}", row["percent"], row["children"], None,
             part=f"rung-{row['rung'] or 0}")
-        for row in selectors.mix_of_homes(children=children, on=on)
+        for row in homes.rungs
     ]  # fmt: skip
     steps = selectors.steps_down_from_residential(children=children, since=current.period.start, until=on)
     rows.append(

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -352,42 +350,87 @@ def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Shar
     return long_term_stability_over(children=children, days=[on])[0]
 
 
-def residential_share_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
-    """Of children in care living in a home on each day: how many live in a children's home.
+@dataclass(frozen=True)
+class HomesMix:
+    """Mix of homes: the residential share on each day asked for, and the children in each rung's homes on one."""
+
+    shares: list[Share]
+    rungs: list[dict]
+
+
+def mix_of_homes_over(*, children: QuerySet[Child], days: Sequence[datetime.date], on: datetime.date) -> HomesMix:
+    """Of children in care living in a home on each day: how many live in a children's home; and on `on` (one of
+    the days), the children living in each rung's homes, with the homes' weekly cost.
 
     Counted: the child has a care episode and a home open on the day (`in_care_on`, `open_on`); met: that home is
     a children's home. The care and placement episodes are read as one list (masks of the days each is open, as
-    in `_shares_sql`) and grouped by child once; each child is then one (counted, met) pair of masks."""
+    in `_shares_sql`) and grouped by child once; each child is then one (counted, met) pair of masks, with the
+    rungs of their homes on `on` (a bit for each) and those homes' cost in pence. A child has one home at a time
+    (the services refuse overlaps); one whose recorded homes overlap on `on` counts on each of their rungs, and
+    their cost goes to the rung furthest down the ladder."""
     if not days:
-        return []
+        return HomesMix([], [])
     ordered = sorted(set(days))
+    on_day = 1 << ordered.index(on)
     among, among_params = children_sql(children)
     mine = f"AND e.child_id {among}" if among else ""
     spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
     span_params = [ordered[-1], ordered[0]]
     open_days, open_params = days_open(ordered)
     sql = f"""
-        SELECT in_care & living, in_care & met, COUNT(*)
+        SELECT in_care & living, in_care & met, CASE WHEN in_care & {on_day} <> 0 THEN rungs ELSE 0 END, COUNT(*),
+            SUM(pence) FILTER (WHERE in_care & {on_day} <> 0)
         FROM (
-            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met
+            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met,
+                BIT_OR(rungs) AS rungs, SUM(pence) AS pence
             FROM (
-                SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met
+                SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met, 0::bigint AS rungs,
+                    NULL::int AS pence
                 FROM {CareEpisode._meta.db_table} AS e WHERE {spans} {mine}
                 UNION ALL
-                SELECT e.child_id, 0, {open_days}, CASE WHEN h.id IS NULL THEN 0 ELSE {open_days} END
-                FROM {PlacementEpisode._meta.db_table} AS e
-                LEFT JOIN {Home._meta.db_table} AS h ON h.id = e.home_id AND h.rung = %s
-                WHERE {spans} {mine}
+                SELECT child_id, 0, open, CASE WHEN rung = %s THEN open ELSE 0 END,
+                    CASE WHEN open & {on_day} <> 0 THEN 1::bigint << COALESCE(rung, 0) ELSE 0 END,
+                    CASE WHEN open & {on_day} <> 0 THEN pence END
+                FROM (
+                    SELECT e.child_id, {open_days} AS open, h.rung, (h.weekly_cost * 100)::int AS pence
+                    FROM {PlacementEpisode._meta.db_table} AS e JOIN {Home._meta.db_table} AS h ON h.id = e.home_id
+                    WHERE {spans} {mine}
+                    OFFSET 0
+                ) AS homes  -- OFFSET 0: the day mask is worked out once a home, not once for each use of it
             ) AS episodes
             GROUP BY child_id
         ) AS per_child
-        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+        GROUP BY 1, 2, 3"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
     care = [*open_params, *span_params, *among_params]
-    placements = [*open_params, *open_params, int(codes.Rung.RESIDENTIAL), *span_params, *among_params]
-    with roomy_query(), connection.cursor() as cursor:
-        cursor.execute(sql, [*care, *placements])
+    homes = [int(codes.Rung.RESIDENTIAL), *open_params, *span_params, *among_params]
+    with roomy_query(hashed=True), connection.cursor() as cursor:
+        cursor.execute(sql, [*care, *homes])
         rows = cursor.fetchall()
-    return _by_day(days, ordered, rows)
+    shares = _by_day(days, ordered, [(counted, met, n) for counted, met, _, n, _ in rows])
+    return HomesMix(shares, _rung_rows([(rungs, n, pence) for _, _, rungs, n, pence in rows if rungs]))
+
+
+def _rung_rows(rows: list[tuple[int, int, int | None]]) -> list[dict]:
+    """The rows of mix_of_homes from (rungs as bits, children, their homes' cost in pence): one a rung, transitions
+    (no rung, bit 0) last, with the share of all the children counted."""
+    children: dict[int, int] = {}
+    pence: dict[int, int] = {}
+    for rungs, n, cost in rows:
+        for rung in (r for r in range(rungs.bit_length()) if rungs >> r & 1):
+            children[rung] = children.get(rung, 0) + n
+        furthest = rungs.bit_length() - 1
+        pence[furthest] = pence.get(furthest, 0) + (cost or 0)
+    total = sum(children.values())
+    return [
+        {
+            "rung": rung or None,
+            "label": codes.Rung(rung).label if rung else "Moving on (16+)",
+            "children": children[rung],
+            "weekly_cost": Decimal(pence.get(rung, 0)).scaleb(-2),
+            "percent": round(100 * children[rung] / total, 1),
+        }
+        for rung in sorted(children, key=lambda rung: rung or len(codes.Rung) + 1)
+    ]
 
 
 def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[Share]:
@@ -396,22 +439,7 @@ def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: l
 
 def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
     """Children living in each rung's homes on `on`, with the weekly cost; transitions count as their own row."""
-    in_care = CareEpisode.objects.filter(in_care_on(on, path="")).values("child_id")
-    episodes = of_children(PlacementEpisode.objects.filter(open_on(on, path=""), child__in=in_care), children)
-    rows = list(
-        episodes.values("home__rung")
-        .annotate(
-            children=Count("child", distinct=True),
-            weekly_cost=Coalesce(Sum("home__weekly_cost"), Value(0), output_field=DecimalField()),
-        )
-        .order_by(F("home__rung").asc(nulls_last=True))
-    )
-    total = sum(row["children"] for row in rows)
-    for row in rows:
-        row["rung"] = row.pop("home__rung")
-        row["label"] = codes.Rung(row["rung"]).label if row["rung"] else "Moving on (16+)"
-        row["percent"] = round(100 * row["children"] / total, 1) if total else None
-    return rows
+    return mix_of_homes_over(children=children, days=[on], on=on).rungs
 
 
 def approved_in(since: datetime.date, until: datetime.date) -> Q:
