@@ -155,8 +155,8 @@ def social_worker_changes(*, children: QuerySet[Child], periods: Sequence[Period
     chosen period also how many changes (0, 1, 2, 3 or more, and in 12 months) and their reasons.
 
     As `_worker_cohort` (the drill-down) counts, in one query: each child's care episodes give a mask of the days
-    they were in care, their allocations a mask of the days a change fell in the 24 months before (`_changed_on`)
-    and, for the chosen day, the number of days with a change; each side grouped by child on its own."""
+    they were in care, their allocations a mask of the days a change fell in the 24 months before and, for the
+    chosen day, the number of days with a change (`_worker_changes_sql`)."""
     if not periods:
         return []
     ordered = sorted({period.end for period in periods})

@@ -496,11 +496,14 @@ def decisions_with_child_views_over(
 
 
 def _steps_down(children: QuerySet[Child], since: datetime.date, until: datetime.date) -> QuerySet[PlacementEpisode]:
+    # The home before ended the day the move began, so in the period too: said again, so that PostgreSQL looks only
+    # at the children's homes that ended in the period (a few thousand) instead of hashing every one ever left.
     came_from_residential = Exists(
         PlacementEpisode.objects.filter(
-            child=OuterRef("child"), ended_on=OuterRef("started_on"), home__rung=codes.Rung.RESIDENTIAL
+            child=OuterRef("child"), ended_on=OuterRef("started_on"), ended_on__gte=since, ended_on__lte=until,
+            home__rung=codes.Rung.RESIDENTIAL,
         ).exclude(pk=OuterRef("pk"))
-    )
+    )  # fmt: skip
     moves = of_children(PlacementEpisode.objects.filter(started_on__gte=since, started_on__lte=until), children)
     return moves.filter(came_from_residential)
 
