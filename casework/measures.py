@@ -47,7 +47,8 @@ def children_sql(children: QuerySet[Child]) -> tuple[str, tuple]:
     """`AND <column> IN (...)` for a raw measure query, or nothing when the children are everyone."""
     if every_child(children):
         return "", ()
-    sql, params = children.order_by().values("pk").query.sql_with_params()  # an IN list needs no order
+    unordered = children if children.query.is_sliced else children.order_by()  # an IN list needs no order
+    sql, params = unordered.values("pk").query.sql_with_params()
     return f"IN ({sql})", tuple(params)
 
 
@@ -55,7 +56,7 @@ def children_sql(children: QuerySet[Child]) -> tuple[str, tuple]:
 def roomy_query(*, parallel: bool = True, hashed: bool = False) -> Iterator[None]:
     """For a measure's one big aggregate (100,000 children or 500,000 star areas hashed): enough memory to hash
     in one pass rather than spill to disk (the server default is 4 MB), and no JIT compilation, which costs more
-    than it saves on a query of well under a second. For this transaction only.
+    than it saves on a query of well under a second. For this block only.
 
     parallel=False keeps it to one core, for queries of many short index range scans, each of which would start
     its own parallel workers (measured with bin/benchmark-kpis: records checked 540 ms with them, 350 ms without).
@@ -72,6 +73,10 @@ def roomy_query(*, parallel: bool = True, hashed: bool = False) -> Iterator[None
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT {', '.join(settings_sql)}")
         yield
+        # The block only reads, so it is rolled back rather than committed: the settings end with it, also inside
+        # an outer transaction (the dashboard's snapshot), where a released savepoint would keep them to its end
+        # and every later measure on that connection would plan with them.
+        transaction.set_rollback(True)
 
 
 # Day masks: a child's answer for each of up to 62 sorted days as the bits of one bigint (bit i for days[i]), so

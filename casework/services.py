@@ -127,15 +127,25 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
 
 def worker_changes_mark(*, child_id: int) -> None:
     """Mark each of the child's allocations whose end was the child's first change of worker that day
-    (Allocation.first_change_that_day; the others that ended that day are the same new worker), after one ends or
-    an end is corrected. Only the marks that change are written, with update(): bookkeeping, not in the history."""
-    allocations = Allocation.objects.filter(child_id=child_id).order_by("ended_on", "pk")
-    days_seen: set[datetime.date] = set()
-    for pk, ended_on, marked in allocations.values_list("pk", "ended_on", "first_change_that_day"):
-        first = ended_on is not None and ended_on not in days_seen
-        days_seen.add(ended_on)
+    (Allocation.first_change_that_day), after one ends or an end is corrected. Only the marks that change are
+    written, with update(): bookkeeping, not in the history."""
+    allocations = list(
+        Allocation.objects.filter(child_id=child_id).order_by("pk").values_list("pk", "ended_on", "first_change_that_day")
+    )
+    for (pk, _, marked), first in zip(allocations, first_changes([ended for _, ended, _ in allocations]), strict=True):
         if first != marked:
             Allocation.objects.filter(pk=pk).update(first_change_that_day=first)
+
+
+def first_changes(ends: list[datetime.date | None]) -> list[bool]:
+    """For a child's allocation ends, oldest allocation first: whether each was the first change that day (the
+    others that ended that day are the same new worker, and an allocation still open is no change)."""
+    days_seen: set[datetime.date] = set()
+    marks = []
+    for ended_on in ends:
+        marks.append(ended_on is not None and ended_on not in days_seen)
+        days_seen.add(ended_on)
+    return marks
 
 
 def _check_allocation_change(

@@ -93,8 +93,9 @@ def test_social_worker_changes_give_each_period_its_own_figure_in_one_query(djan
     workers(child, (d(2024, 6, 1), R.LEFTRL))
     in_care(d(2024, 10, 1))  # not in care at the end of the earlier quarters
     periods = dashboard.periods_for(on=D, months=3).all
-    # Every period and the breakdown in one query (with its savepoint and memory setting around it), the reasons.
-    with django_assert_num_queries(5):
+    # Every period and the breakdown in one query (with its savepoint and memory settings around it, and the
+    # rollback to the savepoint and its release that end the settings), then the reasons.
+    with django_assert_num_queries(6):
         figures = measures.social_worker_changes(children=Child.objects.all(), periods=periods)
     by_end = {f.period.end: (f.count, f.total) for f in figures}
     assert by_end[d(2024, 3, 31)] == (0, 1)  # before the change; the second child not yet in care

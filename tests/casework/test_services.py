@@ -74,6 +74,13 @@ def test_two_changes_of_worker_on_one_day_count_as_one_new_worker(county):
     assert reasons == [1, 1]  # both changes still have their reason
 
 
+def test_only_the_first_allocation_to_end_on_a_day_is_marked_as_that_days_change():
+    jan, feb = datetime.date(2025, 1, 10), datetime.date(2025, 2, 3)
+    assert services.first_changes([jan, feb, feb, None]) == [True, True, False, False]
+    assert services.first_changes([feb, jan, feb]) == [True, True, False]  # corrected ends need not be in order
+    assert services.first_changes([]) == []
+
+
 def test_first_allocation_needs_no_reason(county):
     child = factories.ChildFactory()
 

@@ -503,11 +503,12 @@ class County:
         ends = [day for day, _ in plan.changes] + [plan.closed_on]
         # A closed case ends its last allocation because the child's circumstances changed.
         reasons = [reason for _, reason in plan.changes] + [R.PCCHAN if plan.closed_on else ""]
-        rows = zip(reversed(workers), starts, ends, reasons, strict=True)
+        # Rows are written (and numbered) in this order, oldest first, as services.first_changes reads them.
+        rows = zip(reversed(workers), starts, ends, reasons, services.first_changes(ends), strict=True)
         return [
             {"child_id": plan.child["id"], "worker_id": w, "started_on": s, "ended_on": e, "end_reason": r,
-             "first_change_that_day": e is not None and e not in ends[:i]}
-            for i, (w, s, e, r) in enumerate(rows)
+             "first_change_that_day": first}
+            for w, s, e, r, first in rows
         ]  # fmt: skip
 
     def episodes(self, plan: Plan) -> list[Row]:
