@@ -26,8 +26,11 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import codes, dashboard, selectors, services
+from casework import codes, selectors, services
 from casework import serializers as s
+from casework.dashboard.figures import dashboard, measure_figures
+from casework.dashboard.filters import AGE_BANDS, Filters, filtered_children, filters_from
+from casework.dashboard.registry import measure_get
 from casework.models import (
     Allocation,
     Child,
@@ -508,7 +511,7 @@ DASHBOARD_FILTERS = [
         "team", OpenApiTypes.INT, description="Children allocated on the as-at date to this team (heads of service)."
     ),
     OpenApiParameter("worker", OpenApiTypes.INT, description="Children allocated on the as-at date to this worker."),
-    OpenApiParameter("age_band", OpenApiTypes.STR, enum=list(dashboard.AGE_BANDS), description="Age on the as-at date."),
+    OpenApiParameter("age_band", OpenApiTypes.STR, enum=list(AGE_BANDS), description="Age on the as-at date."),
     OpenApiParameter("rung", OpenApiTypes.STR, description="The ladder rung of the home on the as-at date (1-5, 0 moving on)."),
 ]
 DASHBOARD_ERRORS = {
@@ -518,12 +521,12 @@ DASHBOARD_ERRORS = {
 
 
 class DashboardApiMixin:
-    def scope(self, request: Request) -> tuple[dashboard.Filters, QuerySet[Child]]:
+    def scope(self, request: Request) -> tuple[Filters, QuerySet[Child]]:
         children = selectors.children_for_figures(user=request.user)
-        form, filters = dashboard.filters_from(user=request.user, data=request.query_params)
+        form, filters = filters_from(user=request.user, data=request.query_params)
         if filters is None:
             raise exceptions.ValidationError(detail={field: list(errors) for field, errors in form.errors.items()})
-        return filters, dashboard.filtered_children(children, filters)
+        return filters, filtered_children(children, filters)
 
 
 class DashboardApi(DashboardApiMixin, APIView):
@@ -535,7 +538,7 @@ class DashboardApi(DashboardApiMixin, APIView):
     )
     def get(self, request: Request) -> Response:
         filters, children = self.scope(request)
-        figures = dashboard.dashboard(children=children, periods=filters.periods)
+        figures = dashboard(children=children, periods=filters.periods)
         return Response(s.DashboardMeasureSerializer(figures, many=True).data)
 
 
@@ -546,9 +549,9 @@ class DashboardMeasureApi(DashboardApiMixin, APIView):
         responses={200: s.DashboardMeasureSerializer, 404: OpenApiResponse(description="No such measure."), **DASHBOARD_ERRORS},
     )
     def get(self, request: Request, key: str) -> Response:
-        measure = dashboard.measure_get(key)
+        measure = measure_get(key)
         filters, children = self.scope(request)
-        figures = dashboard.measure_figures(measure=measure, children=children, periods=filters.periods)
+        figures = measure_figures(measure=measure, children=children, periods=filters.periods)
         return Response(s.DashboardMeasureSerializer(figures).data)
 
 
@@ -568,7 +571,7 @@ class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Child]:
         if getattr(self, "swagger_fake_view", False):
             return Child.objects.none()
-        measure = dashboard.measure_get(self.kwargs["key"])
+        measure = measure_get(self.kwargs["key"])
         part = self.request.query_params.get("part", "")
         measure.part_label(part)
         filters, children = self.scope(self.request)

@@ -1,17 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-from casework import dashboard_views, views
+from casework import views
+from casework.dashboard import urls as dashboard_urls
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("health/", views.health, name="health"),
-    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
-    path("dashboard/<slug:key>/", dashboard_views.dashboard_measure, name="dashboard-measure"),
-    path("dashboard/<slug:key>/export.csv", dashboard_views.dashboard_measure_csv, name="dashboard-measure-csv"),
-    path("dashboard/<slug:key>/children/", dashboard_views.dashboard_children, name="dashboard-children"),
-    path("dashboard/<slug:key>/children.csv", dashboard_views.dashboard_children_csv, name="dashboard-children-csv"),
+    path("dashboard/", include(dashboard_urls)),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),
     path("children/<int:child_id>/access-log/", views.child_access_log, name="child-access-log"),
     path("children/<int:child_id>/visits/new/", views.visit_new, name="visit-new"),

@@ -30,7 +30,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     # A child's own pages: their star (outcomes) under /me/star/, everything else from casework.
     path("me/star/", include((outcomes_urls.child_urls, "my-star"))),
-    path("me/", include("casework.child_urls")),
+    path("me/", include("casework.me.urls")),
     path("sw.js", voice_views.service_worker, name="service-worker"),
     path("manifest.webmanifest", voice_views.manifest, name="manifest"),
     path("api/v1/", include((api_v1, "api"))),

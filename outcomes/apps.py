@@ -7,7 +7,7 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.demo import register_demo_extension
-        from casework.journey import JourneySource, register_journey_source
+        from casework.me.journey import JourneySource, register_journey_source
         from casework.panels import register_child_panel
         from outcomes import measures
         from outcomes.demo import EXTENSION

@@ -14,7 +14,7 @@ from django.db import connection
 
 from casework import codes as casework_codes
 from casework.demo import DemoExtension
-from casework.management.commands.demo_county import insert
+from casework.demo.loader import insert
 from casework.models import User
 from outcomes import codes, selectors
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate

@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import FirstValue, Lead, RowNumber
 
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
-from casework.measures import children_sql
+from casework.dashboard.sql import children_sql
 from casework.models import Child
 from outcomes import codes
 from outcomes.models import CheckInScore, TemplateArea

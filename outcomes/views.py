@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
-from casework.child_pages import child_login_required
 from casework.forms import ChildForm, GovukForm
-from casework.journey import JourneyEvent, JourneyPart
+from casework.me.journey import JourneyEvent, JourneyPart
+from casework.me.views import child_login_required
 from casework.models import Child
 from outcomes import codes, selectors, services
 from outcomes.forms import CHILD_STAGES, AreaAddForm, AreaRenameForm, CheckInForm, ChildAreaForm, ChildCheckInForm, StarStartForm
@@ -218,7 +218,7 @@ MY_CHECK_INS_PAGE_SIZE = 5
 
 
 def journey_star(request: HttpRequest, child: Child) -> JourneyPart:
-    """The "My star" section of the child's own journey (registered with casework.journey): their own answers only."""
+    """The "My star" section of the child's own journey (registered with casework.me.journey): their own answers only."""
     items = []
     for star in selectors.own_stars(user=request.user):
         picture = selectors.own_star_picture(star=star)

@@ -7,7 +7,7 @@ class PlacementsConfig(AppConfig):
 
     def ready(self) -> None:
         from casework.demo import register_demo_extension
-        from casework.journey import JourneySource, register_journey_source
+        from casework.me.journey import JourneySource, register_journey_source
         from casework.panels import CaseloadColumn, register_caseload_column, register_child_panel
         from placements import measures
         from placements.demo import EXTENSION

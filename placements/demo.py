@@ -17,7 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from casework.demo import DemoExtension
-from casework.management.commands.demo_county import DAY, Mix, insert
+from casework.demo.county import DAY, Mix
+from casework.demo.loader import insert
 from casework.models import Child, User
 from placements import codes, selectors
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider, RungConsideration

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.forms import GovukForm
-from casework.journey import JourneyEvent, JourneyPart
+from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from placements import codes, export, forms, selectors, services
 from placements.apis import csv_response
@@ -68,7 +68,7 @@ def child_homes_panel(request: HttpRequest, child: Child) -> str:
 
 
 def journey_homes(request: HttpRequest, child: Child) -> JourneyPart:
-    """The "My homes" section of the child's own journey (registered with casework.journey): names they know, dates."""
+    """The "My homes" section of the child's own journey (registered with casework.me.journey): names they know, dates."""
     homes = list(selectors.homes_of_child(child=child))
     events = [
         JourneyEvent(episode.started_on, f"{'My first home' if n == 0 else 'A new home'}: {episode.home.child_facing_name}.")

@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, QuerySet, Sum
 
 from casework.dashboard import Figure, Measure, Period, Row, register_measure
+from casework.dashboard.sql import of_children
 from casework.dates import end_of, start_of
-from casework.measures import of_children
 from casework.models import Child
 from voice.models import Recording, RecordingStatus
 

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from casework import codes, selectors, services
-from casework.management.commands.demo_county import DEMO_PASSWORD
+from casework.demo.county import DEMO_PASSWORD
 from casework.models import (
     Allocation,
     CareEpisode,

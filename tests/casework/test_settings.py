@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.management.commands.demo_county import DEMO_PASSWORD
+from casework.demo.county import DEMO_PASSWORD
 from casework.models import User
 from tests import factories
 

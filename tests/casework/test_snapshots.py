@@ -8,7 +8,9 @@ from django.db import DatabaseError, OperationalError, connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from casework import dashboard, snapshots
+from casework import dashboard
+from casework.dashboard import snapshots
+from casework.dashboard.figures import dashboard as dashboard_figures
 from casework.models import Child
 from tests import factories
 from tests.conftest import make_county
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def every_measure(connections: int) -> list[tuple]:
     periods = dashboard.periods_for(on=timezone.localdate(), months=3)
     with override_settings(HEARTH_DASHBOARD_CONNECTIONS=connections):
-        figures = dashboard.dashboard(children=Child.objects.all(), periods=periods)
+        figures = dashboard_figures(children=Child.objects.all(), periods=periods)
     return [(f.measure.key, f.current, f.previous, f.trend) for f in figures]
 
 

@@ -1,7 +1,7 @@
 """The seam through which apps add their part of a child's own journey, without casework importing them.
 
 Like casework.panels: an app registers a JourneySource in its AppConfig.ready(); the journey page
-(casework.child_pages) shows every registered source, in `order`, for the signed-in child only.
+(casework.me.views) shows every registered source, in `order`, for the signed-in child only.
 A source takes (request, child) and returns a JourneyPart: the HTML of its section (under the
 heading the page gives it) and any dated moments for the timeline at the top of the page.
 

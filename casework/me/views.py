@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
 from casework.forms import ChildSignInForm, ChildWordsForm, JoinForm, RecordCheckForm
-from casework.journey import JourneyEvent, JourneyPart, journey_for
+from casework.me.journey import JourneyEvent, JourneyPart, journey_for
 from casework.models import Child, SharedRecord, User
 from casework.views import _page, _submit  # one way to page a list and to put a service's errors on a form
 

@@ -18,8 +18,11 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from casework import codes, dashboard, selectors
-from casework.charts import trend_svg
+from casework import codes, selectors
+from casework.dashboard.charts import trend_svg
+from casework.dashboard.figures import MeasureFigures, dashboard, measure_figures
+from casework.dashboard.filters import FilterForm, Filters, filtered_children, filters_from
+from casework.dashboard.registry import Measure, measure_get
 from casework.models import Child
 
 PAGE_SIZE = 25
@@ -29,7 +32,7 @@ PAGE_SIZE = 25
 class Card:
     """A measure's figures as the page shows them."""
 
-    figures: dashboard.MeasureFigures
+    figures: MeasureFigures
     current: str
     previous: str
     change: str
@@ -37,7 +40,7 @@ class Card:
     trend: list[tuple[str, str]]
 
     @property
-    def measure(self) -> dashboard.Measure:
+    def measure(self) -> Measure:
         return self.figures.measure
 
 
@@ -49,7 +52,7 @@ def shown(value: float | None, unit: str) -> str:
     return f"{value:,g} {unit}"
 
 
-def _change(figures: dashboard.MeasureFigures) -> str:
+def _change(figures: MeasureFigures) -> str:
     change, unit = figures.change, figures.measure.unit
     if change is None:
         return "No comparison"
@@ -59,7 +62,7 @@ def _change(figures: dashboard.MeasureFigures) -> str:
     return f"{'Up' if change > 0 else 'Down'} {abs(change):g} {points} on the period before"
 
 
-def _card(figures: dashboard.MeasureFigures) -> Card:
+def _card(figures: MeasureFigures) -> Card:
     measure, unit = figures.measure, figures.measure.unit
     labels = [figure.period.short_label for figure in figures.trend]
     values = [figure.value for figure in figures.trend]
@@ -71,15 +74,15 @@ def _card(figures: dashboard.MeasureFigures) -> Card:
     return Card(figures, shown(figures.current.value, unit), shown(figures.previous.value, unit), _change(figures), svg, trend)
 
 
-def _scope(request: HttpRequest) -> tuple[dashboard.FilterForm, dashboard.Filters | None, QuerySet[Child]]:
+def _scope(request: HttpRequest) -> tuple[FilterForm, Filters | None, QuerySet[Child]]:
     """The filter form, the filters when valid, and the children behind this user's figures (403 if none)."""
     children = selectors.children_for_figures(user=request.user)
-    form, filters = dashboard.filters_from(user=request.user, data=request.GET)  # nothing chosen: today, 3 months
-    narrowed = dashboard.filtered_children(children, filters) if filters else children.none()
+    form, filters = filters_from(user=request.user, data=request.GET)  # nothing chosen: today, 3 months
+    narrowed = filtered_children(children, filters) if filters else children.none()
     return form, filters, narrowed
 
 
-def _context(request: HttpRequest, form: dashboard.FilterForm, filters: dashboard.Filters | None, **extra: Any) -> dict:
+def _context(request: HttpRequest, form: FilterForm, filters: Filters | None, **extra: Any) -> dict:
     own = request.user.role == codes.Role.SOCIAL_WORKER
     query = urlencode(filters.query()) if filters else ""
     return {"form": form, "filters": filters, "query": query, "own_children": own, **extra}
@@ -88,23 +91,23 @@ def _context(request: HttpRequest, form: dashboard.FilterForm, filters: dashboar
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form, filters, children = _scope(request)
-    cards = [_card(figures) for figures in dashboard.dashboard(children=children, periods=filters.periods)] if filters else []
+    cards = [_card(figures) for figures in dashboard(children=children, periods=filters.periods)] if filters else []
     status = 200 if filters else 400
     return render(request, "casework/dashboard.html", _context(request, form, filters, cards=cards), status=status)
 
 
 @login_required
 def dashboard_measure(request: HttpRequest, key: str) -> HttpResponse:
-    measure = dashboard.measure_get(key)
+    measure = measure_get(key)
     form, filters, children = _scope(request)
-    card = _card(dashboard.measure_figures(measure=measure, children=children, periods=filters.periods)) if filters else None
+    card = _card(measure_figures(measure=measure, children=children, periods=filters.periods)) if filters else None
     context = _context(request, form, filters, measure=measure, card=card)
     return render(request, "casework/dashboard_measure.html", context, status=200 if filters else 400)
 
 
 @login_required
 def dashboard_children(request: HttpRequest, key: str) -> HttpResponse:
-    measure = dashboard.measure_get(key)
+    measure = measure_get(key)
     part = request.GET.get("part", "")
     label = measure.part_label(part)
     form, filters, children = _scope(request)
@@ -139,7 +142,7 @@ def _csv(rows: Iterator[list[object]], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def measure_csv_rows(figures: dashboard.MeasureFigures, filters: dashboard.Filters) -> Iterator[list[object]]:
+def measure_csv_rows(figures: MeasureFigures, filters: Filters) -> Iterator[list[object]]:
     measure = figures.measure
     yield ["measure", "figure", "from", "to", "value", "unit", "count", "out of", "england"]
     named = [("chosen period", figures.current), ("period before", figures.previous)]
@@ -155,15 +158,15 @@ def measure_csv_rows(figures: dashboard.MeasureFigures, filters: dashboard.Filte
 
 @login_required
 def dashboard_measure_csv(request: HttpRequest, key: str) -> HttpResponse:
-    measure = dashboard.measure_get(key)
+    measure = measure_get(key)
     form, filters, children = _scope(request)
     if filters is None:
         return render(request, "casework/dashboard_measure.html", _context(request, form, None, measure=measure), status=400)
-    figures = dashboard.measure_figures(measure=measure, children=children, periods=filters.periods)
+    figures = measure_figures(measure=measure, children=children, periods=filters.periods)
     return _csv(measure_csv_rows(figures, filters), f"{measure.key}_{filters.on:%Y-%m-%d}.csv")
 
 
-def children_csv_rows(children: QuerySet[Child], filters: dashboard.Filters) -> Iterator[list[object]]:
+def children_csv_rows(children: QuerySet[Child], filters: Filters) -> Iterator[list[object]]:
     yield ["child id", "name", "date of birth", "age on the as-at date", "in care now", "allocated worker", "team"]
     for child in selectors.children_with_summaries(children).iterator(chunk_size=2000):
         current = child.current_allocations[0] if child.current_allocations else None
@@ -175,7 +178,7 @@ def children_csv_rows(children: QuerySet[Child], filters: dashboard.Filters) -> 
 
 @login_required
 def dashboard_children_csv(request: HttpRequest, key: str) -> HttpResponse:
-    measure = dashboard.measure_get(key)
+    measure = measure_get(key)
     part = request.GET.get("part", "")
     measure.part_label(part)  # 404 for a list the measure does not have
     form, filters, children = _scope(request)
