@@ -3,7 +3,8 @@ records live in services, whose ValidationErrors the views put back onto these f
 
 import datetime
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from casework import codes
 from casework.models import FamilyMember, SiblingContactArrangement, User, Visit
+
+T = TypeVar("T")
 
 GOVUK_CLASSES = {
     "text": "govuk-input",
@@ -27,7 +30,27 @@ GOVUK_CLASSES = {
 }
 
 
-class GovukForm(forms.Form):
+class ServiceForm(forms.Form):
+    """A form whose input a service checks: the service's ValidationError goes back onto the form, next to the
+    field it names or at the top, so nothing typed is lost. Every app's page forms are these."""
+
+    def submit(self, action: Callable[[], T]) -> T | None:
+        """Run the service; its result, or None when it refused the input (the form then says why)."""
+        try:
+            return action()
+        except ValidationError as error:
+            self.add_service_error(error)
+            return None
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class GovukForm(ServiceForm):
     """Gives each widget its GOV.UK Frontend class, and the error variant when the field has errors."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,14 +68,6 @@ class GovukForm(forms.Form):
                 base = widget.attrs.get("class", "").split(" ")[0]
                 if base in ("govuk-input", "govuk-textarea", "govuk-select"):
                     widget.attrs["class"] += f" {base}--error"
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError next to the field it names, or at the top of the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 def version_field() -> forms.DateTimeField:
@@ -283,10 +298,8 @@ class CorrectionAnswerForm(GovukForm):
 CHILD_CLASSES = {"textarea": "me-textarea", "radioselect": "me-radio__input", "password": "me-input"}
 
 
-class ChildForm(forms.Form):
+class ChildForm(ServiceForm):
     """Gives each widget the child skin's class, and points it at its hint and error for screen readers."""
-
-    add_service_error = GovukForm.add_service_error
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

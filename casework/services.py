@@ -46,13 +46,18 @@ VISIT_FIELDS = (
 )
 
 
-def _require_recorder(*, actor: User, child: Child) -> None:
+# The write seam every app's services use ---------------------------------------------------------------
+
+
+def require_recorder(*, actor: User, child: Child, record: str = "record") -> None:
+    """The "may record for this child" rule (selectors.child_can_record), for every app's services: PermissionDenied
+    unless the actor may change the child's records. `record` names what they were changing ("star")."""
     if not selectors.child_can_record(user=actor, child=child):
-        raise PermissionDenied("You can read this child's record but not change it.")
+        raise PermissionDenied(f"You can read this child's {record} but not change it.")
 
 
-def _save(instance: Model, *, actor: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
-    """Validate and save, recording who made the change (and why) in the history."""
+def save_with_history(instance: Model, *, actor: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
+    """Validate (full_clean) and save a case record, keeping who made the change, and why, in its history."""
     instance.full_clean()
     instance._history_user = actor
     if reason:
@@ -71,19 +76,19 @@ def _check_date_not_future(day: datetime.date, *, field: str, label: str) -> Non
 @transaction.atomic
 def child_close(*, child: Child, actor: User, closed_on: datetime.date) -> Child:
     """Closing is how a record ends: nothing is deleted, and an open care episode must end first."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     if child.care_episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError("This child is still in care. End the care episode before closing the record.")
     _check_date_not_future(closed_on, field="closed_on", label="The closing date")
     child.status = codes.CaseStatus.CLOSED
     child.closed_on = closed_on
-    _save(child, actor=actor, update_fields=["status", "closed_on"])
+    save_with_history(child, actor=actor, update_fields=["status", "closed_on"])
     return child
 
 
 @transaction.atomic
 def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) -> CareEpisode:
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     if started_on < child.date_of_birth:
         raise ValidationError({"started_on": "A child cannot come into care before they were born."})
     _check_date_not_future(started_on, field="started_on", label="The date the child came into care")
@@ -92,7 +97,7 @@ def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) 
     if child.care_episodes.filter(ended_on__gt=started_on).exists():
         raise ValidationError({"started_on": "This overlaps an earlier period in care."})
     episode = CareEpisode(child=child, started_on=started_on)
-    _save(episode, actor=actor)
+    save_with_history(episode, actor=actor)
     statutory_visits_link(child_id=child.pk)  # visits from the day care began now count
     return episode
 
@@ -106,7 +111,7 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
 
     There is never more than one current allocated worker: the old row is locked first, and a
     partial unique constraint backs the rule up if two managers change worker at once."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     if not selectors.team_members(user=actor).filter(pk=worker.pk).exists():
         raise ValidationError({"worker": "Choose a social worker you can allocate children to."})
     current = Allocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
@@ -114,12 +119,12 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
     if current is not None:
         current.ended_on = started_on
         current.end_reason = reason
-        _save(current, actor=actor, update_fields=["ended_on", "end_reason"])
+        save_with_history(current, actor=actor, update_fields=["ended_on", "end_reason"])
         worker_changes_mark(child_id=child.pk)
     allocation = Allocation(child=child, worker=worker, started_on=started_on)
     try:
         with transaction.atomic():
-            _save(allocation, actor=actor)
+            save_with_history(allocation, actor=actor)
     except IntegrityError as error:
         raise ValidationError("Someone else changed this child's worker at the same time. Please check and try again.") from error
     return allocation
@@ -182,7 +187,7 @@ def _check_visit_time(*, child: Child, visited_at: datetime.datetime) -> None:
 @transaction.atomic
 def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | None = None, **fields: Any) -> Visit:
     """Start a draft visit. A repeated request with the same idempotency key returns the first visit."""
-    _require_recorder(actor=author, child=child)
+    require_recorder(actor=author, child=child)
     if idempotency_key is not None:
         existing = Visit.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -191,7 +196,7 @@ def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | Non
     visit = Visit(child=child, author=author, idempotency_key=idempotency_key or uuid.uuid4(), **_visit_fields(fields))
     try:
         with transaction.atomic():
-            _save(visit, actor=author)
+            save_with_history(visit, actor=author)
     except (IntegrityError, ValidationError) as error:
         # A second click racing the first: the first one won, so return it.
         existing = Visit.objects.filter(idempotency_key=visit.idempotency_key).first()
@@ -256,12 +261,12 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
     `version` is the visit's updated_at when the person opened it: if someone saved since, nothing is saved."""
     _lock_child_for_links(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)
     if visit.is_signed:
         raise ValidationError("This visit is signed. To change it, amend it and say why.")
     _apply_visit_fields(visit, fields)
-    _save(visit, actor=actor)
+    save_with_history(visit, actor=actor)
     statutory_visits_link(child_id=visit.child_id)
     return visit
 
@@ -275,7 +280,7 @@ def _apply_visit_fields(visit: Visit, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def visit_sign(*, visit: Visit, actor: User) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     if visit.is_signed:
         return visit  # signing twice (a second click) changes nothing
     if visit.awaits_review:
@@ -285,7 +290,7 @@ def visit_sign(*, visit: Visit, actor: User) -> Visit:
     visit.status = codes.VisitStatus.SIGNED
     visit.signed_at = timezone.now()
     visit.signed_by = actor
-    _save(visit, actor=actor, reason="Signed")
+    save_with_history(visit, actor=actor, reason="Signed")
     return visit
 
 
@@ -293,11 +298,13 @@ def visit_sign(*, visit: Visit, actor: User) -> Visit:
 def visit_review_draft(*, visit: Visit, actor: User) -> Visit:
     """A person confirms they have read and corrected the machine draft, which allows signing."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     if visit.awaits_review:
         visit.draft_reviewed_by = actor
         visit.draft_reviewed_at = timezone.now()
-        _save(visit, actor=actor, reason="Voice note draft reviewed", update_fields=["draft_reviewed_by", "draft_reviewed_at"])
+        save_with_history(
+            visit, actor=actor, reason="Voice note draft reviewed", update_fields=["draft_reviewed_by", "draft_reviewed_at"]
+        )
     return visit
 
 
@@ -314,7 +321,7 @@ def visit_add_voice_draft(*, visit: Visit, text: str) -> bool:
     visit.drafted_from_voice = True
     visit.draft_reviewed_by = None
     visit.draft_reviewed_at = None
-    _save(visit, actor=None, reason="Draft from voice note", update_fields=[*_VOICE_DRAFT_FIELDS])
+    save_with_history(visit, actor=None, reason="Draft from voice note", update_fields=[*_VOICE_DRAFT_FIELDS])
     return True
 
 
@@ -328,14 +335,14 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
     `version` as for visit_update: an amendment based on an older version is refused."""
     _lock_child_for_links(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)
     if not visit.is_signed:
         raise ValidationError("This visit is still a draft: change it directly.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why you are changing a signed record."})
     _apply_visit_fields(visit, fields)
-    _save(visit, actor=actor, reason=f"Amended: {reason.strip()}")
+    save_with_history(visit, actor=actor, reason=f"Amended: {reason.strip()}")
     statutory_visits_link(child_id=visit.child_id)
     return visit
 
@@ -354,7 +361,7 @@ def sibling_contact_arrangement_create(
     started_on: datetime.date,
     actor: User,
 ) -> SiblingContactArrangement:
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     if sibling.child_id != child.pk or not sibling.is_sibling:
         raise ValidationError({"sibling": "Choose one of this child's brothers or sisters."})
     if started_on < child.date_of_birth:
@@ -362,7 +369,7 @@ def sibling_contact_arrangement_create(
     arrangement = SiblingContactArrangement(
         child=child, sibling=sibling, frequency=frequency, requested_by_child=requested_by_child, plan=plan, started_on=started_on
     )
-    _save(arrangement, actor=actor)
+    save_with_history(arrangement, actor=actor)
     return arrangement
 
 
@@ -378,7 +385,7 @@ def sibling_contact_session_record(
     child_comment: str = "",
 ) -> SiblingContactSession:
     """Record a planned, held or cancelled session. A cancelled session says who cancelled and why."""
-    _require_recorder(actor=actor, child=arrangement.child)
+    require_recorder(actor=actor, child=arrangement.child)
     _check_session(
         arrangement=arrangement, planned_on=planned_on, status=status, cancelled_by=cancelled_by, cancel_reason=cancel_reason
     )
@@ -391,7 +398,7 @@ def sibling_contact_session_record(
         child_comment=child_comment,
         requested_by_child=arrangement.requested_by_child,
     )
-    _save(session, actor=actor)
+    save_with_history(session, actor=actor)
     return session
 
 
@@ -434,7 +441,7 @@ def _new_invite_code() -> str:
 @transaction.atomic
 def child_invite_create(*, child: Child, actor: User) -> tuple[ChildInvite, str]:
     """A new invite for the child; any earlier unused one stops working. The code is returned once, never stored."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     if child.status != codes.CaseStatus.OPEN:
         raise ValidationError("This child's record is closed, so they cannot be invited.")
     account = ChildAccount.objects.filter(child=child).first()
@@ -499,14 +506,14 @@ def _check_new_sign_in(user: User, *, password: str, password_again: str, is_new
 @transaction.atomic
 def child_account_suspend(*, child: Child, actor: User, reason: str) -> ChildAccount:
     """Stops the child signing in from the next page they open (an inactive user has no session)."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     account = ChildAccount.objects.select_for_update().select_related("user").filter(child=child).first()
     if account is None:
         raise ValidationError("This child has no account to suspend.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why you are suspending the account."})
     account.suspended_at, account.suspended_by, account.suspended_reason = timezone.now(), actor, reason.strip()
-    _save(account, actor=actor, reason="Suspended")
+    save_with_history(account, actor=actor, reason="Suspended")
     account.user.is_active = False
     account.user.save(update_fields=["is_active"])
     ChildInvite.objects.filter(child=child, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
@@ -515,12 +522,12 @@ def child_account_suspend(*, child: Child, actor: User, reason: str) -> ChildAcc
 
 @transaction.atomic
 def child_account_reinstate(*, child: Child, actor: User) -> ChildAccount:
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     account = ChildAccount.objects.select_for_update().select_related("user").filter(child=child).first()
     if account is None or not account.is_suspended:
         raise ValidationError("This child's account is not suspended.")
     account.suspended_at, account.suspended_by, account.suspended_reason = None, None, ""
-    _save(account, actor=actor, reason="Reinstated")
+    save_with_history(account, actor=actor, reason="Reinstated")
     account.user.is_active = True
     account.user.save(update_fields=["is_active"])
     return account
@@ -538,13 +545,15 @@ def child_words_update(*, child: Child, actor: User, **words: str) -> Child:
     The child writes these themselves; their worker may too (the story of why they came into care is
     written together)."""
     if not selectors.is_own_record(user=actor, child=child):
-        _require_recorder(actor=actor, child=child)
+        require_recorder(actor=actor, child=child)
     unknown = set(words) - set(CHILD_WORDS)
     if unknown:
         raise ValidationError(f"These can't be changed here: {', '.join(sorted(unknown))}.")
     for field, text in words.items():
         setattr(child, field, text)
-    _save(child, actor=actor, reason="Written by the child" if actor.role == codes.Role.CHILD else "", update_fields=list(words))
+    save_with_history(
+        child, actor=actor, reason="Written by the child" if actor.role == codes.Role.CHILD else "", update_fields=list(words)
+    )
     return child
 
 
@@ -555,7 +564,7 @@ def child_words_update(*, child: Child, actor: User, **words: str) -> Child:
 def visit_share(*, visit: Visit, actor: User, sections: list[str], note_to_child: str = "") -> SharedRecord:
     """Share a signed visit, or some of its sections, with the child. Only the chosen sections reach them."""
     visit = Visit.objects.select_for_update().select_related("child").get(pk=visit.pk)
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     if not visit.is_signed:
         raise ValidationError("Sign the visit before sharing it: the child sees only signed records.")
     chosen = [section for section in codes.SharedSection.values if section in set(sections)]
@@ -569,7 +578,7 @@ def visit_share(*, visit: Visit, actor: User, sections: list[str], note_to_child
     if already is not None:
         return already
     share = SharedRecord(visit=visit, sections=chosen, note_to_child=note_to_child.strip(), shared_by=actor)
-    _save(share, actor=actor)
+    save_with_history(share, actor=actor)
     return share
 
 
@@ -589,7 +598,7 @@ def record_check(*, shared_record: SharedRecord, actor: User, verdict: str, chil
         return latest  # a second "this is right" (a double tap) says nothing new
     status = codes.CheckStatus.OPEN if verdict == codes.Verdict.NOT_RIGHT else codes.CheckStatus.AGREED
     check = RecordCheck(shared_record=shared_record, verdict=verdict, child_words=child_words, status=status)
-    _save(check, actor=actor)
+    save_with_history(check, actor=actor)
     return check
 
 
@@ -601,7 +610,7 @@ def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: 
     words as the reason. The answer is always required: the child reads it."""
     check = RecordCheck.objects.select_for_update().select_related("shared_record__visit__child").get(pk=check.pk)
     visit = check.shared_record.visit
-    _require_recorder(actor=actor, child=visit.child)
+    require_recorder(actor=actor, child=visit.child)
     if not check.is_open:
         raise ValidationError("This has already been answered.")
     if not answer.strip():
@@ -611,5 +620,5 @@ def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: 
         visit_amend(visit=visit, actor=actor, reason=f"Corrected after the child said: {check.child_words}", **changed)
     check.status = codes.CheckStatus.AMENDED if changed else codes.CheckStatus.EXPLAINED
     check.answer, check.answered_by, check.answered_at = answer.strip(), actor, timezone.now()
-    _save(check, actor=actor)
+    save_with_history(check, actor=actor)
     return check

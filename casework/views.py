@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,31 +39,19 @@ from casework.panels import caseload_columns, render_child_panels, render_visit_
 PAGE_SIZE = 25
 
 
-def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
+def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
+    """The page of a list the request asks for (?page=); a page number out of range gives the last page."""
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-def _child_for(request: HttpRequest, child_id: int, page: str) -> Child:
-    """The child (404 if not visible), with the view written to the access log."""
+def child_for_page(request: HttpRequest, child_id: int, page: str, *, to_record: bool = False) -> Child:
+    """The child a page is about: 404 if not visible to the user, 403 if `to_record` and they may only read it.
+    The look is written to the access log either way. Every app's child pages open their child with this."""
     child = selectors.child_get(user=request.user, child_id=child_id)
     services.record_view_log(user=request.user, child=child, page=page)
+    if to_record:
+        services.require_recorder(actor=request.user, child=child)
     return child
-
-
-def _child_to_record_for(request: HttpRequest, child_id: int, page: str) -> Child:
-    child = _child_for(request, child_id, page)
-    if not selectors.child_can_record(user=request.user, child=child):
-        raise PermissionDenied("You can read this child's record but not change it.")
-    return child
-
-
-def _submit(form: GovukForm, action: Callable[[], Any]) -> Any | None:
-    """Run a service; its ValidationError goes back onto the form so nothing typed is lost."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -118,7 +106,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         return render(request, "casework/administrator_home.html")
     show_team = user.role != codes.Role.SOCIAL_WORKER or request.GET.get("view") == "team"
     children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
-    page = _page(request, children)
+    page = page_of(request, children)
     rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
     columns = caseload_columns([row.child for row in rows])
     extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
@@ -142,14 +130,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_for(request, child_id, "child")
+    child = child_for_page(request, child_id, "child")
     context = {
         "child": child,
         "row": selectors.caseload_rows(children=Child.objects.filter(pk=child.pk))[0],
         "can_record": selectors.child_can_record(user=request.user, child=child),
         "family": selectors.family_visible_to(user=request.user).filter(child=child),
         "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
-        "visits": _page(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
+        "visits": page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
         "contact": selectors.sibling_contact_visible_to(user=request.user).filter(child=child),
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
@@ -167,7 +155,7 @@ def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_get(user=request.user, child_id=child_id)
     views = selectors.record_views_of(user=request.user, child=child)  # refuses anyone but a head of service
     services.record_view_log(user=request.user, child=child, page="access-log")
-    views = _page(request, views, 50)
+    views = page_of(request, views, 50)
     return render(request, "casework/access_log.html", {"child": child, "page": views})
 
 
@@ -178,7 +166,7 @@ def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def child_invite(request: HttpRequest, child_id: int) -> HttpResponse:
     """Make an invite and show its code once: only a hash is kept, so it cannot be shown again."""
-    child = _child_to_record_for(request, child_id, "child-account:invite")
+    child = child_for_page(request, child_id, "child-account:invite", to_record=True)
     try:
         invite, code = services.child_invite_create(child=child, actor=request.user)
     except ValidationError as error:
@@ -191,10 +179,10 @@ def child_invite(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_account_suspend(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "child-account:suspend")
+    child = child_for_page(request, child_id, "child-account:suspend", to_record=True)
     form = SuspendChildAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _submit(form, lambda: services.child_account_suspend(child=child, actor=request.user, **form.cleaned_data))
+        done = form.submit(lambda: services.child_account_suspend(child=child, actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, "The account is suspended. The child is signed out.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#account")
@@ -204,7 +192,7 @@ def child_account_suspend(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def child_account_reinstate(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "child-account:reinstate")
+    child = child_for_page(request, child_id, "child-account:reinstate", to_record=True)
     try:
         services.child_account_reinstate(child=child, actor=request.user)
         messages.success(request, "The account is working again.")
@@ -217,12 +205,12 @@ def child_account_reinstate(request: HttpRequest, child_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
     """The worker writes with the child: the story of why they came into care and the child's other words."""
-    child = _child_to_record_for(request, child_id, "child:words")
+    child = child_for_page(request, child_id, "child:words", to_record=True)
     initial = {name: getattr(child, name) for name in services.CHILD_WORDS}
     form = ChildStoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         words = form.changed_words()
-        saved = _submit(form, lambda: services.child_words_update(child=child, actor=request.user, **words)) if words else child
+        saved = form.submit(lambda: services.child_words_update(child=child, actor=request.user, **words)) if words else child
         if saved is not None:
             messages.success(request, "Saved. The child sees these words on their journey.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#about-me")
@@ -236,10 +224,10 @@ def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_share(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
-    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:share")
+    child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:share", to_record=True)
     form = ShareVisitForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
-        shared = _submit(form, lambda: services.visit_share(visit=visit, actor=request.user, **form.cleaned_data))
+        shared = form.submit(lambda: services.visit_share(visit=visit, actor=request.user, **form.cleaned_data))
         if shared is not None:
             messages.success(request, f"Shared with {child.preferred_name or child.first_name}.")
             return redirect(reverse("casework:visit-detail", args=[visit.pk]) + "#shared")
@@ -251,11 +239,10 @@ def visit_share(request: HttpRequest, visit_id: int) -> HttpResponse:
 def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
     check = selectors.correction_get(user=request.user, check_id=check_id)
     visit = check.shared_record.visit
-    child = _child_to_record_for(request, visit.child_id, f"correction:{check.pk}")
+    child = child_for_page(request, visit.child_id, f"correction:{check.pk}", to_record=True)
     form = CorrectionAnswerForm(request.POST or None, visit=visit, sections=check.shared_record.sections)
     if request.method == "POST" and form.is_valid():
-        answered = _submit(
-            form,
+        answered = form.submit(
             lambda: services.correction_answer(
                 check=check, actor=request.user, answer=form.cleaned_data["answer"], changes=form.changes()
             ),
@@ -273,11 +260,10 @@ def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "visit:new")
+    child = child_for_page(request, child_id, "visit:new", to_record=True)
     form = VisitForm(request.POST or None, initial=VisitForm.initial_for())
     if request.method == "POST" and form.is_valid():
-        visit = _submit(
-            form,
+        visit = form.submit(
             lambda: services.visit_create(
                 child=child,
                 author=request.user,
@@ -302,7 +288,7 @@ def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResp
     if "sign" not in request.POST:
         messages.success(request, "Draft saved.")
         return redirect("casework:visit-edit", visit_id=visit.pk)
-    signed = _submit(form, lambda: services.visit_sign(visit=visit, actor=request.user))
+    signed = form.submit(lambda: services.visit_sign(visit=visit, actor=request.user))
     if signed is None:
         # The draft was saved, only signing was refused: the form goes on from the version just saved.
         visit.refresh_from_db(fields=["updated_at"])
@@ -331,14 +317,14 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
-    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:edit")
+    child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:edit", to_record=True)
     if visit.is_signed:
         return redirect("casework:visit-amend", visit_id=visit.pk)
     form = VisitForm(request.POST or None, initial=VisitForm.initial_for(visit), needs_review=visit.awaits_review)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
-        updated = _submit(
-            form, lambda: services.visit_update(visit=visit, actor=request.user, version=version, **form.visit_fields())
+        updated = form.submit(
+            lambda: services.visit_update(visit=visit, actor=request.user, version=version, **form.visit_fields())
         )
         if updated is not None:
             return _after_save(request, form, updated)
@@ -349,13 +335,13 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
-    child = _child_to_record_for(request, visit.child_id, f"visit:{visit.pk}:amend")
+    child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:amend", to_record=True)
     if not visit.is_signed:
         return redirect("casework:visit-edit", visit_id=visit.pk)
     form = VisitAmendForm(request.POST or None, initial=VisitForm.initial_for(visit))
     if request.method == "POST" and form.is_valid():
         fields = form.visit_fields() | {"reason": form.cleaned_data["reason"], "version": form.cleaned_data["version"]}
-        amended = _submit(form, lambda: services.visit_amend(visit=visit, actor=request.user, **fields))
+        amended = form.submit(lambda: services.visit_amend(visit=visit, actor=request.user, **fields))
         if amended is not None:
             messages.success(request, "Visit amended. The history keeps the earlier version.")
             return redirect("casework:visit-detail", visit_id=visit.pk)
@@ -368,10 +354,10 @@ def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_worker(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "worker:change")
+    child = child_for_page(request, child_id, "worker:change", to_record=True)
     form = ChangeWorkerForm(request.POST or None, workers=selectors.team_members(user=request.user))
     if request.method == "POST" and form.is_valid():
-        allocation = _submit(form, lambda: services.allocation_change(child=child, actor=request.user, **form.cleaned_data))
+        allocation = form.submit(lambda: services.allocation_change(child=child, actor=request.user, **form.cleaned_data))
         if allocation is not None:
             messages.success(request, f"{allocation.worker} is now {child.display_name}'s social worker.")
             return redirect("casework:child-detail", child_id=child.pk)
@@ -382,12 +368,12 @@ def change_worker(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "sibling-contact:new")
+    child = child_for_page(request, child_id, "sibling-contact:new", to_record=True)
     siblings = selectors.family_visible_to(user=request.user).filter(child=child, relationship__in=codes.SIBLING_RELATIONSHIPS)
     form = SiblingContactForm(request.POST or None, siblings=siblings)
     if request.method == "POST" and form.is_valid():
-        arrangement = _submit(
-            form, lambda: services.sibling_contact_arrangement_create(child=child, actor=request.user, **form.cleaned_data)
+        arrangement = form.submit(
+            lambda: services.sibling_contact_arrangement_create(child=child, actor=request.user, **form.cleaned_data)
         )
         if arrangement is not None:
             messages.success(request, f"Contact with {arrangement.sibling.name} recorded.")
@@ -400,13 +386,13 @@ def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sibling_session_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child_to_record_for(request, child_id, "sibling-contact:session")
+    child = child_for_page(request, child_id, "sibling-contact:session", to_record=True)
     arrangements = selectors.sibling_contact_visible_to(user=request.user).filter(child=child, ended_on__isnull=True)
     form = SiblingContactSessionForm(
         request.POST or None, arrangements=arrangements, initial={"arrangement": request.GET.get("arrangement")}
     )
     if request.method == "POST" and form.is_valid():
-        session = _submit(form, lambda: services.sibling_contact_session_record(actor=request.user, **form.cleaned_data))
+        session = form.submit(lambda: services.sibling_contact_session_record(actor=request.user, **form.cleaned_data))
         if session is not None:
             messages.success(request, "Contact session recorded.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")

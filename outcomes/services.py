@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.utils import timezone
 
 from casework import selectors as casework_selectors
 from casework.models import Child, User
+from casework.services import require_recorder, save_with_history
 from outcomes import codes
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate, TemplateArea
 from outcomes.progress import FIELDS as PROGRESS_FIELDS
@@ -28,24 +29,10 @@ class ScoreInput:
     next_step: str = ""
 
 
-def _require_recorder(*, actor: User, child: Child) -> None:
-    if not casework_selectors.child_can_record(user=actor, child=child):
-        raise PermissionDenied("You can read this child's star but not change it.")
-
-
 def _require_recorder_or_the_child(*, actor: User, child: Child) -> None:
     """The child shapes their own star: they may add and rename areas and answer check-ins as themselves."""
     if not casework_selectors.is_own_record(user=actor, child=child):
-        _require_recorder(actor=actor, child=child)
-
-
-def _save(instance: Model, *, actor: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
-    """Validate and save, recording who made the change (and why) in the history."""
-    instance.full_clean()
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.save(update_fields=update_fields)
+        require_recorder(actor=actor, child=child, record="star")
 
 
 def _check_day(day: datetime.date, *, field: str, not_before: datetime.date, before_label: str) -> None:
@@ -61,7 +48,7 @@ def _check_day(day: datetime.date, *, field: str, not_before: datetime.date, bef
 @transaction.atomic
 def star_start(*, child: Child, template: StarTemplate, actor: User, started_on: datetime.date | None = None) -> Star:
     """Start the child's star from a template: one area for each of the template's areas."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child, record="star")
     started_on = started_on or timezone.localdate()
     _check_day(started_on, field="started_on", not_before=child.date_of_birth, before_label="the child was born")
     if not template.active:
@@ -72,7 +59,7 @@ def star_start(*, child: Child, template: StarTemplate, actor: User, started_on:
     if Star.objects.filter(child=child, template=template).exists():
         raise ValidationError({"template": "This child already has a star from this template."})
     star = Star(child=child, template=template, started_on=started_on, created_by=actor)
-    _save(star, actor=actor)
+    save_with_history(star, actor=actor)
     for area in template.areas.all():
         _new_area(star, area.name, area.question, codes.AreaOrigin.TEMPLATE, area, started_on, area.order, actor)
     return star
@@ -91,7 +78,7 @@ def _new_area(
         order=order,
         added_on=day,
     )
-    _save(area, actor=actor)
+    save_with_history(area, actor=actor)
     return area
 
 
@@ -139,7 +126,7 @@ def star_area_rename(*, area: StarArea, name: str, actor: User, question: str | 
     area.name = _check_area_name(area.star, name, exclude=area.pk)
     if question is not None:
         area.question = question.strip()
-    _save(area, actor=actor, reason=f"Renamed from “{old}”", update_fields=["name", "question"])
+    save_with_history(area, actor=actor, reason=f"Renamed from “{old}”", update_fields=["name", "question"])
     return area
 
 
@@ -147,7 +134,7 @@ def star_area_rename(*, area: StarArea, name: str, actor: User, question: str | 
 def star_area_retire(*, area: StarArea, actor: User, retired_on: datetime.date | None = None) -> StarArea:
     """Stop asking about an area. It stays in the star's history and in every earlier check-in."""
     area = StarArea.objects.select_for_update().select_related("star__child").get(pk=area.pk)
-    _require_recorder(actor=actor, child=area.star.child)
+    require_recorder(actor=actor, child=area.star.child, record="star")
     if area.is_retired:
         raise ValidationError({"area": "This area is already retired."})
     if not area.star.areas.filter(retired_on__isnull=True).exclude(pk=area.pk).exists():
@@ -155,7 +142,7 @@ def star_area_retire(*, area: StarArea, actor: User, retired_on: datetime.date |
     retired_on = retired_on or timezone.localdate()
     _check_day(retired_on, field="retired_on", not_before=area.added_on, before_label="the area was added")
     area.retired_on = retired_on
-    _save(area, actor=actor, reason="Retired", update_fields=["retired_on"])
+    save_with_history(area, actor=actor, reason="Retired", update_fields=["retired_on"])
     return area
 
 
@@ -184,7 +171,7 @@ def check_in_record(
     check_in = CheckIn(
         star=star, stage=stage, date=date, respondent=respondent, answered_by_name=answered_by_name.strip(), recorded_by=actor
     )
-    _save(check_in, actor=actor)
+    save_with_history(check_in, actor=actor)
     for given in scores:
         row = CheckInScore(
             check_in=check_in,
@@ -196,7 +183,7 @@ def check_in_record(
             comment=given.comment.strip(),
             next_step=given.next_step.strip(),
         )
-        _save(row, actor=actor)
+        save_with_history(row, actor=actor)
     if respondent == codes.Respondent.CHILD:
         _progress_refresh(area_ids=[given.area.pk for given in scores])
     return check_in

@@ -4,9 +4,6 @@ and managing areas. Each view parses input, calls one selector or service, and r
 A star whose child the user may not see is 404; one they may see but not change is 403 on the
 pages that change it (the casework rules, through outcomes.selectors)."""
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
-from casework.forms import ChildForm, GovukForm
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.me.views import child_login_required
 from casework.models import Child
@@ -27,15 +23,6 @@ from outcomes import codes, selectors, services
 from outcomes.forms import CHILD_STAGES, AreaAddForm, AreaRenameForm, CheckInForm, ChildAreaForm, ChildCheckInForm, StarStartForm
 from outcomes.models import Star, StarArea
 from outcomes.svg import check_in_label, star_svg
-
-
-def _submit(form: GovukForm | ChildForm, action: Callable[[], Any]) -> Any | None:
-    """Run a service; its ValidationError goes back onto the form so nothing typed is lost."""
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
 
 
 def _star_for(request: HttpRequest, star_id: int, page: str, *, to_record: bool = False) -> Star:
@@ -90,7 +77,7 @@ def star_new(request: HttpRequest, child_id: int) -> HttpResponse:
         request.POST or None, templates=selectors.templates_available(), initial={"started_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        star = _submit(form, lambda: services.star_start(child=child, actor=request.user, **form.cleaned_data))
+        star = form.submit(lambda: services.star_start(child=child, actor=request.user, **form.cleaned_data))
         if star is not None:
             messages.success(request, "Star started.")
             return redirect("outcomes:star-detail", star_id=star.pk)
@@ -133,7 +120,7 @@ def check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
     form = CheckInForm(request.POST or None, areas=areas, low=template.scale_min, high=template.scale_max, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ("stage", "date", "respondent", "answered_by_name")}
-        check_in = _submit(form, lambda: services.check_in_record(star=star, actor=request.user, scores=form.scores(), **fields))
+        check_in = form.submit(lambda: services.check_in_record(star=star, actor=request.user, scores=form.scores(), **fields))
         if check_in is not None:
             messages.success(request, "Check-in saved.")
             return redirect("outcomes:star-detail", star_id=star.pk)
@@ -160,7 +147,7 @@ def star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
         if not can_record:
             raise PermissionDenied("You can read this child's star but not change it.")
         if form.is_valid():
-            area = _submit(form, lambda: services.star_area_add(star=star, actor=request.user, **form.cleaned_data))
+            area = form.submit(lambda: services.star_area_add(star=star, actor=request.user, **form.cleaned_data))
             if area is not None:
                 messages.success(request, f"“{area.name}” added to the star.")
                 return redirect("outcomes:star-areas", star_id=star.pk)
@@ -188,7 +175,7 @@ def star_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
     area = _area_to_record(request, area_id, f"star-area:{area_id}:rename")
     form = AreaRenameForm(request.POST or None, initial={"name": area.name, "question": area.question})
     if request.method == "POST" and form.is_valid():
-        renamed = _submit(form, lambda: services.star_area_rename(area=area, actor=request.user, **form.cleaned_data))
+        renamed = form.submit(lambda: services.star_area_rename(area=area, actor=request.user, **form.cleaned_data))
         if renamed is not None:
             messages.success(request, f"Renamed to “{renamed.name}”. Earlier check-ins keep their scores.")
             return redirect("outcomes:star-areas", star_id=area.star_id)
@@ -281,8 +268,7 @@ def my_check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
     initial = {"stage": codes.Stage.START if first_time else codes.Stage.REVIEW}
     form = ChildCheckInForm(request.POST or None, areas=areas, low=template.scale_min, high=template.scale_max, initial=initial)
     if request.method == "POST" and form.is_valid():
-        check_in = _submit(
-            form,
+        check_in = form.submit(
             lambda: services.check_in_record(
                 star=star,
                 stage=form.cleaned_data["stage"],
@@ -306,7 +292,7 @@ def my_star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
     star = _my_star(request, star_id, ":areas")
     form = ChildAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        area = _submit(form, lambda: services.star_area_add(star=star, actor=request.user, **form.cleaned_data))
+        area = form.submit(lambda: services.star_area_add(star=star, actor=request.user, **form.cleaned_data))
         if area is not None:
             messages.success(request, f"“{area.name}” is on your star now.")
             return redirect("my-star:areas", star_id=star.pk)
@@ -320,7 +306,7 @@ def my_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
     casework_services.record_view_log(user=request.user, child=area.star.child, page=f"me:star-area:{area.pk}:rename")
     form = ChildAreaForm(request.POST or None, initial={"name": area.name, "question": area.question})
     if request.method == "POST" and form.is_valid():
-        renamed = _submit(form, lambda: services.star_area_rename(area=area, actor=request.user, **form.cleaned_data))
+        renamed = form.submit(lambda: services.star_area_rename(area=area, actor=request.user, **form.cleaned_data))
         if renamed is not None:
             messages.success(request, f"Now it is called “{renamed.name}”. Your earlier answers are kept.")
             return redirect("my-star:areas", star_id=area.star_id)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import _save, statutory_visits_link
+from casework.services import require_recorder, save_with_history, statutory_visits_link
 from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
@@ -25,11 +25,6 @@ DECISION_FIELDS = (
     "reason_place_change", "ror_outcome", "ror_actions", "ror_reviewed_on", "step_down_review_on", "step_down_plan",
     *(f"{stem}{suffix}" for stem, _ in codes.CHECKLIST for suffix in ("", "_reason")),
 )  # fmt: skip
-
-
-def _require_recorder(*, actor: User, child: Child) -> None:
-    if not casework_selectors.child_can_record(user=actor, child=child):
-        raise PermissionDenied("You can read this child's record but not change it.")
 
 
 # A child's homes -------------------------------------------------------------------------------
@@ -50,12 +45,12 @@ def placement_start(
     """End the child's current home (if any) the day the next one starts, and start the next.
 
     A child has one home at a time: an overlap with an earlier home is refused with a reason."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     current = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     _check_start(child=child, home=home, started_on=started_on, current=current, reason=reason)
     if current is not None:
         current.ended_on = started_on
-        _save(current, actor=actor, update_fields=["ended_on"])
+        save_with_history(current, actor=actor, update_fields=["ended_on"])
     episode = PlacementEpisode(
         child=child, home=home, started_on=started_on, place=home.place_code, place_provider=home.provider.provider_code,
         legal_status=_legal_status_on(child, started_on), reason_place_change=reason if current else "",
@@ -63,7 +58,7 @@ def placement_start(
     )  # fmt: skip
     try:
         with transaction.atomic():
-            _save(episode, actor=actor)
+            save_with_history(episode, actor=actor)
     except IntegrityError as error:
         raise ValidationError(
             "Someone else recorded a move for this child at the same time. Please check and try again."
@@ -103,7 +98,7 @@ def _legal_status_on(child: Child, day: datetime.date) -> str:
 @transaction.atomic
 def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, actor: User) -> PlacementEpisode:
     """The child leaves care: their current home ends with the 903 reason, as do their period in care and legal status."""
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     episode = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     if episode is None:
         raise ValidationError("This child has no current home recorded.")
@@ -114,12 +109,12 @@ def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, 
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The date care ended cannot be in the future."})
     episode.ended_on, episode.rec = ended_on, rec_code
-    _save(episode, actor=actor, update_fields=["ended_on", "rec"])
+    save_with_history(episode, actor=actor, update_fields=["ended_on", "rec"])
     for open_row in (CareEpisode, LegalStatus):
         row = open_row.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
         if row is not None:
             row.ended_on = max(ended_on, row.started_on)
-            _save(row, actor=actor, reason="Left care", update_fields=["ended_on"])
+            save_with_history(row, actor=actor, reason="Left care", update_fields=["ended_on"])
     statutory_visits_link(child_id=child.pk)  # visits in this care count only until it ended
     return episode
 
@@ -134,10 +129,10 @@ def _require_open(decision: PlacementDecision) -> None:
 
 @transaction.atomic
 def decision_create(*, child: Child, actor: User, why_needed: str, **fields: Any) -> PlacementDecision:
-    _require_recorder(actor=actor, child=child)
+    require_recorder(actor=actor, child=child)
     decision = PlacementDecision(child=child, created_by=actor, why_needed=why_needed)
     _apply(decision, fields)
-    _save(decision, actor=actor)
+    save_with_history(decision, actor=actor)
     return decision
 
 
@@ -157,13 +152,13 @@ def decision_update(
 ) -> PlacementDecision:
     """Change an open decision. `version` is its updated_at when the person opened it (see casework.versions)."""
     decision = PlacementDecision.objects.select_for_update().get(pk=decision.pk)
-    _require_recorder(actor=actor, child=decision.child)
+    require_recorder(actor=actor, child=decision.child)
     check_version(decision, version=version)
     _require_open(decision)
     _apply(decision, fields)
     if decision.chosen_home is not None:
         _check_home_fits(decision)
-    _save(decision, actor=actor)
+    save_with_history(decision, actor=actor)
     return decision
 
 
@@ -172,7 +167,7 @@ def decision_rung_record(
     *, decision: PlacementDecision, rung: int, why_not: str, detail: str, actor: User, tried: str = ""
 ) -> RungConsideration:
     """Record why one rung of the ladder is not right for the child (recording it again replaces it)."""
-    _require_recorder(actor=actor, child=decision.child)
+    require_recorder(actor=actor, child=decision.child)
     _require_open(decision)
     if not detail.strip():
         raise ValidationError({"detail": "Say why this was not right for the child."})
@@ -180,10 +175,10 @@ def decision_rung_record(
         decision=decision, rung=rung
     )
     entry.tried, entry.why_not, entry.detail = tried, why_not, detail
-    _save(entry, actor=actor)
+    save_with_history(entry, actor=actor)
     if decision.chosen_rung is not None and decision.chosen_rung <= rung:
         decision.chosen_rung, decision.chosen_home = None, None  # that rung has just been ruled out
-        _save(decision, actor=actor, update_fields=["chosen_rung", "chosen_home", "updated_at"])
+        save_with_history(decision, actor=actor, update_fields=["chosen_rung", "chosen_home", "updated_at"])
     return entry
 
 
@@ -200,7 +195,7 @@ def _check_ladder(decision: PlacementDecision, rung: int) -> None:
 def decision_choose_rung(*, decision: PlacementDecision, rung: int, actor: User) -> PlacementDecision:
     """Choose a rung of the ladder. Every higher rung needs a recorded reason first."""
     decision = PlacementDecision.objects.select_for_update().get(pk=decision.pk)
-    _require_recorder(actor=actor, child=decision.child)
+    require_recorder(actor=actor, child=decision.child)
     _require_open(decision)
     if rung not in codes.Rung.values:
         raise ValidationError({"chosen_rung": "Choose a rung of the ladder."})
@@ -208,7 +203,7 @@ def decision_choose_rung(*, decision: PlacementDecision, rung: int, actor: User)
     if decision.chosen_home is not None and decision.chosen_home.rung != rung:
         decision.chosen_home = None
     decision.chosen_rung, decision.transition = rung, ""
-    _save(decision, actor=actor)
+    save_with_history(decision, actor=actor)
     return decision
 
 
@@ -265,12 +260,12 @@ def _check_residential(decision: PlacementDecision, today: datetime.date) -> Non
 @transaction.atomic
 def decision_submit(*, decision: PlacementDecision, actor: User) -> PlacementDecision:
     decision = PlacementDecision.objects.select_for_update().get(pk=decision.pk)
-    _require_recorder(actor=actor, child=decision.child)
+    require_recorder(actor=actor, child=decision.child)
     _require_open(decision)
     _check_complete(decision, timezone.localdate())
     decision.status, decision.submitted_at = Status.SUBMITTED, timezone.now()
     decision.rejected_reason = ""
-    _save(decision, actor=actor, reason="Submitted")
+    save_with_history(decision, actor=actor, reason="Submitted")
     return decision
 
 
@@ -300,13 +295,15 @@ def decision_approve(*, decision: PlacementDecision, actor: User) -> PlacementDe
         decision.head_approved_by, decision.head_approved_at = actor, now
     if not decision.is_residential or decision.head_approved_by_id:
         decision.status = Status.APPROVED
-    _save(decision, actor=actor, reason="Approved" if decision.status == Status.APPROVED else "Approved by team manager")
+    save_with_history(
+        decision, actor=actor, reason="Approved" if decision.status == Status.APPROVED else "Approved by team manager"
+    )
     if decision.status == Status.APPROVED and decision.chosen_home and decision.move_on:
         decision.episode = placement_start(
             child=decision.child, home=decision.chosen_home, started_on=decision.move_on, actor=actor,
             reason=decision.reason_place_change or codes.ReasonPlaceChange.CARPL,
         )  # fmt: skip
-        _save(decision, actor=actor, update_fields=["episode", "updated_at"])
+        save_with_history(decision, actor=actor, update_fields=["episode", "updated_at"])
     return decision
 
 
@@ -321,7 +318,7 @@ def decision_reject(*, decision: PlacementDecision, actor: User, reason: str) ->
         raise ValidationError({"reason": "Say why the decision is not approved, so the worker knows what to change."})
     decision.status, decision.rejected_reason = Status.REJECTED, reason.strip()
     decision.manager_approved_by = decision.manager_approved_at = None
-    _save(decision, actor=actor, reason="Not approved")
+    save_with_history(decision, actor=actor, reason="Not approved")
     return decision
 
 
@@ -336,5 +333,5 @@ def decision_record_forum(
     if not decision.is_open:
         raise ValidationError("This decision is closed.")
     decision.ror_outcome, decision.ror_actions, decision.ror_reviewed_on = outcome, actions, reviewed_on
-    _save(decision, actor=actor, reason="Risk of Residential forum")
+    save_with_history(decision, actor=actor, reason="Risk of Residential forum")
     return decision

@@ -17,34 +17,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
-from casework import services as casework_services
 from casework.forms import GovukForm
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
+from casework.views import child_for_page
 from placements import codes, export, forms, selectors, services
 from placements.apis import csv_response
 from placements.models import PlacementDecision
 
 
-def _submit(form: GovukForm, action: Any) -> Any | None:
-    try:
-        return action()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
-
-
-def _child(request: HttpRequest, child_id: int, page: str, *, to_record: bool = False) -> Child:
-    child = casework_selectors.child_get(user=request.user, child_id=child_id)
-    casework_services.record_view_log(user=request.user, child=child, page=page)
-    if to_record and not casework_selectors.child_can_record(user=request.user, child=child):
-        raise PermissionDenied("You can read this child's record but not change it.")
-    return child
-
-
 def _decision(request: HttpRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
     decision = selectors.decision_get(user=request.user, decision_id=decision_id)
-    _child(request, decision.child_id, f"decision:{decision.pk}", to_record=to_record)
+    child_for_page(request, decision.child_id, f"decision:{decision.pk}", to_record=to_record)
     return decision
 
 
@@ -80,7 +64,7 @@ def journey_homes(request: HttpRequest, child: Child) -> JourneyPart:
 
 @login_required
 def child_homes(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id, "homes")
+    child = child_for_page(request, child_id, "homes")
     context = {
         "child": child,
         "episodes": selectors.episodes_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
@@ -93,10 +77,10 @@ def child_homes(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def move_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id, "homes:move", to_record=True)
+    child = child_for_page(request, child_id, "homes:move", to_record=True)
     form = forms.MoveForm(request.POST or None, homes=selectors.homes_to_choose(user=request.user))
     if request.method == "POST" and form.is_valid():
-        episode = _submit(form, lambda: services.placement_start(child=child, actor=request.user, **form.cleaned_data))
+        episode = form.submit(lambda: services.placement_start(child=child, actor=request.user, **form.cleaned_data))
         if episode is not None:
             messages.success(request, f"Move to {episode.home} recorded.")
             return redirect("placements:child-homes", child_id=child.pk)
@@ -106,10 +90,10 @@ def move_new(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_care(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id, "homes:end-care", to_record=True)
+    child = child_for_page(request, child_id, "homes:end-care", to_record=True)
     form = forms.EndCareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _submit(form, lambda: services.placement_end_care(child=child, actor=request.user, **form.cleaned_data))
+        done = form.submit(lambda: services.placement_end_care(child=child, actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, "Care ended. The child's home and period in care are closed.")
             return redirect("placements:child-homes", child_id=child.pk)
@@ -122,10 +106,10 @@ def end_care(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _child(request, child_id, "decision:new", to_record=True)
+    child = child_for_page(request, child_id, "decision:new", to_record=True)
     form = forms.DecisionStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        decision = _submit(form, lambda: services.decision_create(child=child, actor=request.user, **form.cleaned_data))
+        decision = form.submit(lambda: services.decision_create(child=child, actor=request.user, **form.cleaned_data))
         if decision is not None:
             return _next_step(decision)
     intro = "Start with why a new home is needed, what the child says, and what the ideal home would be."
@@ -152,11 +136,11 @@ def decision_rung(request: HttpRequest, decision_id: int, rung: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["verdict"] == "yes":
-            done = _submit(form, lambda: services.decision_choose_rung(decision=decision, rung=rung, actor=request.user))
+            done = form.submit(lambda: services.decision_choose_rung(decision=decision, rung=rung, actor=request.user))
             if done is not None:
                 return redirect("placements:decision-home", decision_id=decision.pk)
         else:
-            entry = _submit(form, lambda: services.decision_rung_record(
+            entry = form.submit(lambda: services.decision_rung_record(
                 decision=decision, rung=rung, why_not=data["why_not"], detail=data["detail"], tried=data["tried"],
                 actor=request.user))  # fmt: skip
             if entry is not None:
@@ -181,7 +165,7 @@ def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
     } | {"version": decision.updated_at.isoformat()}
     form = forms.HomeStepForm(request.POST or None, homes=homes, residential=decision.is_residential, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
+        done = form.submit(lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
             return redirect("placements:decision-checklist", decision_id=decision.pk)
     label = decision.get_transition_display() if decision.transition else decision.get_chosen_rung_display()
@@ -197,7 +181,7 @@ def decision_checklist(request: HttpRequest, decision_id: int) -> HttpResponse:
     initial = {name: getattr(decision, name) for name in stems} | {"version": decision.updated_at.isoformat()}
     form = forms.ChecklistForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _submit(form, lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
+        done = form.submit(lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
             return redirect("placements:decision-detail", decision_id=decision.pk)
     return _form_page(request, form, child=decision.child, title="The Children Act checklist", button="Save and check answers",
@@ -263,7 +247,7 @@ def risk_of_residential(request: HttpRequest) -> HttpResponse:
     form = forms.ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = _decision(request, int(request.POST.get("decision", 0) or 0))
-        done = _submit(form, lambda: services.decision_record_forum(decision=decision, actor=request.user, **form.cleaned_data))
+        done = form.submit(lambda: services.decision_record_forum(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, f"Forum outcome recorded for {decision.child.display_name}.")
             return redirect("placements:risk-of-residential")

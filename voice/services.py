@@ -24,6 +24,7 @@ from casework import services as casework_services
 from casework.models import User, Visit
 from voice import audio, transcriber
 from voice.models import Recording, RecordingStatus
+from voice.queue import enqueue_transcription
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +86,6 @@ def _check_and_queue(recording: Recording) -> None:
 
 def _queue(recording_id: int) -> None:
     Recording.objects.filter(pk=recording_id).update(status=RecordingStatus.QUEUED, queued_at=timezone.now(), progress=0)
-    from voice.tasks import enqueue_transcription
-
     transaction.on_commit(lambda: enqueue_transcription(recording_id))
 
 
@@ -210,8 +209,6 @@ def recordings_requeue_stale() -> int:
     dead = Q(status=RecordingStatus.TRANSCRIBING, heartbeat_at__lt=stale)
     forgotten = Q(status=RecordingStatus.QUEUED, queued_at__lt=stale)
     ids = list(Recording.objects.filter(dead | forgotten).values_list("pk", flat=True)[:500])
-    from voice.tasks import enqueue_transcription
-
     for recording_id in ids:
         enqueue_transcription(recording_id)
     return len(ids)

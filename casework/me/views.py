@@ -22,7 +22,7 @@ from casework import codes, selectors, services
 from casework.forms import ChildSignInForm, ChildWordsForm, JoinForm, RecordCheckForm
 from casework.me.journey import JourneyEvent, JourneyPart, journey_for
 from casework.models import Child, SharedRecord, User
-from casework.views import _page, _submit  # one way to page a list and to put a service's errors on a form
+from casework.views import page_of
 
 SIGN_IN = "me:sign-in"
 RECORDS_PAGE_SIZE = 10
@@ -67,7 +67,7 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         typed = dict(form.cleaned_data)  # a service error takes its field out of cleaned_data
-        user = _submit(form, lambda: services.child_account_create(**typed)) or _joined_already(request, form, **typed)
+        user = form.submit(lambda: services.child_account_create(**typed)) or _joined_already(request, form, **typed)
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             name = user.first_name or "there"
@@ -165,7 +165,7 @@ def words(request: HttpRequest) -> HttpResponse:
         if not changed:
             messages.success(request, "Nothing was changed, so your words are just as they were.")
             return redirect("me:words")
-        if _submit(form, lambda: services.child_words_update(child=child, actor=request.user, **changed)) is not None:
+        if form.submit(lambda: services.child_words_update(child=child, actor=request.user, **changed)) is not None:
             messages.success(request, "Saved. Your words are kept just as you wrote them.")
             return redirect("me:words")
     history = selectors.child_words_history(child=child, fields=services.CHILD_WORDS)
@@ -187,7 +187,7 @@ def _check_state(record: SharedRecord) -> str:
 @child_login_required
 def records(request: HttpRequest) -> HttpResponse:
     _own_child(request, "records")
-    page = _page(request, selectors.shared_records_for_child(user=request.user), RECORDS_PAGE_SIZE)
+    page = page_of(request, selectors.shared_records_for_child(user=request.user), RECORDS_PAGE_SIZE)
     return render(request, "casework/me/records.html", {"page": page, "rows": [(r, _check_state(r)) for r in page]})
 
 
@@ -198,7 +198,7 @@ def record_detail(request: HttpRequest, shared_record_id: int) -> HttpResponse:
     services.record_view_log(user=request.user, child=record.visit.child, page=f"me:record:{record.pk}")
     form = RecordCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = _submit(form, lambda: services.record_check(shared_record=record, actor=request.user, **form.cleaned_data))
+        check = form.submit(lambda: services.record_check(shared_record=record, actor=request.user, **form.cleaned_data))
         if check is not None:
             thanks = (
                 "Thank you for checking. We have kept a note that you said it is right."

@@ -10,7 +10,7 @@ from tests import factories, proof
 from tests.celery_worker import STALE_SECONDS, finished, wait_for
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
-from voice.tasks import enqueue_transcription
+from voice.queue import enqueue_transcription
 
 pytestmark = pytest.mark.pipeline
 
