@@ -20,7 +20,7 @@ from casework.demo import DemoExtension
 from casework.demo.county import DAY, Mix
 from casework.demo.loader import insert
 from casework.models import Child, User
-from placements import codes, selectors
+from placements import codes, measures
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider, RungConsideration
 
 P, K = codes.PlaceCode, codes.ProviderKind
@@ -187,10 +187,10 @@ def _decision(
 def summary() -> list[str]:
     children, today = Child.objects.all(), timezone.localdate()
     short, long = (
-        selectors.short_term_stability(children=children, on=today),
-        selectors.long_term_stability(children=children, on=today),
+        measures.short_term_stability(children=children, on=today),
+        measures.long_term_stability(children=children, on=today),
     )
-    mix = {row["rung"]: row["percent"] for row in selectors.mix_of_homes(children=children, on=today)}
+    mix = {row["rung"]: row["percent"] for row in measures.mix_of_homes(children=children, on=today)}
     return [
         f"Children with 3 or more homes in 12 months: {short.percent}% (England: 11%).",
         f"Long-stayers under 16 in the same home for 2 years: {long.percent}% (England: 68%).",

@@ -1,18 +1,358 @@
-"""Placement measures on the manager dashboard (registered in PlacementsConfig.ready()).
-
-The numbers come from the selectors in placements.selectors, one per measure, asked about every period at
-once; this module turns them into dashboard figures and finds the children behind each one."""
+"""Placement measures: short- and long-term stability, the mix of homes, ideal against actual, steps down from
+residential and the child's views in decisions. Each is counted here for any number of dates or periods at once,
+turned into dashboard figures (registered in PlacementsConfig.ready()), and drills down to the children behind
+it. Whose children are counted is the caller's: the dashboard's filters, or placements.selectors.measures."""
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from casework.dashboard import ChildFilter, Figure, Measure, Period, Row, percent, register_child_filter, register_measure, share
+from casework.dashboard.sql import (
+    check_mask_days,
+    children_sql,
+    counts_by_day,
+    day_run,
+    days_before,
+    days_open,
+    of_children,
+    roomy_query,
+)
+from casework.dates import end_of, months_before, start_of
 from casework.measures import children_in_care_on, flag, in_care_on
-from casework.models import Child
-from placements import codes, selectors
-from placements.models import PlacementEpisode
+from casework.models import CareEpisode, Child
+from placements import codes
+from placements.models import Home, PlacementDecision, PlacementEpisode
+
+# Measures ----------------------------------------------------------------------------------------
+# Each measure is one selector over any number of dates or periods, in one query: care and homes grouped by
+# child on their own, a day mask a child (casework.dashboard.sql.days_open), then the few distinct masks counted by
+# day. The one-date forms the 903 summary and the API use are the same selectors asked about one date.
+
+
+def years_before(day: datetime.date, years: float) -> datetime.date:
+    return months_before(day, round(years * 12))
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.count / self.total, 1) if self.total else None
+
+
+def open_on(day: datetime.date, path: str = "placement_episodes__") -> Q:
+    return Q(**{f"{path}started_on__lte": day}) & (Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gt": day}))
+
+
+def _shares_sql(
+    children: QuerySet[Child],
+    days: Sequence[datetime.date],
+    placements: tuple[str, list],
+    counted: str,
+) -> list[Share]:
+    """Children in care on each day (the total) and how many of them meet the measure (the count), in one query.
+
+    The care episodes and the placement episodes `e` are each grouped by child on their own first, then joined
+    one row a child: far cheaper than grouping the children joined to both. Care gives `c.in_care`, a mask of
+    the days the child was in care (`days_open`); `placements` is SQL (and parameters) over a child's placement
+    episodes naming `met`, a mask of the days the child meets the measure; `counted` says which of the days are
+    counted. Only episodes open at some time from a year before the first day to the last day are read, and only
+    the children's own (the access rule). Each side is grouped in child order (from the child_id indexes), which
+    needs no memory to hash: the query stays within the server's default memory, so it is one query with no
+    settings around it. Each child is one (counted, met) pair of masks: the query returns the distinct pairs, a
+    handful, with how many children had each, and they are counted by day here."""
+    if not days:
+        return []
+    ordered = sorted(set(days))
+    among, among_params = children_sql(children)
+    # Every measure here looks at most a year back from a day: older episodes can't count.
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    span_params = [ordered[-1], years_before(ordered[0], 1)]
+    mine = f"AND e.child_id {among}" if among else ""
+    in_care, in_care_params = days_open(ordered)
+    sql = f"""
+        SELECT {counted} AS counted, {counted} & COALESCE(p.met, 0) AS met, COUNT(*)
+        FROM (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM {CareEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
+        ) AS c
+        LEFT JOIN (
+            SELECT e.child_id, {placements[0]} FROM {PlacementEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
+        ) AS p ON p.child_id = c.child_id
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    params = [*in_care_params, *span_params, *among_params, *placements[1], *span_params, *among_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _by_day(days, ordered, rows)
+
+
+def homes_in_year(on: datetime.date) -> Count:
+    """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began)."""
+    since = years_before(on, 1)
+    lived = Q(placement_episodes__started_on__lte=on) & (
+        Q(placement_episodes__ended_on__isnull=True) | Q(placement_episodes__ended_on__gt=since)
+    )
+    return Count("placement_episodes", filter=lived, distinct=True)
+
+
+def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
+    """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%).
+
+    The homes are counted as `homes_in_year` counts them, per child from the placement episodes on their own."""
+    ordered = sorted(set(days))
+    lived = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    bits = [f"CASE WHEN COUNT(*) FILTER (WHERE {lived}) >= 3 THEN {1 << i} ELSE 0 END" for i in range(len(ordered))]
+    params = [param for on in ordered for param in (on, years_before(on, 1))]
+    return _shares_sql(children, days, (f"({' | '.join(bits) or '0'})::bigint AS met", params), counted="c.in_care")
+
+
+def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
+    return short_term_stability_over(children=children, days=[on])[0]
+
+
+def long_in_care_under_16(on: datetime.date) -> Q:
+    long_in_care = Q(care_episodes__started_on__lte=years_before(on, 2.5)) & in_care_on(on)
+    return long_in_care & Q(date_of_birth__gt=years_before(on, 16))
+
+
+def settled_in_home(on: datetime.date) -> Q:
+    return Q(placement_episodes__started_on__lte=years_before(on, 2)) & open_on(on)
+
+
+def long_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
+    """Of children in care on each day, under 16, in care continuously for 2.5 years or more: how many have
+    lived in the same home for 2 years or more (England ~68%).
+
+    As `long_in_care_under_16` and `settled_in_home` say (the drill-down), in one query of day masks: a care
+    episode open on a day that began 2.5 years before it, a child under 16 on it, a home open on it that began
+    2 years before it. Each is a run of the sorted days, from the first whose threshold is on or after the start
+    to the last before the end; care and homes are grouped by child on their own, then joined one row a child."""
+    if not days:
+        return []
+    ordered = sorted(set(days))
+    check_mask_days(ordered)
+    among, among_params = children_sql(children)
+    mine = f"AND e.child_id {among}" if among else ""
+    long_in_care = _open_since(ordered, [years_before(day, 2.5) for day in ordered])
+    settled = _open_since(ordered, [years_before(day, 2) for day in ordered])
+    under_16, under_16_params = day_run(("0", []), days_before("ch.date_of_birth", [years_before(day, 16) for day in ordered]))
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    sql = f"""
+        SELECT c.counted & {under_16}, c.counted & {under_16} & COALESCE(p.settled, 0), COUNT(*)
+        FROM (
+            SELECT e.child_id, BIT_OR({long_in_care[0]}) AS counted FROM {CareEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id
+        ) AS c
+        JOIN {Child._meta.db_table} AS ch ON ch.id = c.child_id
+        LEFT JOIN (
+            SELECT e.child_id, BIT_OR({settled[0]}) AS settled FROM {PlacementEpisode._meta.db_table} AS e
+            WHERE {spans} {mine} GROUP BY e.child_id
+        ) AS p ON p.child_id = c.child_id
+        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    care = [*long_in_care[1], years_before(ordered[-1], 2.5), ordered[0], *among_params]
+    homes = [*settled[1], years_before(ordered[-1], 2), ordered[0], *among_params]
+    with roomy_query(), connection.cursor() as cursor:
+        cursor.execute(sql, [*under_16_params, *under_16_params, *care, *homes])
+        rows = cursor.fetchall()
+    return _by_day(days, ordered, rows)
+
+
+def _open_since(ordered: list[datetime.date], since: list[datetime.date]) -> tuple[str, list]:
+    """A day mask: the days on which the episode `e` is open and began on or before the day's `since`."""
+    ended, ended_params = days_before("e.ended_on", ordered)
+    # A stay that ended within the years asked for opens no day: the run is empty.
+    return day_run(days_before("e.started_on", since), (f"COALESCE({ended}, {len(ordered)})", ended_params), may_be_empty=True)
+
+
+def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
+    return long_term_stability_over(children=children, days=[on])[0]
+
+
+@dataclass(frozen=True)
+class HomesMix:
+    """Mix of homes: the residential share on each day asked for, and the children in each rung's homes on one."""
+
+    shares: list[Share]
+    rungs: list[dict]
+
+
+def mix_of_homes_over(*, children: QuerySet[Child], days: Sequence[datetime.date], on: datetime.date) -> HomesMix:
+    """Of children in care living in a home on each day: how many live in a children's home; and on `on` (one of
+    the days), the children living in each rung's homes, with the homes' weekly cost.
+
+    Counted: the child has a care episode and a home open on the day (`in_care_on`, `open_on`); met: that home is
+    a children's home. The care and placement episodes are read as one list (masks of the days each is open, as
+    in `_shares_sql`) and grouped by child once; each child is then one (counted, met) pair of masks, with the
+    rungs of their homes on `on` (a bit for each) and those homes' cost in pence. A child has one home at a time
+    (the services refuse overlaps); one whose recorded homes overlap on `on` counts on each of their rungs, and
+    their cost goes to the rung furthest down the ladder."""
+    if not days:
+        return HomesMix([], [])
+    ordered = sorted(set(days))
+    on_day = 1 << ordered.index(on)
+    among, among_params = children_sql(children)
+    mine = f"AND e.child_id {among}" if among else ""
+    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
+    span_params = [ordered[-1], ordered[0]]
+    open_days, open_params = days_open(ordered)
+    sql = f"""
+        SELECT in_care & living, in_care & met, CASE WHEN in_care & {on_day} <> 0 THEN rungs ELSE 0 END, COUNT(*),
+            SUM(pence) FILTER (WHERE in_care & {on_day} <> 0)
+        FROM (
+            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met,
+                BIT_OR(rungs) AS rungs, SUM(pence) AS pence
+            FROM (
+                SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met, 0::bigint AS rungs,
+                    NULL::int AS pence
+                FROM {CareEpisode._meta.db_table} AS e WHERE {spans} {mine}
+                UNION ALL
+                SELECT child_id, 0, open, CASE WHEN rung = %s THEN open ELSE 0 END,
+                    CASE WHEN open & {on_day} <> 0 THEN 1::bigint << COALESCE(rung, 0) ELSE 0 END,
+                    CASE WHEN open & {on_day} <> 0 THEN pence END
+                FROM (
+                    SELECT e.child_id, {open_days} AS open, h.rung, (h.weekly_cost * 100)::int AS pence
+                    FROM {PlacementEpisode._meta.db_table} AS e JOIN {Home._meta.db_table} AS h ON h.id = e.home_id
+                    WHERE {spans} {mine}
+                    OFFSET 0
+                ) AS homes  -- OFFSET 0: the day mask is worked out once a home, not once for each use of it
+            ) AS episodes
+            GROUP BY child_id
+        ) AS per_child
+        GROUP BY 1, 2, 3"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
+    care = [*open_params, *span_params, *among_params]
+    homes = [int(codes.Rung.RESIDENTIAL), *open_params, *span_params, *among_params]
+    with roomy_query(hashed=True), connection.cursor() as cursor:
+        cursor.execute(sql, [*care, *homes])
+        rows = cursor.fetchall()
+    shares = _by_day(days, ordered, [(counted, met, n) for counted, met, _, n, _ in rows])
+    return HomesMix(shares, _rung_rows([(rungs, n, pence) for _, _, rungs, n, pence in rows if rungs]))
+
+
+def _rung_rows(rows: list[tuple[int, int, int | None]]) -> list[dict]:
+    """The rows of mix_of_homes from (rungs as bits, children, their homes' cost in pence): one a rung, transitions
+    (no rung, bit 0) last, with the share of all the children counted."""
+    children: dict[int, int] = {}
+    pence: dict[int, int] = {}
+    for rungs, n, cost in rows:
+        for rung in (r for r in range(rungs.bit_length()) if rungs >> r & 1):
+            children[rung] = children.get(rung, 0) + n
+        furthest = rungs.bit_length() - 1
+        pence[furthest] = pence.get(furthest, 0) + (cost or 0)
+    total = sum(children.values())
+    return [
+        {
+            "rung": rung or None,
+            "label": codes.Rung(rung).label if rung else "Moving on (16+)",
+            "children": children[rung],
+            "weekly_cost": Decimal(pence.get(rung, 0)).scaleb(-2),
+            "percent": round(100 * children[rung] / total, 1),
+        }
+        for rung in sorted(children, key=lambda rung: rung or len(codes.Rung) + 1)
+    ]
+
+
+def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[Share]:
+    return [Share(count, total) for count, total in counts_by_day(days, ordered, rows)]
+
+
+def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
+    """Children living in each rung's homes on `on`, with the weekly cost; transitions count as their own row."""
+    return mix_of_homes_over(children=children, days=[on], on=on).rungs
+
+
+def approved_in(since: datetime.date, until: datetime.date) -> Q:
+    approved = Q(manager_approved_at__gte=start_of(since), manager_approved_at__lt=end_of(until))
+    return Q(status=codes.DecisionStatus.APPROVED) & approved
+
+
+def decisions_for(children: QuerySet[Child]) -> QuerySet[PlacementDecision]:
+    return of_children(PlacementDecision.objects.all(), children)
+
+
+LOWER_THAN_IDEAL = Q(chosen_rung__isnull=False, ideal_rung__isnull=False, chosen_rung__gt=F("ideal_rung"))
+WITH_IDEAL = Q(chosen_rung__isnull=False, ideal_rung__isnull=False)
+
+
+def ideal_vs_actual_over(*, children: QuerySet[Child], periods: Sequence[tuple[datetime.date, datetime.date]]) -> list[Share]:
+    """Decisions approved in each period with an ideal and a chosen rung: how many found a home lower on the ladder."""
+    result = decisions_for(children).aggregate(
+        **{f"total_{i}": Count("pk", filter=approved_in(*p) & WITH_IDEAL) for i, p in enumerate(periods)},
+        **{f"count_{i}": Count("pk", filter=approved_in(*p) & LOWER_THAN_IDEAL) for i, p in enumerate(periods)},
+    )
+    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(periods))]
+
+
+def ideal_vs_actual(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> dict:
+    """Approved decisions in the period whose home is lower on the ladder than the ideal, by ideal rung and reason."""
+    from placements.models import RungConsideration
+
+    why_not_ideal = RungConsideration.objects.filter(decision=OuterRef("pk"), rung=OuterRef("ideal_rung")).values("why_not")
+    gaps = decisions_for(children).filter(approved_in(since, until) & LOWER_THAN_IDEAL)
+    rows = list(
+        gaps.annotate(reason=Subquery(why_not_ideal[:1]))
+        .values("ideal_rung", "chosen_rung", "reason")
+        .annotate(decisions=Count("pk"))
+        .order_by("ideal_rung", "chosen_rung", "reason")
+    )
+    for row in rows:
+        row["reason_label"] = codes.WhyNot(row["reason"]).label if row["reason"] else "Not recorded"
+    return {"share": ideal_vs_actual_over(children=children, periods=[(since, until)])[0], "rows": rows}
+
+
+CHILD_VIEWS_RECORDED = ~Q(child_views__regex=r"^\s*$")
+
+
+def decisions_with_child_views_over(
+    *, children: QuerySet[Child], periods: Sequence[tuple[datetime.date, datetime.date]]
+) -> list[Share]:
+    """Decisions approved in each period: how many recorded the child's views in their words."""
+    result = decisions_for(children).aggregate(
+        **{f"total_{i}": Count("pk", filter=approved_in(*p)) for i, p in enumerate(periods)},
+        **{f"count_{i}": Count("pk", filter=approved_in(*p) & CHILD_VIEWS_RECORDED) for i, p in enumerate(periods)},
+    )
+    return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(periods))]
+
+
+def _steps_down(children: QuerySet[Child], since: datetime.date, until: datetime.date) -> QuerySet[PlacementEpisode]:
+    # The home before ended the day the move began, so in the period too: said again, so that PostgreSQL looks only
+    # at the children's homes that ended in the period (a few thousand) instead of hashing every one ever left.
+    came_from_residential = Exists(
+        PlacementEpisode.objects.filter(
+            child=OuterRef("child"), ended_on=OuterRef("started_on"), ended_on__gte=since, ended_on__lte=until,
+            home__rung=codes.Rung.RESIDENTIAL,
+        ).exclude(pk=OuterRef("pk"))
+    )  # fmt: skip
+    moves = of_children(PlacementEpisode.objects.filter(started_on__gte=since, started_on__lte=until), children)
+    return moves.filter(came_from_residential)
+
+
+def steps_down_from_residential(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> Share:
+    """Moves in the period from a children's home to a family (a lower-numbered rung), out of all moves out of one."""
+    result = _steps_down(children, since, until).aggregate(
+        total=Count("pk"), down=Count("pk", filter=Q(home__rung__lt=codes.Rung.RESIDENTIAL))
+    )
+    return Share(result["down"], result["total"])
+
+
+# Dashboard figures --------------------------------------------------------------------------------
 
 
 def _days(periods: Sequence[Period]) -> list[datetime.date]:
@@ -23,7 +363,7 @@ def _spans(periods: Sequence[Period]) -> list[tuple[datetime.date, datetime.date
     return [(period.start, period.end) for period in periods]
 
 
-def _figures(periods: Sequence[Period], shares: list[selectors.Share]) -> list[Figure]:
+def _figures(periods: Sequence[Period], shares: list[Share]) -> list[Figure]:
     return [share(period, s.count, s.total) for period, s in zip(periods, shares, strict=True)]
 
 
@@ -35,11 +375,11 @@ def _ids(children: QuerySet[Child]) -> QuerySet[Child]:
 
 
 def short_term(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    return _figures(periods, selectors.short_term_stability_over(children=children, days=_days(periods)))
+    return _figures(periods, short_term_stability_over(children=children, days=_days(periods)))
 
 
 def children_short_term(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
-    homes = children.annotate(in_care=flag(in_care_on(period.end)), homes=selectors.homes_in_year(period.end))
+    homes = children.annotate(in_care=flag(in_care_on(period.end)), homes=homes_in_year(period.end))
     return _ids(homes.filter(in_care=1, homes__gte=3))
 
 
@@ -47,12 +387,12 @@ def children_short_term(*, children: QuerySet[Child], period: Period, part: str 
 
 
 def long_term(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    return _figures(periods, selectors.long_term_stability_over(children=children, days=_days(periods)))
+    return _figures(periods, long_term_stability_over(children=children, days=_days(periods)))
 
 
 def children_long_term(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
     on = period.end
-    cohort = children.annotate(counted=flag(selectors.long_in_care_under_16(on)), settled=flag(selectors.settled_in_home(on)))
+    cohort = children.annotate(counted=flag(long_in_care_under_16(on)), settled=flag(settled_in_home(on)))
     return _ids(cohort.filter(counted=1, settled=0 if part == "moved" else 1))
 
 
@@ -63,7 +403,7 @@ def mix(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]
     if not periods:
         return []
     on = periods[0].end
-    homes = selectors.mix_of_homes_over(children=children, days=_days(periods), on=on)
+    homes = mix_of_homes_over(children=children, days=_days(periods), on=on)
     figures = _figures(periods, homes.shares)
     current = figures[0]
     rows = [
@@ -71,7 +411,7 @@ def mix(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]
             part=f"rung-{row['rung'] or 0}")
         for row in homes.rungs
     ]  # fmt: skip
-    steps = selectors.steps_down_from_residential(children=children, since=current.period.start, until=on)
+    steps = steps_down_from_residential(children=children, since=current.period.start, until=on)
     rows.append(
         Row("Moves out of a children's home in the period that were to a family", steps.percent, steps.count, steps.total)
     )
@@ -82,7 +422,7 @@ def children_in_homes(*, children: QuerySet[Child], period: Period, part: str = 
     on = period.end
     rung = part.removeprefix("rung-") if part else str(codes.Rung.RESIDENTIAL)
     home = Q(home__rung__isnull=True) if rung == "0" else Q(home__rung=int(rung))
-    living = PlacementEpisode.objects.filter(selectors.open_on(on, path=""), home).values("child_id")
+    living = PlacementEpisode.objects.filter(open_on(on, path=""), home).values("child_id")
     return _ids(children_in_care_on(children, on).filter(pk__in=living))
 
 
@@ -96,12 +436,12 @@ MIX_PARTS = (
 # Ideal vs actual, and the child's views in decisions ---------------------------------------------------
 
 
-def ideal_vs_actual(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    figures = _figures(periods, selectors.ideal_vs_actual_over(children=children, periods=_spans(periods)))
+def ideal_vs_actual_figures(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
+    figures = _figures(periods, ideal_vs_actual_over(children=children, periods=_spans(periods)))
     if not figures:
         return []
     current = figures[0]
-    detail = selectors.ideal_vs_actual(children=children, since=current.period.start, until=current.period.end)
+    detail = ideal_vs_actual(children=children, since=current.period.start, until=current.period.end)
     rows = tuple(
         Row(f"Ideal: {codes.Rung(r['ideal_rung']).label}; found: {codes.Rung(r['chosen_rung']).label}; why: {r['reason_label']}",
             percent(r["decisions"], current.total), r["decisions"], current.total)
@@ -111,20 +451,20 @@ def ideal_vs_actual(*, children: QuerySet[Child], periods: Sequence[Period]) -> 
 
 
 def _decided_children(children: QuerySet[Child], period: Period, condition: Q) -> QuerySet[Child]:
-    decisions = selectors.decisions_for(children).filter(selectors.approved_in(period.start, period.end) & condition)
+    decisions = decisions_for(children).filter(approved_in(period.start, period.end) & condition)
     return Child.objects.filter(pk__in=decisions.values("child_id"))
 
 
 def children_ideal_vs_actual(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
-    return _decided_children(children, period, selectors.LOWER_THAN_IDEAL)
+    return _decided_children(children, period, LOWER_THAN_IDEAL)
 
 
 def child_views(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    return _figures(periods, selectors.decisions_with_child_views_over(children=children, periods=_spans(periods)))
+    return _figures(periods, decisions_with_child_views_over(children=children, periods=_spans(periods)))
 
 
 def children_child_views(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
-    recorded = selectors.CHILD_VIEWS_RECORDED
+    recorded = CHILD_VIEWS_RECORDED
     return _decided_children(children, period, ~recorded if part == "missing" else recorded)
 
 
@@ -137,7 +477,7 @@ def _rung_choices() -> list[tuple[str, str]]:
 
 def _living_on_rung(children: QuerySet[Child], value: str, on: datetime.date) -> QuerySet[Child]:
     home = Q(home__rung__isnull=True) if value == "0" else Q(home__rung=int(value))
-    return children.filter(pk__in=PlacementEpisode.objects.filter(selectors.open_on(on, path=""), home).values("child_id"))
+    return children.filter(pk__in=PlacementEpisode.objects.filter(open_on(on, path=""), home).values("child_id"))
 
 
 RUNG_FILTER = ChildFilter(key="rung", label="Home on the ladder", choices=_rung_choices, apply=_living_on_rung)
@@ -190,7 +530,7 @@ MEASURES = (
         definition="Of placement decisions approved in the period with both an ideal and a chosen rung, the share where "
         "the home found is lower on the ladder than the ideal, by rung and by why the ideal was not possible.",
         headline="of decisions found a home lower on the ladder than the ideal",
-        figures=ideal_vs_actual,
+        figures=ideal_vs_actual_figures,
         children_behind=children_ideal_vs_actual,
         better="lower",
         parts=(("", "Children whose home was lower on the ladder than the ideal"),),

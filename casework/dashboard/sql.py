@@ -86,7 +86,7 @@ def check_mask_days(days: Sequence[datetime.date]) -> None:
 
 def days_open(days: list[datetime.date], alias: str = "e") -> tuple[str, list]:
     """SQL for a mask of the sorted `days` on which the episode `alias` is open (started by the day and not
-    ended by it, as `in_care_on` and `placements.selectors.open_on`). Those days are a run, found by two binary
+    ended by it, as `in_care_on` and `placements.measures.open_on`). Those days are a run, found by two binary
     searches, so the mask costs the same for any number of days."""
     check_mask_days(days)
     ended, ended_params = days_before(f"{alias}.ended_on", days)

@@ -91,7 +91,7 @@ def test_ideal_vs_actual_and_the_childs_views_count_decisions_approved_in_the_pe
     lower = _decision(2, 4, d(2025, 2, 1))
     _decision(3, 3, d(2025, 3, 31), views="   ")  # blank views are not views
     _decision(2, 5, d(2024, 12, 31))  # the quarter before
-    gap = measures.ideal_vs_actual(children=Child.objects.all(), periods=[QUARTER])[0]
+    gap = measures.ideal_vs_actual_figures(children=Child.objects.all(), periods=[QUARTER])[0]
     assert (gap.count, gap.total) == (1, 2)
     views = measures.child_views(children=Child.objects.all(), periods=[QUARTER])[0]
     assert (views.count, views.total) == (1, 2)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Child
-from placements import codes, selectors
+from placements import codes, measures, selectors
 from placements.models import RungConsideration
 from tests import factories as cw
 from tests.placements import factories
@@ -30,7 +30,7 @@ def test_short_term_stability_counts_three_or_more_homes_in_the_year(db):
     left = child_in_care(d(2023, 1, 1), left=d(2025, 2, 1))  # left care inside the year: not in care on D
     homes(left, (d(2024, 5, 1), d(2024, 7, 1)), (d(2024, 7, 1), d(2024, 9, 1)), (d(2024, 9, 1), d(2025, 2, 1)))
     child_in_care(d(2024, 1, 1))  # no home recorded: counts in the total with none
-    share = selectors.short_term_stability(children=Child.objects.all(), on=D)
+    share = measures.short_term_stability(children=Child.objects.all(), on=D)
     assert (share.count, share.total, share.percent) == (2, 4, 50.0)
 
 
@@ -47,7 +47,7 @@ def test_long_term_stability_counts_under_sixteens_in_care_two_and_a_half_years(
     homes(not_long_enough, (d(2023, 1, 1), None))
     left = child_in_care(d(2020, 1, 1), left=d(2025, 1, 15))
     homes(left, (d(2020, 1, 1), d(2025, 1, 15)))
-    share = selectors.long_term_stability(children=Child.objects.all(), on=D)
+    share = measures.long_term_stability(children=Child.objects.all(), on=D)
     assert (share.count, share.total) == (2, 3)
 
 
@@ -57,7 +57,7 @@ def test_mix_of_homes_counts_children_and_weekly_cost_by_rung(db):
     for home in (foster, foster, ifa, residential):
         homes(child_in_care(d(2024, 1, 1)), (d(2024, 1, 1), None), home=home)
     homes(child_in_care(d(2024, 1, 1), left=d(2025, 1, 1)), (d(2024, 1, 1), d(2025, 1, 1)), home=residential)  # left care
-    rows = {row["rung"]: (row["children"], row["weekly_cost"], row["percent"]) for row in selectors.mix_of_homes(
+    rows = {row["rung"]: (row["children"], row["weekly_cost"], row["percent"]) for row in measures.mix_of_homes(
         children=Child.objects.all(), on=D)}  # fmt: skip
     assert rows == {3: (2, Decimal("1000.00"), 50.0), 4: (1, Decimal("900.00"), 25.0), 5: (1, Decimal("4000.00"), 25.0)}
 
@@ -75,7 +75,7 @@ def test_mix_of_homes_counts_a_child_whose_recorded_homes_overlap_on_each_rung_a
     homes(both, (d(2024, 1, 1), d(2025, 6, 1)), home=foster)
     homes(both, (d(2025, 2, 1), None), home=residential)
     homes(child_in_care(d(2024, 1, 1)), (d(2024, 1, 1), None), home=moving_on)
-    rows = [(row["rung"], row["children"], row["weekly_cost"], row["percent"]) for row in selectors.mix_of_homes(
+    rows = [(row["rung"], row["children"], row["weekly_cost"], row["percent"]) for row in measures.mix_of_homes(
         children=Child.objects.all(), on=D)]  # fmt: skip
     assert rows == [(3, 1, Decimal("0.00"), 33.3), (5, 1, Decimal("4500.00"), 33.3), (None, 1, Decimal("250.50"), 33.3)]
     period = Period(d(2025, 1, 1), D)
@@ -99,7 +99,7 @@ def test_ideal_vs_actual_counts_homes_lower_than_the_ideal_by_reason(db):
     approved(3, 5, d(2024, 9, 1), codes.WhyNot.NO_CAPACITY)
     approved(3, 3, d(2024, 10, 1))
     approved(2, 5, d(2023, 6, 1), codes.WhyNot.SAFETY)  # before the period
-    result = selectors.ideal_vs_actual(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
+    result = measures.ideal_vs_actual(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
     assert (result["share"].count, result["share"].total) == (2, 3)
     assert [(r["ideal_rung"], r["chosen_rung"], r["reason"], r["decisions"]) for r in result["rows"]] == [
         (2, 3, "no_capacity", 1), (3, 5, "no_capacity", 1)
@@ -117,7 +117,7 @@ def test_steps_down_from_residential_count_moves_to_a_family(db):
     earlier = child_in_care(d(2022, 1, 1))
     homes(earlier, (d(2022, 1, 1), d(2023, 5, 1)), home=residential)
     homes(earlier, (d(2023, 5, 1), None), home=foster)
-    share = selectors.steps_down_from_residential(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
+    share = measures.steps_down_from_residential(children=Child.objects.all(), since=d(2024, 3, 31), until=D)
     assert (share.count, share.total) == (1, 2)
 
 
