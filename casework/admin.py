@@ -42,8 +42,8 @@ class TeamAdmin(admin.ModelAdmin):
 class HearthUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
-    fieldsets = (*UserAdmin.fieldsets, ("Hearth", {"fields": ("role", "team", "job_title", "introduction")}))
-    add_fieldsets = (*UserAdmin.add_fieldsets, ("Hearth", {"fields": ("role", "team")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Hearth", {"fields": ("role", "team", "job_title", "introduction")}))
+    add_fieldsets = (*(UserAdmin.add_fieldsets or ()), ("Hearth", {"fields": ("role", "team")}))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HearthUser]:
         # Children's own sign-ins are theirs and their worker's (invite, suspend): an administrator never sees them.

@@ -31,6 +31,7 @@ from casework import serializers as s
 from casework.dashboard.figures import dashboard, measure_figures
 from casework.dashboard.filters import AGE_BANDS, Filters, filtered_children, filters_from
 from casework.dashboard.registry import measure_get
+from casework.http import ApiRequest
 from casework.models import (
     Allocation,
     Child,
@@ -93,7 +94,7 @@ CONFLICT = {
 class IdFilter(filters.NumberFilter):
     """A record's id: a whole number (NumberFilter on its own accepts decimals)."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any number field works; the stubs allow only DecimalField
 
 
 class ChildFilter(filters.FilterSet):
@@ -150,6 +151,7 @@ class SiblingContactSessionFilter(filters.FilterSet):
 class CaseworkViewSet(viewsets.GenericViewSet):
     """Ids in URLs are whole numbers; anything else is a 404 before any lookup."""
 
+    request: ApiRequest
     lookup_value_converter = "int"
 
     def parse(self, serializer_class: type[BaseSerializer], *, partial: bool = False) -> dict[str, Any]:
@@ -161,7 +163,7 @@ class CaseworkViewSet(viewsets.GenericViewSet):
         return selectors.child_get(user=self.request.user, child_id=self.kwargs["pk"])
 
 
-class LoggedRetrieveMixin(mixins.RetrieveModelMixin):
+class LoggedRetrieveMixin(mixins.RetrieveModelMixin, CaseworkViewSet):
     """Retrieve, writing the read to the child's access log: every read of a child's record is logged."""
 
     child_of = "child"  # the path from the record to its child, e.g. "visit.child"
@@ -169,7 +171,7 @@ class LoggedRetrieveMixin(mixins.RetrieveModelMixin):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
         child = attrgetter(self.child_of)(record)
-        services.record_view_log(user=request.user, child=child, page=f"api:{self.basename}:{record.pk}")
+        services.record_view_log(user=self.request.user, child=child, page=f"api:{self.basename}:{record.pk}")
         return Response(self.get_serializer(record).data)
 
 
@@ -195,7 +197,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         child = self.get_object()
-        services.record_view_log(user=request.user, child=child, page="api:child-detail")
+        services.record_view_log(user=self.request.user, child=child, page="api:child-detail")
         return Response(self.get_serializer(child).data)
 
     @extend_schema(
@@ -204,7 +206,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
         responses={200: s.ChildAboutMeSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["patch"], url_path="about-me")
-    def about_me(self, request: Request, pk: int) -> Response:
+    def about_me(self, request: ApiRequest, pk: int) -> Response:
         child = self.child_from_url()
         words = self.parse(s.ChildAboutMeSerializer, partial=True)
         child = services.child_words_update(child=child, actor=request.user, **words)
@@ -217,7 +219,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
         responses={201: s.AllocationSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="change-worker")
-    def change_worker(self, request: Request, pk: int) -> Response:
+    def change_worker(self, request: ApiRequest, pk: int) -> Response:
         child = self.child_from_url()
         change = self.parse(s.ChangeWorkerSerializer)
         allocation = services.allocation_change(child=child, actor=request.user, **change)
@@ -226,6 +228,7 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkVie
 
 @extend_schema(summary="The people in a child's network", responses={200: s.FamilyMemberSerializer(many=True), 404: NOT_FOUND})
 class ChildFamilyApi(generics.ListAPIView):
+    request: ApiRequest
     queryset = FamilyMember.objects.none()
     serializer_class = s.FamilyMemberSerializer
 
@@ -266,7 +269,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         return selectors.visit_get(user=self.request.user, visit_id=self.kwargs["pk"])
 
     @extend_schema(summary="A visit (the view is logged)", responses={200: s.VisitSerializer, 404: NOT_FOUND})
-    def retrieve(self, request: Request, pk: int) -> Response:
+    def retrieve(self, request: ApiRequest, pk: int) -> Response:
         visit = self.visit_from_url()
         services.record_view_log(user=request.user, child=visit.child, page="api:visit-detail")
         return Response(s.VisitSerializer(visit).data)
@@ -277,7 +280,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         request=s.VisitCreateSerializer,
         responses={201: s.VisitSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         visit = services.visit_create(author=request.user, **self.parse(s.VisitCreateSerializer))
         return created(s.VisitSerializer(visit))
 
@@ -287,14 +290,14 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         request=s.VisitUpdateSerializer,
         responses={200: s.VisitSerializer, **WRITE_ERRORS, **CONFLICT},
     )
-    def partial_update(self, request: Request, pk: int) -> Response:
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
         visit = self.visit_from_url()
         visit = services.visit_update(visit=visit, actor=request.user, **self.parse(s.VisitUpdateSerializer, partial=True))
         return Response(s.VisitSerializer(visit).data)
 
     @extend_schema(summary="Sign a draft visit", request=None, responses={200: s.VisitSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
-    def sign(self, request: Request, pk: int) -> Response:
+    def sign(self, request: ApiRequest, pk: int) -> Response:
         visit = services.visit_sign(visit=self.visit_from_url(), actor=request.user)
         return Response(s.VisitSerializer(visit).data)
 
@@ -305,7 +308,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.VisitSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: int) -> Response:
+    def review(self, request: ApiRequest, pk: int) -> Response:
         visit = services.visit_review_draft(visit=self.visit_from_url(), actor=request.user)
         return Response(s.VisitSerializer(visit).data)
 
@@ -317,7 +320,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.VisitSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     @action(detail=True, methods=["post"])
-    def amend(self, request: Request, pk: int) -> Response:
+    def amend(self, request: ApiRequest, pk: int) -> Response:
         visit = self.visit_from_url()
         changes = self.parse(s.VisitAmendSerializer, partial=True)
         # A missing reason reaches the service, which says what to write.
@@ -332,7 +335,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={201: s.SharedRecordSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def share(self, request: Request, pk: int) -> Response:
+    def share(self, request: ApiRequest, pk: int) -> Response:
         share = services.visit_share(visit=self.visit_from_url(), actor=request.user, **self.parse(s.VisitShareSerializer))
         return created(s.SharedRecordSerializer(share))
 
@@ -359,7 +362,7 @@ class SiblingContactArrangementViewSet(mixins.ListModelMixin, LoggedRetrieveMixi
         request=s.SiblingContactArrangementCreateSerializer,
         responses={201: s.SiblingContactArrangementSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         arrangement = services.sibling_contact_arrangement_create(
             actor=request.user, **self.parse(s.SiblingContactArrangementCreateSerializer)
         )
@@ -386,7 +389,7 @@ class SiblingContactSessionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, C
         description="A cancelled session says who cancelled it and why.",
         responses={201: s.SiblingContactSessionSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         session = services.sibling_contact_session_record(actor=request.user, **self.parse(s.SiblingContactSessionSerializer))
         return created(s.SiblingContactSessionSerializer(session))
 
@@ -438,7 +441,7 @@ class CorrectionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkView
         responses={200: s.CorrectionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: int) -> Response:
+    def answer(self, request: ApiRequest, pk: int) -> Response:
         check = selectors.correction_get(user=request.user, check_id=pk)
         given = self.parse(s.CorrectionAnswerSerializer)
         check = services.correction_answer(check=check, actor=request.user, answer=given["answer"], changes=given.get("changes"))
@@ -451,6 +454,8 @@ class CorrectionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkView
 class ChildOnlyApi(generics.GenericAPIView):
     """For a signed-in child. Staff (and everyone else) get 404: there is no journey for them here."""
 
+    request: ApiRequest
+
     def own_child(self) -> Child:
         return selectors.own_child(user=self.request.user)
 
@@ -459,7 +464,7 @@ class MyWordsApi(ChildOnlyApi):
     serializer_class = s.ChildAboutMeSerializer
 
     @extend_schema(summary="My words (for a signed-in child)", responses={200: s.ChildAboutMeSerializer, 404: NOT_FOUND})
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         child = self.own_child()
         services.record_view_log(user=request.user, child=child, page="api:my-words")
         return Response(self.get_serializer(child).data)
@@ -469,7 +474,7 @@ class MyWordsApi(ChildOnlyApi):
         request=s.ChildAboutMeSerializer,
         responses={200: s.ChildAboutMeSerializer, **WRITE_ERRORS},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: ApiRequest) -> Response:
         child = self.own_child()
         words = self.get_serializer(data=request.data, partial=True)
         words.is_valid(raise_exception=True)
@@ -496,7 +501,7 @@ class MyRecordViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSe
         responses={201: s.RecordCheckSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def check(self, request: Request, pk: int) -> Response:
+    def check(self, request: ApiRequest, pk: int) -> Response:
         share = selectors.shared_record_for_child(user=request.user, shared_record_id=pk)
         check = services.record_check(shared_record=share, actor=request.user, **self.parse(s.RecordCheckCreateSerializer))
         return created(s.RecordCheckSerializer(check))
@@ -521,11 +526,13 @@ DASHBOARD_ERRORS = {
 
 
 class DashboardApiMixin:
-    def scope(self, request: Request) -> tuple[Filters, QuerySet[Child]]:
+    def scope(self, request: ApiRequest) -> tuple[Filters, QuerySet[Child]]:
         children = selectors.children_for_figures(user=request.user)
         form, filters = filters_from(user=request.user, data=request.query_params)
         if filters is None:
-            raise exceptions.ValidationError(detail={field: list(errors) for field, errors in form.errors.items()})
+            raise exceptions.ValidationError(
+                detail={field: [str(message) for message in errors] for field, errors in form.errors.items()}
+            )
         return filters, filtered_children(children, filters)
 
 
@@ -536,7 +543,7 @@ class DashboardApi(DashboardApiMixin, APIView):
         parameters=DASHBOARD_FILTERS,
         responses={200: s.DashboardMeasureSerializer(many=True), **DASHBOARD_ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         filters, children = self.scope(request)
         figures = dashboard(children=children, periods=filters.periods)
         return Response(s.DashboardMeasureSerializer(figures, many=True).data)
@@ -548,7 +555,7 @@ class DashboardMeasureApi(DashboardApiMixin, APIView):
         parameters=DASHBOARD_FILTERS,
         responses={200: s.DashboardMeasureSerializer, 404: OpenApiResponse(description="No such measure."), **DASHBOARD_ERRORS},
     )
-    def get(self, request: Request, key: str) -> Response:
+    def get(self, request: ApiRequest, key: str) -> Response:
         measure = measure_get(key)
         filters, children = self.scope(request)
         figures = measure_figures(measure=measure, children=children, periods=filters.periods)
@@ -556,15 +563,19 @@ class DashboardMeasureApi(DashboardApiMixin, APIView):
 
 
 class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
+    request: ApiRequest
     serializer_class = s.DashboardChildSerializer
     queryset = Child.objects.none()  # for the schema; get_queryset finds the children
 
     @extend_schema(
         summary="The children behind a dashboard figure, by name, a page at a time",
         parameters=[*DASHBOARD_FILTERS, OpenApiParameter("part", OpenApiTypes.STR, description="One of the measure's `parts`.")],
-        responses={200: s.DashboardChildSerializer(many=True), 404: OpenApiResponse(description="No such measure or list."),
-                   **DASHBOARD_ERRORS},
-    )  # fmt: skip
+        responses={
+            200: s.DashboardChildSerializer(many=True),
+            404: OpenApiResponse(description="No such measure or list."),
+            **DASHBOARD_ERRORS,
+        },
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -576,4 +587,4 @@ class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
         measure.part_label(part)
         filters, children = self.scope(self.request)
         behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
-        return behind.order_by(*Child._meta.ordering)
+        return behind.order_by(*(Child._meta.ordering or ()))

@@ -9,13 +9,15 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Field as ModelField
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from casework import codes
 from casework.models import FamilyMember, SiblingContactArrangement, User, Visit
 
 T = TypeVar("T")
+F = TypeVar("F", bound=forms.Field)
 
 GOVUK_CLASSES = {
     "text": "govuk-input",
@@ -41,6 +43,13 @@ class ServiceForm(forms.Form):
         except ValidationError as error:
             self.add_service_error(error)
             return None
+
+    def field_as(self, name: str, kind: type[F]) -> F:
+        """The field `name` as the kind of field the form declares (`self.fields` is typed as plain Fields)."""
+        field = self.fields[name]
+        if not isinstance(field, kind):
+            raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+        return field
 
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -70,6 +79,12 @@ class GovukForm(ServiceForm):
                     widget.attrs["class"] += f" {base}--error"
 
 
+def field_label(model: type[Model], name: str) -> str:
+    """A model field's verbose name, capitalised, as a page or form shows it."""
+    field = model._meta.get_field(name)
+    return str(field.verbose_name if isinstance(field, ModelField) else name).capitalize()
+
+
 def version_field() -> forms.DateTimeField:
     """The version (updated_at) of the record as the page showed it; the service refuses a save over a newer one.
 
@@ -82,14 +97,14 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%H:%M")
 
 
@@ -147,8 +162,13 @@ class VisitAmendForm(VisitForm):
     )
 
 
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user} ({user.team or 'no team'})"
+
+
 class ChangeWorkerForm(GovukForm):
-    worker = forms.ModelChoiceField(queryset=User.objects.none(), label="New social worker", empty_label="Choose a worker")
+    worker = WorkerChoiceField(queryset=User.objects.none(), label="New social worker", empty_label="Choose a worker")
     started_on = forms.DateField(
         label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."}
     )
@@ -158,8 +178,7 @@ class ChangeWorkerForm(GovukForm):
 
     def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
-        self.fields["worker"].label_from_instance = lambda user: f"{user} ({user.team or 'no team'})"
+        self.field_as("worker", WorkerChoiceField).queryset = workers
 
 
 class SiblingContactForm(GovukForm):
@@ -173,11 +192,16 @@ class SiblingContactForm(GovukForm):
 
     def __init__(self, *args: Any, siblings: QuerySet[FamilyMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sibling"].queryset = siblings
+        self.field_as("sibling", forms.ModelChoiceField).queryset = siblings
+
+
+class ArrangementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, arrangement: SiblingContactArrangement) -> str:
+        return arrangement.sibling.name
 
 
 class SiblingContactSessionForm(GovukForm):
-    arrangement = forms.ModelChoiceField(
+    arrangement = ArrangementChoiceField(
         queryset=SiblingContactArrangement.objects.none(), label="Contact with", empty_label="Choose"
     )
     planned_on = forms.DateField(label="Date of the session", widget=DateInput, error_messages={"invalid": "Enter a real date."})
@@ -194,8 +218,7 @@ class SiblingContactSessionForm(GovukForm):
 
     def __init__(self, *args: Any, arrangements: QuerySet[SiblingContactArrangement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["arrangement"].queryset = arrangements
-        self.fields["arrangement"].label_from_instance = lambda arrangement: arrangement.sibling.name
+        self.field_as("arrangement", ArrangementChoiceField).queryset = arrangements
 
 
 # A child's account, sharing with the child, answering the child ---------------------------------
@@ -210,7 +233,7 @@ class KeptText(forms.CharField):
         super().__init__(strip=False, widget=forms.Textarea(attrs={"rows": rows, "class": css}), **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).replace("\r\n", "\n")
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 def changed_words(form: forms.Form) -> dict[str, str]:
@@ -244,7 +267,7 @@ class ShareVisitForm(GovukForm):
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Offer only parts with words in them, in the child's words for each.
-        self.fields["sections"].choices = [
+        self.field_as("sections", forms.MultipleChoiceField).choices = [
             (value, label) for value, label in codes.SharedSection.choices if getattr(visit, value).strip()
         ]
 
@@ -281,7 +304,7 @@ class CorrectionAnswerForm(GovukForm):
         labels = dict(codes.SharedSection.choices)
         for name in sections:
             self.fields[name] = KeptText(
-                label=f"{Visit._meta.get_field(name).verbose_name.capitalize()} (shown to the child as “{labels[name]}”)",
+                label=f"{field_label(Visit, name)} (shown to the child as “{labels[name]}”)",
                 initial=getattr(visit, name),
                 rows=6,
             )

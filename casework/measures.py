@@ -1,26 +1,34 @@
-"""casework's own measures for the dashboard: social worker changes, sibling contact, statutory visits.
+"""casework's own measures for the dashboard: social worker changes, statutory visits, sibling contact and records
+checked by the child.
 
-Each measure has ONE selector that computes it for any number of periods in a fixed number of queries:
-conditional aggregates (COUNT ... FILTER) over the children joined to their records, grouped by child,
-then counted. Its drill-down uses the same expressions, so a list always matches its number."""
+Each measure has ONE selector that computes it for any number of periods in a fixed number of queries: an ORM
+aggregate with a filter a period where that is fast enough, else one query composed with psycopg.sql
+(casework.dashboard.sql) in named CTEs that reads each child's records once and answers every period with a day
+mask, or counts each period from an index. Its drill-down states the same definition with the ORM, and the tests
+hold the two to each other, so a list always matches its number."""
 
 import datetime
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Max, Q, QuerySet, Value, When
+from psycopg import sql
 
 from casework import codes
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
 from casework.dashboard.sql import (
-    check_mask_days,
+    NOTHING,
+    Params,
+    Query,
     children_sql,
     counts_by_day,
     day_run,
     days_before,
     days_open,
+    fetch,
+    mask_days,
     of_children,
     roomy_query,
 )
@@ -73,18 +81,14 @@ WORKER_PARTS = {
 
 def social_worker_changes(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
     """Of children in care on each period's end: how many had a new social worker in the 24 months to it; for the
-    chosen period also how many changes (0, 1, 2, 3 or more, and in 12 months) and their reasons.
-
-    As `_worker_cohort` (the drill-down) counts, in one query: each child's care episodes give a mask of the days
-    they were in care, their allocations a mask of the days a change fell in the 24 months before and, for the
-    chosen day, the number of days with a change (`_worker_changes_sql`)."""
+    chosen period also how many changes (0, 1, 2, 3 or more, and in 12 months) and their reasons. As
+    `_worker_cohort` (the drill-down) counts, in one query (`_worker_changes_sql`), then the reasons."""
     if not periods:
         return []
-    ordered = sorted({period.end for period in periods})
+    ordered = mask_days(period.end for period in periods)
     on = periods[0].end
-    with roomy_query(hashed=True), connection.cursor() as cursor:
-        cursor.execute(*_worker_changes_sql(children, ordered, on))
-        rows = cursor.fetchall()
+    with roomy_query(hashed=True, parallel=False):
+        rows = fetch(*_worker_changes_sql(children, ordered, on))
     masks = [(in_care, changed, n) for in_care, changed, _, _, n in rows]
     by_day = counts_by_day([period.end for period in periods], ordered, masks)
     figures = [share(period, count, total) for period, (count, total) in zip(periods, by_day, strict=True)]
@@ -93,41 +97,46 @@ def social_worker_changes(*, children: QuerySet[Child], periods: Sequence[Period
     return [_with_worker_rows(figures[0], children, cohort), *figures[1:]]
 
 
-def _worker_changes_sql(children: QuerySet[Child], ordered: list[datetime.date], on: datetime.date) -> tuple[str, list]:
-    """Rows of (days in care, days with a change in the 24 months before, days with a change in the 24 months to
-    `on` (3 for 3 or more), a change in the 12 months to `on`, children). A change is an allocation ending; two
-    ending on one day are one change (one new worker), so only the first of them is counted.
+def _worker_changes_sql(children: QuerySet[Child], ordered: list[datetime.date], on: datetime.date) -> Query:
+    """Social worker changes: of the children in care on each of the `ordered` days, those whose worker changed in
+    the 24 months before it; and for `on`, how many changes (3 for 3 or more) and whether one was in the 12 months
+    to it. A change is an allocation ending; two ending on one day are one change (one new worker), so only the
+    first of them counts (Allocation.first_change_that_day).
 
-    The care episodes and allocations are read as one list and grouped by child once (as the residential share
-    does), rather than grouped each on their own and joined: one pass of hashing 330,000 rows, not two and a join."""
-    check_mask_days(ordered)
-    among, among_params = children_sql(children)
-    mine = f"AND child_id {among}" if among else ""
-    in_care, in_care_params = days_open(ordered)
-    since = [months_before(day, 24) for day in ordered]  # as sorted as the days
-    # The days on or after the change, up to the first whose 24 months began after it.
-    changed, changed_params = day_run(days_before("a.ended_on", ordered), days_before("a.ended_on", since))
-    sql = f"""
-        SELECT in_care, in_care & changed, LEAST(changes, 3), recent, COUNT(*)
-        FROM (
+    Rows of (days in care, days with a change in the 24 months before, changes to `on`, a change in the 12 months
+    to `on`, children). The care episodes and allocations are read as one list and grouped by child once (as the
+    mix of homes does), rather than grouped each on their own and joined: one pass of hashing 330,000 rows, not two
+    and a join."""
+    mine = children_sql(children)
+    windows = [months_before(day, 24) for day in ordered]  # as sorted as the days
+    # A change is on the days from the first on or after it, up to the first whose 24 months began after it.
+    changed = day_run(days_before("a.ended_on", "days"), days_before("a.ended_on", "windows"))
+    query = sql.SQL("""
+        WITH care AS (
+            SELECT e.child_id, {in_care} AS in_care, 0::bigint AS changed, FALSE AS counted, FALSE AS recent
+            FROM casework_careepisode AS e
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine_e}
+        ), changes AS (
+            SELECT a.child_id, 0::bigint AS in_care, {changed} AS changed,
+                a.first_change_that_day AND a.ended_on > %(since_24)s AND a.ended_on <= %(on)s AS counted,
+                a.ended_on > %(since_12)s AND a.ended_on <= %(on)s AS recent
+            FROM casework_allocation AS a
+            WHERE a.ended_on > %(first_window)s AND a.ended_on <= %(last_day)s {mine_a}
+        ), per_child AS (
             SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(changed) AS changed,
                 COUNT(*) FILTER (WHERE counted) AS changes, BOOL_OR(recent) AS recent
-            FROM (
-                SELECT e.child_id, {in_care} AS in_care, 0::bigint AS changed, FALSE AS counted, FALSE AS recent
-                FROM casework_careepisode e
-                WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine}
-                UNION ALL
-                SELECT a.child_id, 0, {changed}, a.first_change_that_day AND a.ended_on > %s AND a.ended_on <= %s,
-                    a.ended_on > %s AND a.ended_on <= %s
-                FROM casework_allocation a WHERE a.ended_on > %s AND a.ended_on <= %s {mine}
-            ) AS records
+            FROM (SELECT * FROM care UNION ALL SELECT * FROM changes) AS records
             GROUP BY child_id
-        ) AS per_child
+        )
+        SELECT in_care, in_care & changed, LEAST(changes, 3), recent, COUNT(*)
+        FROM per_child
         WHERE in_care <> 0
-        GROUP BY 1, 2, 3, 4"""  # noqa: S608 - only this module's fragments; every value is a parameter
-    care = [*in_care_params, ordered[-1], ordered[0], *among_params]
-    windows = [months_before(on, 24), on, months_before(on, 12), on, since[0], ordered[-1]]
-    return sql, [*care, *changed_params, *windows, *among_params]
+        GROUP BY 1, 2, 3, 4""").format(
+        in_care=days_open(), changed=changed, mine_e=mine.only("e.child_id"), mine_a=mine.only("a.child_id")
+    )
+    days = {"days": ordered, "first_day": ordered[0], "last_day": ordered[-1], "windows": windows, "first_window": windows[0]}
+    on_params = {"on": on, "since_24": months_before(on, 24), "since_12": months_before(on, 12)}
+    return query, days | on_params | mine.params
 
 
 def _with_worker_rows(figure: Figure, children: QuerySet[Child], cohort: list[tuple[int, bool, int]]) -> Figure:
@@ -160,7 +169,7 @@ def _with_worker_rows(figure: Figure, children: QuerySet[Child], cohort: list[tu
         .annotate(n=Count("pk"))
         .order_by("-n", "end_reason")
     )
-    labels = dict(codes.WorkerChangeReason.choices)
+    labels = {code: str(label) for code, label in codes.WorkerChangeReason.choices}
     reason_rows = [reason_row(labels.get(r["end_reason"], "No reason recorded"), r["n"], r["end_reason"]) for r in reasons]
     return Figure(figure.period, figure.value, figure.count, figure.total, tuple(rows + reason_rows))
 
@@ -206,20 +215,13 @@ def _with_recent_visits(children: QuerySet[Child], periods: Sequence[Period]) ->
 
 
 def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
-    """Of children in care on each period's end: how many had their statutory visit in time on that day.
-
-    The same test as `_visited_in_time` (the drill-down), in one raw query shaped for 100,000 children: the days
-    each child was in care (a day mask from their care episodes), the children new to care on each day (a few),
-    and the children visited in time: each child's latest statutory visit before each day's end, read from the
-    index range of that day's window (Visit.next_statutory_at says which visit is the latest, so nothing is
-    grouped by child), kept when it was made in care that lasts past the day (Visit.in_care_until, so no visit is
-    joined to the care episodes)."""
+    """Of children in care on each period's end: how many had their statutory visit in time on that day. The same
+    test as `_visited_in_time` (the drill-down), in one query shaped for 100,000 children (`_statutory_visits_sql`)."""
     if not periods:
         return []
-    ordered = sorted({period.end for period in periods})
-    with roomy_query(), connection.cursor() as cursor:
-        cursor.execute(*_statutory_visits_sql(children, ordered))
-        rows = cursor.fetchall()
+    ordered = mask_days(period.end for period in periods)
+    with roomy_query():
+        rows = fetch(*_statutory_visits_sql(children, ordered))
     care = [(mask, 0, n) for kind, mask, n in rows if kind == "care"]
     counted = {(kind, i): n for kind, i, n in rows if kind != "care"}
     figures = []
@@ -229,53 +231,83 @@ def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) ->
     return [_with_visit_rows(figures[0], children), *figures[1:]]
 
 
-def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> tuple[str, list]:
-    """Rows ("care", days in care, children), then for each i: ("new", i, children new to care on ordered[i]),
-    ("visited", i, children visited in time on it) and ("both", i, children who are both: counted once). New to
-    care: in care on the day in an episode that started in the week before it. Visited: the latest statutory visit
-    before the day ends is in the weeks before it, and was made in care that lasts past the day (Visit.in_care_until,
-    which is `_visited_in_time`'s "since a care episode open on the day began"). The visited are counted from the
-    statutory visits' index alone, one range a day; those also new are looked up one by one from the few new ones
-    (LATERAL ... LIMIT 1: as a semi-join the server would hash all two million statutory visits)."""
-    check_mask_days(ordered)
-    among, among_params = children_sql(children)
-    mine = f"AND child_id {among}" if among else ""
-    in_care, in_care_params = days_open(ordered)
-    in_time = "visit_type = %s AND visited_at >= {since} AND visited_at < {until} AND in_care_until > {day} "
-    in_time += "AND (next_statutory_at IS NULL OR next_statutory_at >= {until})"
-    days, days_params, visited, visited_params = [], [], [], []
-    for i, day in enumerate(ordered):
-        since, until = _statutory_window(day)
-        days.append(f"({i}, %s::date, %s::date, %s::timestamptz, %s::timestamptz)")
-        days_params += [day, day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE), since, until]
-        visited.append(
-            f"SELECT 'visited', {i}, COUNT(*) FROM casework_visit "  # noqa: S608
-            f"WHERE {in_time.format(since='%s', until='%s', day='%s')} {mine}"
-        )
-        visited_params += [codes.VisitType.STATUTORY, since, until, day, until, *among_params]
-    sql = f"""
-        WITH new AS MATERIALIZED (
+def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> Query:
+    """Statutory visits in time: of the children in care on each of the `ordered` days, those whose latest statutory
+    visit before the day ends was in the weeks before it and made in care that lasts past the day, and those new to
+    care (in care on the day in an episode that began in the week before it, so not yet due); counted once if both.
+
+    Rows ("care", days in care, children), then for each day i: ("new", i, children), ("visited", i, children) and
+    ("both", i, children). The visited are counted from the statutory visits' index alone, a range a day
+    (`_visited_on`); those also new are looked up one by one from the few new ones (LATERAL ... LIMIT 1: as a
+    semi-join the server would hash all two million statutory visits). `new` is read twice, so worked out once."""
+    among = children_sql(children)
+    query = sql.SQL("""
+        WITH days (i, day, grace, since, until) AS (
+            VALUES {days}
+        ), new AS MATERIALIZED (
             SELECT DISTINCT d.i, e.child_id, d.day, d.since, d.until
-            FROM casework_careepisode e JOIN (VALUES {", ".join(days)}) AS d (i, day, grace, since, until)
+            FROM casework_careepisode AS e JOIN days AS d
                 ON e.started_on >= d.grace AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
-            WHERE e.started_on >= %s AND e.started_on <= %s {mine}
+            WHERE e.started_on >= %(first_grace)s AND e.started_on <= %(last_day)s {mine}
+        ), care AS (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care
+            FROM casework_careepisode AS e
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine}
+            GROUP BY e.child_id
+        ), new_and_visited AS (
+            SELECT n.i FROM new AS n CROSS JOIN LATERAL (
+                SELECT 1 FROM casework_visit AS v WHERE v.child_id = n.child_id AND {in_time} LIMIT 1
+            ) AS visit
         )
-        SELECT 'care', in_care, COUNT(*) FROM (
-            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM casework_careepisode e
-            WHERE e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s) {mine} GROUP BY e.child_id
-        ) AS c GROUP BY 2
+        SELECT 'care', in_care, COUNT(*) FROM care GROUP BY 2
         UNION ALL
         SELECT 'new', i, COUNT(*) FROM new GROUP BY 2
         UNION ALL
-        {" UNION ALL ".join(visited)}
+        {visited}
         UNION ALL
-        SELECT 'both', n.i, COUNT(*) FROM new AS n CROSS JOIN LATERAL (
-            SELECT 1 FROM casework_visit w WHERE w.child_id = n.child_id
-            AND {in_time.format(since="n.since", until="n.until", day="n.day")} LIMIT 1
-        ) AS w GROUP BY 2"""  # noqa: S608 - only this module's fragments; every value is a parameter
-    new = [*days_params, ordered[0] - datetime.timedelta(weeks=VISIT_WEEKS_GRACE), ordered[-1], *among_params]
-    care = [*in_care_params, ordered[-1], ordered[0], *among_params]
-    return sql, [*new, *care, *visited_params, codes.VisitType.STATUTORY]
+        SELECT 'both', i, COUNT(*) FROM new_and_visited GROUP BY 2""").format(
+        days=sql.SQL(", ").join(_day_row(i) for i in range(len(ordered))),
+        mine=among.only("e.child_id"),
+        in_care=days_open(),
+        visited=sql.SQL(" UNION ALL ").join(_visited_on(i, among.only("child_id")) for i in range(len(ordered))),
+        in_time=_in_time(sql.SQL("n.day"), sql.SQL("n.since"), sql.SQL("n.until")),
+    )
+    first_grace = ordered[0] - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
+    bounds = {"days": ordered, "first_day": ordered[0], "last_day": ordered[-1], "first_grace": first_grace}
+    return query, bounds | _day_params(ordered) | {"statutory": codes.VisitType.STATUTORY} | among.params
+
+
+def _in_time(day: sql.Composable, since: sql.Composable, until: sql.Composable) -> sql.Composed:
+    """A statutory visit made from `since` to `until` (the weeks before `day` and `day` itself) that is the latest
+    before `until`, made in care that lasts past the day: `_visited_in_time`'s "since a care episode open on the day
+    began". Visit.next_statutory_at says which is the latest, so nothing is grouped by child; Visit.in_care_until
+    when the care it was made in ended, so no visit is joined to the care episodes."""
+    return sql.SQL(
+        "visit_type = %(statutory)s AND visited_at >= {since} AND visited_at < {until} AND in_care_until > {day} "
+        "AND (next_statutory_at IS NULL OR next_statutory_at >= {until})"
+    ).format(day=day, since=since, until=until)
+
+
+def _day_row(i: int) -> sql.Composed:
+    """The i-th day, in the `days` of `_statutory_visits_sql`: (i, day, grace, since, until)."""
+    day, grace, since, until = (sql.Placeholder(f"{name}_{i}") for name in ("day", "grace", "since", "until"))
+    return sql.SQL("({}, {}::date, {}::date, {}::timestamptz, {}::timestamptz)").format(sql.Literal(i), day, grace, since, until)
+
+
+def _visited_on(i: int, mine: sql.Composable) -> sql.Composed:
+    """('visited', i, the children visited in time on the i-th day), from a range of the statutory visits' index."""
+    in_time = _in_time(*(sql.Placeholder(f"{name}_{i}") for name in ("day", "since", "until")))
+    return sql.SQL("SELECT 'visited', {}, COUNT(*) FROM casework_visit WHERE {} {}").format(sql.Literal(i), in_time, mine)
+
+
+def _day_params(ordered: list[datetime.date]) -> Params:
+    """The parameters of each day's row (`_day_row`): the day, a week before it, and its visits' window."""
+    params: Params = {}
+    for i, day in enumerate(ordered):
+        since, until = _statutory_window(day)
+        grace = day - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
+        params |= {f"day_{i}": day, f"grace_{i}": grace, f"since_{i}": since, f"until_{i}": until}
+    return params
 
 
 def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
@@ -326,10 +358,8 @@ def sibling_contact(*, children: QuerySet[Child], periods: Sequence[Period]) -> 
     few thousand rows), added up per period here."""
     if not periods:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(*_sessions_sql(children, min(p.start for p in periods), max(p.end for p in periods)))
-        rows = cursor.fetchall()
-    sessions = [Counter() for _ in periods]  # (status, who cancelled): sessions, for each period
+    rows = fetch(*_sessions_sql(children, min(p.start for p in periods), max(p.end for p in periods)))
+    sessions: list[Counter[tuple[str, str]]] = [Counter() for _ in periods]  # (status, who cancelled): sessions, a period
     for day, status, by, n in rows:
         for period, counted in zip(periods, sessions, strict=True):
             if period.start <= day <= period.end:
@@ -343,19 +373,26 @@ def sibling_contact(*, children: QuerySet[Child], periods: Sequence[Period]) -> 
     return [_with_sibling_rows(figures[0], children, by_whom), *figures[1:]]
 
 
-def _sessions_sql(children: QuerySet[Child], first: datetime.date, last: datetime.date) -> tuple[str, list]:
-    """(day, status, who cancelled, sessions) for the sessions the child asked for, as `_requested_sessions` and
-    `_planned_in` pick them, from the first day to the last. SiblingContactSession.requested_by_child is the
-    arrangement's, so for every child this reads the partial index of asked-for sessions alone; for some children
-    it goes through their arrangements."""
-    only, only_params = children_sql(children)
-    arrangements = f"SELECT id FROM casework_siblingcontactarrangement WHERE child_id {only}"  # noqa: S608
-    mine = f"AND s.arrangement_id IN ({arrangements})" if only else ""
-    sql = f"""
-        SELECT s.planned_on, s.status, s.cancelled_by, COUNT(*) FROM casework_siblingcontactsession s
-        WHERE s.requested_by_child AND s.planned_on >= %s AND s.planned_on <= %s {mine}
-        GROUP BY 1, 2, 3"""  # noqa: S608 - only this module's fragments; every value is a parameter
-    return sql, [first, last, *only_params]
+def _sessions_sql(children: QuerySet[Child], first: datetime.date, last: datetime.date) -> Query:
+    """Sibling contact: the sessions of contact the child asked for (`_requested_sessions`), planned from the first
+    day to the last (`_planned_in`), as rows of (day, status, who cancelled, sessions).
+
+    SiblingContactSession.requested_by_child is a copy of the arrangement's, so that for every child this reads the
+    partial index of asked-for sessions alone; for some children it goes through their arrangements."""
+    mine = children_sql(children)
+    arrangements: sql.Composable = NOTHING
+    if mine.ids is not None:
+        arrangements = sql.SQL(
+            "AND s.arrangement_id IN (SELECT a.id FROM casework_siblingcontactarrangement AS a WHERE a.child_id IN {})"
+        ).format(mine.ids)
+    query = sql.SQL("""
+        WITH asked_for AS (
+            SELECT s.planned_on, s.status, s.cancelled_by
+            FROM casework_siblingcontactsession AS s
+            WHERE s.requested_by_child AND s.planned_on >= %(first)s AND s.planned_on <= %(last)s {arrangements}
+        )
+        SELECT planned_on, status, cancelled_by, COUNT(*) FROM asked_for GROUP BY 1, 2, 3""").format(arrangements=arrangements)
+    return query, {"first": first, "last": last, **mine.params}
 
 
 def _siblings_in_care(on: datetime.date) -> Q:
@@ -367,7 +404,20 @@ def _siblings_in_care(on: datetime.date) -> Q:
     )
 
 
-def _sibling_cohort(children: QuerySet[Child], on: datetime.date) -> QuerySet[Child]:
+class SiblingCounts(TypedDict):
+    in_care_siblings: int
+    apart: int
+
+
+if TYPE_CHECKING:  # a child with what `_sibling_cohort` adds; WithAnnotations cannot be subscripted at run time
+    from django_stubs_ext import WithAnnotations
+
+    SiblingCohort: TypeAlias = WithAnnotations[Child, SiblingCounts]
+else:
+    SiblingCohort = Child
+
+
+def _sibling_cohort(children: QuerySet[Child], on: datetime.date) -> QuerySet[SiblingCohort]:
     siblings = _siblings_in_care(on)
     return children_in_care_on(children, on).annotate(
         in_care_siblings=Count("family", filter=siblings, distinct=True),
@@ -393,22 +443,30 @@ def _with_sibling_rows(figure: Figure, children: QuerySet[Child], by_whom: list[
 
 
 def _sibling_groups(children: QuerySet[Child], on: datetime.date) -> tuple[int, int]:
-    """Of the children in care on `on`: how many have a brother or sister in care then (`_siblings_in_care`), and
-    how many live apart from one; as `_sibling_cohort` counts them, but from the family table on its own."""
-    only, only_params = children_sql(children)
-    child_filter = f"AND f.child_id {only}" if only else ""
-    open_on = "SELECT child_id FROM casework_careepisode WHERE started_on <= %s AND (ended_on IS NULL OR ended_on > %s)"
-    sql = f"""
-        SELECT count(DISTINCT f.child_id), count(DISTINCT f.child_id) FILTER (WHERE NOT f.lives_with_child)
-        FROM casework_familymember f
-        WHERE f.relationship = ANY(%s) AND (f.ended_on IS NULL OR f.ended_on > %s)
-            AND f.own_record_id IN ({open_on}) AND f.child_id IN ({open_on}) {child_filter}
-    """  # noqa: S608 - fragments of this module; every value is a parameter
-    params = [list(codes.SIBLING_RELATIONSHIPS), on, on, on, on, on, *only_params]
-    with roomy_query(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        with_siblings, apart = cursor.fetchone()
+    with roomy_query():
+        [(with_siblings, apart)] = fetch(*_sibling_groups_sql(children, on))
     return with_siblings, apart
+
+
+def _sibling_groups_sql(children: QuerySet[Child], on: datetime.date) -> Query:
+    """Brothers and sisters in care: of the children in care on `on`, how many have a brother or sister in their
+    network who is in our care then too (`_siblings_in_care`), and how many live apart from one; as
+    `_sibling_cohort` counts them, but from the family table on its own. `in_care` is read twice, as a semi-join
+    each time (NOT MATERIALIZED: a CTE read twice would otherwise be worked out once into a table and scanned)."""
+    mine = children_sql(children)
+    query = sql.SQL("""
+        WITH in_care AS NOT MATERIALIZED (
+            SELECT child_id FROM casework_careepisode
+            WHERE started_on <= %(on)s AND (ended_on IS NULL OR ended_on > %(on)s)
+        ), siblings_in_care AS (
+            SELECT f.child_id, f.lives_with_child
+            FROM casework_familymember AS f
+            WHERE f.relationship = ANY(%(siblings)s) AND (f.ended_on IS NULL OR f.ended_on > %(on)s)
+                AND f.own_record_id IN (SELECT child_id FROM in_care) AND f.child_id IN (SELECT child_id FROM in_care) {mine}
+        )
+        SELECT count(DISTINCT child_id), count(DISTINCT child_id) FILTER (WHERE NOT lives_with_child)
+        FROM siblings_in_care""").format(mine=mine.only("f.child_id"))
+    return query, {"on": on, "siblings": list(codes.SIBLING_RELATIONSHIPS), **mine.params}
 
 
 def children_with_sibling_contact(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
@@ -455,18 +513,29 @@ def records_checked(*, children: QuerySet[Child], periods: Sequence[Period]) -> 
 
 
 def _signed_counts(children: QuerySet[Child], periods: Sequence[Period]) -> list[int]:
-    """Visits signed in each period (`_signed_in`): one count per period, each a range scan of the partial index
-    on signed visits' signing time that reads the index alone (one OR of the ranges would read the table)."""
-    only, only_params = children_sql(children)
-    child_filter = f" AND child_id {only}" if only else ""
-    counts, params = [], []
-    for period in periods:
-        where = f"status = %s AND signed_at >= %s AND signed_at < %s{child_filter}"
-        counts.append(f"(SELECT count(*) FROM casework_visit WHERE {where})")  # noqa: S608
-        params += [codes.VisitStatus.SIGNED, start_of(period.start), end_of(period.end), *only_params]
-    with roomy_query(parallel=False), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counts)}", params)  # noqa: S608 - fragments of this module; values are parameters
-        return list(cursor.fetchone())
+    with roomy_query(parallel=False):
+        [counts] = fetch(*_signed_counts_sql(children, periods))
+    return list(counts)
+
+
+def _signed_counts_sql(children: QuerySet[Child], periods: Sequence[Period]) -> Query:
+    """Signed visits: the visits signed in each period (`_signed_in`), one column a period. Each is a count of its
+    own, a range scan of the partial index on signed visits' signing time that reads the index alone (one OR of the
+    ranges would read the table)."""
+    mine = children_sql(children)
+    counts = sql.SQL(", ").join(_signed_in_period(i, mine.only("v.child_id")) for i in range(len(periods)))
+    windows = {f"since_{i}": start_of(p.start) for i, p in enumerate(periods)}
+    windows |= {f"until_{i}": end_of(p.end) for i, p in enumerate(periods)}
+    return sql.SQL("SELECT {}").format(counts), {"signed": codes.VisitStatus.SIGNED, **windows, **mine.params}
+
+
+def _signed_in_period(i: int, mine: sql.Composable) -> sql.Composed:
+    """The visits signed in the i-th period."""
+    since, until = sql.Placeholder(f"since_{i}"), sql.Placeholder(f"until_{i}")
+    return sql.SQL(
+        "(SELECT count(*) FROM casework_visit AS v "
+        "WHERE v.status = %(signed)s AND v.signed_at >= {since} AND v.signed_at < {until} {mine})"
+    ).format(since=since, until=until, mine=mine)
 
 
 def _with_check_rows(figure: Figure, children: QuerySet[Child]) -> Figure:

@@ -179,8 +179,9 @@ class Allocation(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=6, choices=codes.WorkerChangeReason.choices, blank=True)
-    # Kept by allocation_change for social worker changes, which counts days with a new worker: True when this
-    # allocation's end is the child's first change that day (two changes on one day are one new worker).
+    # For social worker changes, which counts days with a new worker: True when this allocation's end is the child's
+    # first change that day (two changes on one day are one new worker). Kept by PostgreSQL's triggers (migration
+    # 0008), whatever writes the allocations: bookkeeping, so not in the history.
     first_change_that_day = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["first_change_that_day"])
 
@@ -224,15 +225,15 @@ class Visit(models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # On a statutory visit: when the child's next statutory visit was (none yet: empty). Kept by the visit services
-    # (services.statutory_visits_link), so the dashboard finds each child's latest visit before a day from one
-    # index range, without grouping every visit by child. Derived bookkeeping, so not in the history.
+    # On a statutory visit: when the child's next statutory visit was (none yet: empty), so the dashboard finds each
+    # child's latest visit before a day from one index range, without grouping every visit by child.
     next_statutory_at = models.DateTimeField(null=True, editable=False)
     # On a statutory visit: until when the care the child was in on the visit's day lasted (the latest end of a
     # care episode begun by that day; date.max while it goes on; empty if none had begun). A visit is in time on a
     # day only if made in the care the child is in then (measures.statutory_visits), which is this ending after
-    # it; kept by the visit and care services (services.statutory_visits_link) so the dashboard reads it from the
-    # statutory visits' index instead of joining every visit to the care episodes.
+    # it, so the dashboard reads it from the statutory visits' index instead of joining every visit to the care
+    # episodes. Both kept by PostgreSQL's triggers (migration 0008) as visits and care episodes are written, however:
+    # bookkeeping, so not in the history, and never moving updated_at (the visit's version).
     in_care_until = models.DateField(null=True, editable=False)
     history = HistoricalRecords(excluded_fields=["next_statutory_at", "in_care_until"])
 
@@ -278,9 +279,9 @@ class SiblingContactSession(models.Model):
     cancelled_by = models.CharField(max_length=10, choices=codes.CancelledBy.choices, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=2000)
     child_comment = models.TextField("what the child said about it", blank=True, max_length=4000)
-    # The arrangement's requested_by_child, copied when the session is recorded (an arrangement's never changes
-    # once made), so the dashboard counts the sessions the child asked for from one index, without joining every
-    # session to its arrangement (measures.sibling_contact).
+    # The arrangement's requested_by_child, so the dashboard counts the sessions the child asked for from one index,
+    # without joining every session to its arrangement (measures.sibling_contact). Kept by PostgreSQL's triggers
+    # (migration 0008) as sessions are recorded or moved and as an arrangement's is corrected.
     requested_by_child = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["requested_by_child"])
 

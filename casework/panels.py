@@ -8,14 +8,16 @@ An app registers in its AppConfig.ready(); casework's views render whatever is r
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from casework.http import SignedInRequest
 from casework.models import Child, Visit
 
-VisitPanel = Callable[[HttpRequest, Visit | None, int], str]
-ChildPanel = Callable[[HttpRequest, Child], str]
+T = TypeVar("T")
+VisitPanel = Callable[[SignedInRequest, Visit | None, int], str]
+ChildPanel = Callable[[SignedInRequest, Child], str]
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ _child_panels: list[ChildPanel] = []
 _caseload_columns: list[CaseloadColumn] = []
 
 
-def _register(registry: list, item: object) -> None:
+def _register(registry: list[T], item: T) -> None:
     if item not in registry:
         registry.append(item)
 
@@ -50,12 +52,12 @@ def register_caseload_column(column: CaseloadColumn) -> CaseloadColumn:
     return column
 
 
-def render_visit_panels(request: HttpRequest, visit: Visit | None, child_id: int) -> SafeString:
+def render_visit_panels(request: SignedInRequest, visit: Visit | None, child_id: int) -> SafeString:
     """Panels for a visit's page; `visit` is None while the visit is being started."""
     return mark_safe("".join(panel(request, visit, child_id) for panel in _visit_panels))  # noqa: S308 - panels render templates
 
 
-def render_child_panels(request: HttpRequest, child: Child) -> SafeString:
+def render_child_panels(request: SignedInRequest, child: Child) -> SafeString:
     return mark_safe("".join(panel(request, child) for panel in _child_panels))  # noqa: S308 - panels render templates
 
 

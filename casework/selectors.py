@@ -6,6 +6,7 @@ Adding a role (child accounts, for instance) is adding one entry."""
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -44,27 +45,51 @@ def _social_worker_sees(user: User) -> Q:
     return Q(allocations__ended_on__isnull=True, allocations__worker=user) | _current_team_filter(user.team_id)
 
 
+def _sees_nothing(user: User) -> Q:
+    return NOTHING
+
+
 CHILD_VISIBILITY: dict[str, Callable[[User], Q]] = {
     codes.Role.SOCIAL_WORKER: _social_worker_sees,
     codes.Role.TEAM_MANAGER: lambda user: _current_team_filter(user.team_id),
     codes.Role.HEAD_OF_SERVICE: lambda user: Q(),
     # Administrators manage users and configuration, not case content.
-    codes.Role.ADMINISTRATOR: lambda user: NOTHING,
+    codes.Role.ADMINISTRATOR: _sees_nothing,
     # A child sees no staff record, not even their own: only what is shared with them, through the
     # child's own selectors below (own_child, shared_records_for_child...).
-    codes.Role.CHILD: lambda user: NOTHING,
+    codes.Role.CHILD: _sees_nothing,
 }
 
 
 def children_visible_to(*, user: User) -> QuerySet[Child]:
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
-    rule = CHILD_VISIBILITY.get(user.role, lambda user: NOTHING)
+    rule = CHILD_VISIBILITY.get(user.role, _sees_nothing)
     visible_ids = Child.objects.filter(rule(user)).values("pk")
     return Child.objects.filter(pk__in=visible_ids)
 
 
-def children_with_summaries(children: QuerySet[Child]) -> QuerySet[Child]:
+class Summary(TypedDict):
+    in_care: bool
+    current_allocations: list[Allocation]
+
+
+class CaseloadDates(TypedDict):
+    last_visit_at: datetime.datetime | None
+    last_statutory_at: datetime.datetime | None
+    in_care_since: datetime.date | None
+
+
+if TYPE_CHECKING:  # children with what a queryset below adds; at run time WithAnnotations cannot be subscripted so
+    from django_stubs_ext import WithAnnotations
+
+    SummarisedChild: TypeAlias = WithAnnotations[Child, Summary]
+    CaseloadChild: TypeAlias = WithAnnotations[Child, CaseloadDates]
+else:
+    SummarisedChild = CaseloadChild = Child
+
+
+def children_with_summaries(children: QuerySet[Child]) -> QuerySet[SummarisedChild]:
     """Adds `in_care` and `current_allocations` (with the worker) in two queries for any number of children."""
     open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
     current = Allocation.objects.filter(ended_on__isnull=True).select_related("worker__team")
@@ -143,7 +168,7 @@ def team_members(*, user: User) -> QuerySet[User]:
     workers = User.objects.filter(role__in=[codes.Role.SOCIAL_WORKER, codes.Role.TEAM_MANAGER], is_active=True)
     if user.role == codes.Role.HEAD_OF_SERVICE:
         return workers.select_related("team")
-    return workers.filter(team_id=user.team_id).select_related("team")
+    return workers.filter(team=user.team_id).select_related("team")
 
 
 # The caseload ---------------------------------------------------------------------------------
@@ -163,7 +188,7 @@ class CaseloadRow:
         return self.next_visit_due is not None and self.next_visit_due < timezone.localdate()
 
 
-def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[Child]:
+def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[CaseloadChild]:
     statutory = Q(visits__visit_type=codes.VisitType.STATUTORY)
     open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
     return children.annotate(
@@ -179,22 +204,22 @@ def caseload_rows(*, children: QuerySet[Child]) -> list[CaseloadRow]:
     return [_caseload_row(child, today) for child in _caseload_queryset(children)]
 
 
-def _caseload_row(child: Child, today: datetime.date) -> CaseloadRow:
+def _caseload_row(child: CaseloadChild, today: datetime.date) -> CaseloadRow:
     next_due = None
-    in_care = child.in_care_since is not None
+    since = child.in_care_since
+    last_statutory = timezone.localdate(child.last_statutory_at) if child.last_statutory_at else None
     # Only a visit in the current period in care counts: a child back in care is due within a week.
-    visited_this_time = in_care and child.last_statutory_at and timezone.localdate(child.last_statutory_at) >= child.in_care_since
-    if visited_this_time:
-        next_due = timezone.localdate(child.last_statutory_at) + datetime.timedelta(weeks=settings.HEARTH_STATUTORY_VISIT_WEEKS)
-    elif in_care:
+    if since is not None and last_statutory is not None and last_statutory >= since:
+        next_due = last_statutory + datetime.timedelta(weeks=settings.HEARTH_STATUTORY_VISIT_WEEKS)
+    elif since is not None:
         # Never visited since coming into care: the first visit is due within a week.
-        next_due = child.in_care_since + datetime.timedelta(weeks=1)
+        next_due = since + datetime.timedelta(weeks=1)
     flags = [
         label
         for flag, label in ((child.uasc, "UASC"), (child.disability, "Disability"), (child.send == codes.SendNeed.EHCP, "EHCP"))
         if flag
     ]
-    return CaseloadRow(child, child.age_on(today), child.last_visit_at, next_due, in_care, flags)
+    return CaseloadRow(child, child.age_on(today), child.last_visit_at, next_due, since is not None, flags)
 
 
 def my_caseload(*, user: User) -> QuerySet[Child]:

@@ -146,7 +146,7 @@ class ChildSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(WorkerSerializer(allow_null=True))
-    def get_current_worker(self, child: Child) -> dict[str, Any] | None:
+    def get_current_worker(self, child: selectors.SummarisedChild) -> dict[str, Any] | None:
         current = child.current_allocations[0] if child.current_allocations else None
         return WorkerSerializer(current.worker).data if current else None
 
@@ -225,7 +225,7 @@ class VisitFieldsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = VISIT_FIELDS
+        fields: tuple[str, ...] = VISIT_FIELDS
 
 
 def version_field() -> serializers.DateTimeField:
@@ -345,7 +345,7 @@ class RecordCheckCreateSerializer(serializers.Serializer):
 
 class SharedSectionSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: DRF takes it off the class
     text = serializers.CharField()
 
 
@@ -404,7 +404,7 @@ class CorrectionAnswerSerializer(serializers.Serializer):
 
 
 class DashboardRowSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: DRF takes it off the class
     value = serializers.FloatField(allow_null=True)
     count = serializers.IntegerField(allow_null=True)
     total = serializers.IntegerField(allow_null=True)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
 from casework import codes, selectors, versions
@@ -59,9 +59,10 @@ def require_recorder(*, actor: User, child: Child, record: str = "record") -> No
 def save_with_history(instance: Model, *, actor: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
     """Validate (full_clean) and save a case record, keeping who made the change, and why, in its history."""
     instance.full_clean()
-    instance._history_user = actor
+    # django-simple-history reads who and why from these attributes when the save writes the history row.
+    instance._history_user = actor  # type: ignore[attr-defined]  # simple-history's, not declared on Model
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save(update_fields=update_fields)
 
 
@@ -98,7 +99,6 @@ def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) 
         raise ValidationError({"started_on": "This overlaps an earlier period in care."})
     episode = CareEpisode(child=child, started_on=started_on)
     save_with_history(episode, actor=actor)
-    statutory_visits_link(child_id=child.pk)  # visits from the day care began now count
     return episode
 
 
@@ -120,7 +120,6 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
         current.ended_on = started_on
         current.end_reason = reason
         save_with_history(current, actor=actor, update_fields=["ended_on", "end_reason"])
-        worker_changes_mark(child_id=child.pk)
     allocation = Allocation(child=child, worker=worker, started_on=started_on)
     try:
         with transaction.atomic():
@@ -128,29 +127,6 @@ def allocation_change(*, child: Child, worker: User, started_on: datetime.date, 
     except IntegrityError as error:
         raise ValidationError("Someone else changed this child's worker at the same time. Please check and try again.") from error
     return allocation
-
-
-def worker_changes_mark(*, child_id: int) -> None:
-    """Mark each of the child's allocations whose end was the child's first change of worker that day
-    (Allocation.first_change_that_day), after one ends or an end is corrected. Only the marks that change are
-    written, with update(): bookkeeping, not in the history."""
-    allocations = list(
-        Allocation.objects.filter(child_id=child_id).order_by("pk").values_list("pk", "ended_on", "first_change_that_day")
-    )
-    for (pk, _, marked), first in zip(allocations, first_changes([ended for _, ended, _ in allocations]), strict=True):
-        if first != marked:
-            Allocation.objects.filter(pk=pk).update(first_change_that_day=first)
-
-
-def first_changes(ends: list[datetime.date | None]) -> list[bool]:
-    """For a child's allocation ends, oldest allocation first: whether each was the first change that day (the
-    others that ended that day are the same new worker, and an allocation still open is no change)."""
-    days_seen: set[datetime.date] = set()
-    marks = []
-    for ended_on in ends:
-        marks.append(ended_on is not None and ended_on not in days_seen)
-        days_seen.add(ended_on)
-    return marks
 
 
 def _check_allocation_change(
@@ -203,42 +179,14 @@ def visit_create(*, child: Child, author: User, idempotency_key: uuid.UUID | Non
         if existing is None:
             raise
         return _same_visit_or_refuse(existing, child=child, author=author, error=error)
-    statutory_visits_link(child_id=child.pk)
     return visit
 
 
-@transaction.atomic
-def statutory_visits_link(*, child_id: int) -> None:
-    """Point each of the child's statutory visits at their next one (Visit.next_statutory_at) and at the end of the
-    care it was made in (Visit.in_care_until), after any visit of theirs is made or changes time or type, and after
-    their care begins or ends. Only the values that change are written, with update(): they are bookkeeping, not a
-    change anyone made, so neither the history nor the visit's version (updated_at) moves."""
-    # One link at a time for a child: two visits saved at once would each miss the other. The child's row is the
-    # lock, and in READ COMMITTED the reads after it see what the other has committed.
-    _lock_child_for_links(child_id)
-    episodes = list(CareEpisode.objects.filter(child_id=child_id).values_list("started_on", "ended_on"))
-    statutory = Visit.objects.filter(child_id=child_id, visit_type=codes.VisitType.STATUTORY).order_by("visited_at", "id")
-    visits = list(statutory.values_list("pk", "visited_at", "next_statutory_at", "in_care_until"))
-    following = [at for _, at, _, _ in visits[1:]] + [None]  # the last visit has none yet
-    for (pk, at, *kept), next_at in zip(visits, following, strict=False):  # no visits: nothing to link
-        links = {"next_statutory_at": next_at, "in_care_until": care_until(episodes, timezone.localdate(at))}
-        if kept != list(links.values()):
-            Visit.objects.filter(pk=pk).update(**links)
-    others = Visit.objects.filter(child_id=child_id).exclude(visit_type=codes.VisitType.STATUTORY)
-    others.filter(Q(next_statutory_at__isnull=False) | Q(in_care_until__isnull=False)).update(
-        next_statutory_at=None, in_care_until=None
-    )
-
-
-def _lock_child_for_links(child_id: int) -> None:
-    """The child's row, locked before any of their visits: the links rewrite the child's other visits, so a visit
-    edit that locked its own visit first would deadlock with a link holding the child (as ending care does)."""
-    list(Child.objects.select_for_update().filter(pk=child_id).values_list("pk", flat=True))
-
-
-def care_until(episodes: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> datetime.date | None:
-    """Visit.in_care_until for a visit on `day`, from the child's (started_on, ended_on) care episodes."""
-    return max((ended or datetime.date.max for started, ended in episodes if started <= day), default=None)
+def _lock_child_before_visit(child_id: int) -> None:
+    """The child's row, locked before their visit: the visits' trigger (migration 0008) locks the child before it
+    rewrites the links of the child's other visits, so an edit that locked its own visit first would deadlock with a
+    save that holds the child and is rewriting that visit's link. The same lock as the trigger's (FOR NO KEY UPDATE)."""
+    list(Child.objects.select_for_update(no_key=True).filter(pk=child_id).values_list("pk", flat=True))
 
 
 def _same_visit_or_refuse(existing: Visit, *, child: Child, author: User, error: Exception | None = None) -> Visit:
@@ -259,7 +207,7 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
     """Change a draft. Signed visits change only through visit_amend, with a reason.
 
     `version` is the visit's updated_at when the person opened it: if someone saved since, nothing is saved."""
-    _lock_child_for_links(visit.child_id)
+    _lock_child_before_visit(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)
@@ -267,7 +215,6 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
         raise ValidationError("This visit is signed. To change it, amend it and say why.")
     _apply_visit_fields(visit, fields)
     save_with_history(visit, actor=actor)
-    statutory_visits_link(child_id=visit.child_id)
     return visit
 
 
@@ -333,7 +280,7 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
     """Change a signed visit. The reason is kept in the history beside both versions.
 
     `version` as for visit_update: an amendment based on an older version is refused."""
-    _lock_child_for_links(visit.child_id)
+    _lock_child_before_visit(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     require_recorder(actor=actor, child=visit.child)
     versions.check_version(visit, version=version)
@@ -343,7 +290,6 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
         raise ValidationError({"reason": "Say why you are changing a signed record."})
     _apply_visit_fields(visit, fields)
     save_with_history(visit, actor=actor, reason=f"Amended: {reason.strip()}")
-    statutory_visits_link(child_id=visit.child_id)
     return visit
 
 
@@ -396,7 +342,6 @@ def sibling_contact_session_record(
         cancelled_by=cancelled_by if status == codes.ContactSessionStatus.CANCELLED else "",
         cancel_reason=cancel_reason if status == codes.ContactSessionStatus.CANCELLED else "",
         child_comment=child_comment,
-        requested_by_child=arrangement.requested_by_child,
     )
     save_with_history(session, actor=actor)
     return session
@@ -460,7 +405,7 @@ def child_account_create(*, code: str, username: str, password: str, password_ag
 
     An invite for a child who already has an account sets a new password on it (a forgotten password)."""
     invite = ChildInvite.objects.select_for_update().select_related("child").filter(code_hash=invite_code_hash(code)).first()
-    _check_invite(invite)
+    invite = _usable(invite)
     account = ChildAccount.objects.select_related("user").filter(child=invite.child).first()
     user = account.user if account else User(username=username.strip(), role=codes.Role.CHILD)
     _check_new_sign_in(user, password=password, password_again=password_again, is_new=account is None)
@@ -474,7 +419,8 @@ def child_account_create(*, code: str, username: str, password: str, password_ag
     return user
 
 
-def _check_invite(invite: ChildInvite | None) -> None:
+def _usable(invite: ChildInvite | None) -> ChildInvite:
+    """The invite, if its code still works; otherwise a ValidationError that says what to do."""
     if invite is None or invite.cancelled_at is not None:
         raise ValidationError({"code": "That code doesn't work. Check it with your worker, or ask them for a new one."})
     if invite.used_at is not None:
@@ -483,6 +429,7 @@ def _check_invite(invite: ChildInvite | None) -> None:
         raise ValidationError({"code": "That code is too old now. Ask your worker for a new one."})
     if invite.child.status != codes.CaseStatus.OPEN:
         raise ValidationError({"code": "That code doesn't work. Check it with your worker, or ask them for a new one."})
+    return invite
 
 
 def _check_new_sign_in(user: User, *, password: str, password_again: str, is_new: bool) -> None:
@@ -617,7 +564,8 @@ def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: 
         raise ValidationError({"answer": "Write an answer for the child: what you changed, or why it stays as it is."})
     changed = {f: t for f, t in (changes or {}).items() if f in check.shared_record.sections and t != getattr(visit, f)}
     if changed:
-        visit_amend(visit=visit, actor=actor, reason=f"Corrected after the child said: {check.child_words}", **changed)
+        reason = f"Corrected after the child said: {check.child_words}"
+        visit_amend(visit=visit, actor=actor, reason=reason, version=None, **changed)
     check.status = codes.CheckStatus.AMENDED if changed else codes.CheckStatus.EXPLAINED
     check.answer, check.answered_by, check.answered_at = answer.strip(), actor, timezone.now()
     save_with_history(check, actor=actor)

@@ -8,10 +8,20 @@ typed and show it back; the API answers 409 Conflict. Nothing is saved over the 
 """
 
 import datetime
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.utils import timezone
+
+
+class Versioned(Protocol):
+    """A record with a version: its `updated_at`, and its simple_history `history` to say who changed it."""
+
+    @property
+    def updated_at(self) -> datetime.datetime: ...
+
+    @property
+    def history(self) -> Any: ...  # simple_history's manager is untyped
 
 
 class RecordChanged(ValidationError):
@@ -34,7 +44,7 @@ class RecordChanged(ValidationError):
         )
 
 
-def check_version(record: Model, *, version: datetime.datetime | None) -> None:
+def check_version(record: Versioned, *, version: datetime.datetime | None) -> None:
     """Refuse a write based on an older version. Call with the row locked (select_for_update).
 
     `version` None means the caller did not say what it read (an older API client): the write goes ahead."""
@@ -44,7 +54,7 @@ def check_version(record: Model, *, version: datetime.datetime | None) -> None:
     raise RecordChanged(changed_by=changed_by, changed_at=changed_at, current_version=record.updated_at)
 
 
-def _last_change(record: Model) -> tuple[str, datetime.datetime]:
+def _last_change(record: Versioned) -> tuple[str, datetime.datetime]:
     latest = record.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     if latest is None:
         return "someone else", record.updated_at

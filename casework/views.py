@@ -32,19 +32,21 @@ from casework.forms import (
     SuspendChildAccountForm,
     VisitAmendForm,
     VisitForm,
+    field_label,
 )
+from casework.http import SignedInRequest
 from casework.models import Child, User, Visit
 from casework.panels import caseload_columns, render_child_panels, render_visit_panels
 
 PAGE_SIZE = 25
 
 
-def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
+def page_of(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page[Any]:
     """The page of a list the request asks for (?page=); a page number out of range gives the last page."""
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-def child_for_page(request: HttpRequest, child_id: int, page: str, *, to_record: bool = False) -> Child:
+def child_for_page(request: SignedInRequest, child_id: int, page: str, *, to_record: bool = False) -> Child:
     """The child a page is about: 404 if not visible to the user, 403 if `to_record` and they may only read it.
     The look is written to the access log either way. Every app's child pages open their child with this."""
     child = selectors.child_get(user=request.user, child_id=child_id)
@@ -60,6 +62,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Rendered without the request: the signed-in user and their messages live in the database too."""
     if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return defaults.server_error(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
     else:
@@ -83,7 +86,7 @@ def health(request: HttpRequest) -> JsonResponse:
 def _check(probe: Callable[[], Any]) -> str:
     try:
         probe()
-    except Exception:  # noqa: BLE001 - any failure means "not healthy", reported without details
+    except Exception:  # any failure means "not healthy", reported without details
         return "unavailable"
     return "ok"
 
@@ -98,7 +101,7 @@ def _cache_round_trip() -> None:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: SignedInRequest) -> HttpResponse:
     user: User = request.user
     if user.role == codes.Role.CHILD:  # a child has no caseload: their own journey instead
         return redirect("me:journey")
@@ -129,7 +132,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child")
     context = {
         "child": child,
@@ -143,20 +146,19 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "care_episodes": child.care_episodes.order_by("-started_on"),
         "panels": render_child_panels(request, child),
         "account": selectors.child_account_of(child=child),
-        "child_words": [(Child._meta.get_field(f).verbose_name.capitalize(), getattr(child, f)) for f in services.CHILD_WORDS],
+        "child_words": [(field_label(Child, name), getattr(child, name)) for name in services.CHILD_WORDS],
         "open_invite": selectors.open_invite_of(child=child),
     }
     return render(request, "casework/child_detail.html", context)
 
 
 @login_required
-def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_access_log(request: SignedInRequest, child_id: int) -> HttpResponse:
     """Who opened this child's record, and when. For a head of service; the look itself is logged too."""
     child = selectors.child_get(user=request.user, child_id=child_id)
     views = selectors.record_views_of(user=request.user, child=child)  # refuses anyone but a head of service
     services.record_view_log(user=request.user, child=child, page="access-log")
-    views = page_of(request, views, 50)
-    return render(request, "casework/access_log.html", {"child": child, "page": views})
+    return render(request, "casework/access_log.html", {"child": child, "page": page_of(request, views, 50)})
 
 
 # The child's own account (invite, suspend) and the words written with them ---------------------
@@ -164,7 +166,7 @@ def child_access_log(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def child_invite(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_invite(request: SignedInRequest, child_id: int) -> HttpResponse:
     """Make an invite and show its code once: only a hash is kept, so it cannot be shown again."""
     child = child_for_page(request, child_id, "child-account:invite", to_record=True)
     try:
@@ -178,7 +180,7 @@ def child_invite(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_account_suspend(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_account_suspend(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child-account:suspend", to_record=True)
     form = SuspendChildAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +193,7 @@ def child_account_suspend(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def child_account_reinstate(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_account_reinstate(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child-account:reinstate", to_record=True)
     try:
         services.child_account_reinstate(child=child, actor=request.user)
@@ -203,7 +205,7 @@ def child_account_reinstate(request: HttpRequest, child_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_story(request: SignedInRequest, child_id: int) -> HttpResponse:
     """The worker writes with the child: the story of why they came into care and the child's other words."""
     child = child_for_page(request, child_id, "child:words", to_record=True)
     initial = {name: getattr(child, name) for name in services.CHILD_WORDS}
@@ -222,7 +224,7 @@ def child_story(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_share(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_share(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
     child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:share", to_record=True)
     form = ShareVisitForm(request.POST or None, visit=visit)
@@ -236,7 +238,7 @@ def visit_share(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
+def correction_answer(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = selectors.correction_get(user=request.user, check_id=check_id)
     visit = check.shared_record.visit
     child = child_for_page(request, visit.child_id, f"correction:{check.pk}", to_record=True)
@@ -259,7 +261,7 @@ def correction_answer(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def visit_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "visit:new", to_record=True)
     form = VisitForm(request.POST or None, initial=VisitForm.initial_for())
     if request.method == "POST" and form.is_valid():
@@ -276,12 +278,14 @@ def visit_new(request: HttpRequest, child_id: int) -> HttpResponse:
     return _visit_form_page(request, child=child, form=form, visit=None)
 
 
-def _visit_form_page(request: HttpRequest, *, child: Child, form: GovukForm, visit: Visit | None, **extra: Any) -> HttpResponse:
+def _visit_form_page(
+    request: SignedInRequest, *, child: Child, form: GovukForm, visit: Visit | None, **extra: Any
+) -> HttpResponse:
     context = {"child": child, "form": form, "visit": visit, "panels": render_visit_panels(request, visit, child.pk), **extra}
     return render(request, "casework/visit_form.html", context)
 
 
-def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResponse:
+def _after_save(request: SignedInRequest, form: GovukForm, visit: Visit) -> HttpResponse:
     """Either keep the draft open for more writing, or sign it when the worker pressed Sign."""
     if form.cleaned_data.get("reviewed"):
         services.visit_review_draft(visit=visit, actor=request.user)
@@ -292,15 +296,16 @@ def _after_save(request: HttpRequest, form: GovukForm, visit: Visit) -> HttpResp
     if signed is None:
         # The draft was saved, only signing was refused: the form goes on from the version just saved.
         visit.refresh_from_db(fields=["updated_at"])
-        form.data = form.data.copy()
-        form.data["version"] = visit.updated_at.isoformat()
+        data = request.POST.copy()
+        data["version"] = visit.updated_at.isoformat()
+        form.data = data
         return _visit_form_page(request, child=visit.child, form=form, visit=visit)
     messages.success(request, "Visit signed.")
     return redirect("casework:visit-detail", visit_id=visit.pk)
 
 
 @login_required
-def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_detail(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
     services.record_view_log(user=request.user, child=visit.child, page=f"visit:{visit.pk}")
     context = {
@@ -315,7 +320,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_edit(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
     child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:edit", to_record=True)
     if visit.is_signed:
@@ -333,7 +338,7 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_amend(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
     child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:amend", to_record=True)
     if not visit.is_signed:
@@ -353,7 +358,7 @@ def visit_amend(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_worker(request: HttpRequest, child_id: int) -> HttpResponse:
+def change_worker(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "worker:change", to_record=True)
     form = ChangeWorkerForm(request.POST or None, workers=selectors.team_members(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -367,7 +372,7 @@ def change_worker(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def sibling_contact_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "sibling-contact:new", to_record=True)
     siblings = selectors.family_visible_to(user=request.user).filter(child=child, relationship__in=codes.SIBLING_RELATIONSHIPS)
     form = SiblingContactForm(request.POST or None, siblings=siblings)
@@ -385,7 +390,7 @@ def sibling_contact_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sibling_session_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def sibling_session_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "sibling-contact:session", to_record=True)
     arrangements = selectors.sibling_contact_visible_to(user=request.user).filter(child=child, ended_on__isnull=True)
     form = SiblingContactSessionForm(

@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from outcomes import urls as outcomes_urls
 from voice import views as voice_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("casework.api_urls")),
     path("", include("voice.api_urls")),
     path("", include("placements.api_urls")),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from casework import services as casework_services
 from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin, created
+from casework.http import ApiRequest
 from outcomes import codes, selectors, services
 from outcomes import serializers as s
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
@@ -79,7 +80,7 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         star = self.star_from_url()
-        casework_services.record_view_log(user=request.user, child=star.child, page="api:star-detail")
+        casework_services.record_view_log(user=self.request.user, child=star.child, page="api:star-detail")
         return Response(s.StarSerializer(star).data)
 
     def star_from_url(self) -> Star:
@@ -90,7 +91,7 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
         request=s.StarStartSerializer,
         responses={201: s.StarSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         star = services.star_start(actor=request.user, **self.parse(s.StarStartSerializer))
         return created(s.StarSerializer(star))
 
@@ -99,7 +100,7 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
         responses={200: s.DisagreementSerializer(many=True), 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def disagreements(self, request: Request, pk: int) -> Response:
+    def disagreements(self, request: ApiRequest, pk: int) -> Response:
         star = self.star_from_url()
         casework_services.record_view_log(user=request.user, child=star.child, page="api:star-disagreements")
         rows = selectors.disagreements(star=star)
@@ -127,7 +128,7 @@ class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSe
         request=s.StarAreaAddSerializer,
         responses={201: s.StarAreaSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         area = services.star_area_add(actor=request.user, **self.parse(s.StarAreaAddSerializer))
         return created(s.StarAreaSerializer(area))
 
@@ -137,7 +138,7 @@ class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSe
         request=s.StarAreaRenameSerializer,
         responses={200: s.StarAreaSerializer, **WRITE_ERRORS},
     )
-    def partial_update(self, request: Request, pk: int) -> Response:
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
         area = services.star_area_rename(area=self.area_from_url(), actor=request.user, **self.parse(s.StarAreaRenameSerializer))
         return Response(s.StarAreaSerializer(area).data)
 
@@ -148,7 +149,7 @@ class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSe
         responses={200: s.StarAreaSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def retire(self, request: Request, pk: int) -> Response:
+    def retire(self, request: ApiRequest, pk: int) -> Response:
         area = services.star_area_retire(area=self.area_from_url(), actor=request.user)
         return Response(s.StarAreaSerializer(area).data)
 
@@ -171,7 +172,7 @@ class CheckInViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet
         description="Several people (the child, a parent or carer, the worker) can each answer at the same stage and date.",
         responses={201: s.CheckInSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         data = self.parse(s.CheckInSerializer)
         scores = s.CheckInSerializer().score_inputs(data)
         check_in = services.check_in_record(actor=request.user, scores=scores, **data)
@@ -195,15 +196,15 @@ class CheckInViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet
 class OutcomeFiguresApi(generics.GenericAPIView):
     serializer_class = s.OutcomeFiguresSerializer
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         respondent = request.query_params.get("respondent", codes.Respondent.CHILD)
         if respondent not in codes.Respondent.values:
             respondent = codes.Respondent.CHILD
         template = request.query_params.get("template", "")
-        filters_ = {"user": request.user, "respondent": respondent, "template_id": int(template) if template.isdigit() else None}
+        template_id = int(template) if template.isdigit() else None
         figures = {
             "definition": FIGURES_DEFINITION,
-            "areas": selectors.area_figures(**filters_),
-            "trend": selectors.quarterly_trend(**filters_),
+            "areas": selectors.area_figures(user=request.user, respondent=respondent, template_id=template_id),
+            "trend": selectors.quarterly_trend(user=request.user, respondent=respondent, template_id=template_id),
         }
         return Response(s.OutcomeFiguresSerializer(figures).data)

@@ -41,7 +41,8 @@ def setup(county: Any, staff: Any) -> dict[str, Any]:
 
 def _worker_on(plan: Any, day: datetime.date) -> int:
     starts = [a["started_on"] for a in plan.allocations]
-    return plan.allocations[max(0, bisect.bisect_right(starts, day) - 1)]["worker_id"]
+    worker: int = plan.allocations[max(0, bisect.bisect_right(starts, day) - 1)]["worker_id"]
+    return worker
 
 
 def _star(county: Any, plan: Any, state: dict[str, Any]) -> dict[str, Any] | None:

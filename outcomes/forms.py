@@ -18,7 +18,7 @@ class StarStartForm(GovukForm):
 
     def __init__(self, *args: Any, templates: QuerySet[StarTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = templates
+        self.field_as("template", forms.ModelChoiceField).queryset = templates
 
 
 class CheckInForm(GovukForm):
@@ -88,7 +88,7 @@ class AreaAddForm(GovukForm):
 
     def __init__(self, *args: Any, template: StarTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["based_on"].queryset = template.areas.all()
+        self.field_as("based_on", forms.ModelChoiceField).queryset = template.areas.all()
         self.fields["origin"].widget.attrs["class"] = GOVUK_CLASSES["radioselect"]
 
 
@@ -99,7 +99,7 @@ class AreaRenameForm(GovukForm):
 
 # The child's own star pages (their skin: casework.forms.ChildForm) --------------------------------
 
-CHILD_STAGES = [
+CHILD_STAGES: list[tuple[str, str]] = [
     (codes.Stage.START, "This is my first time"),
     (codes.Stage.MID_POINT, "I am about halfway"),
     (codes.Stage.REVIEW, "I am checking in again"),

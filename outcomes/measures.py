@@ -8,13 +8,14 @@ scores themselves; the tests hold the two to each other."""
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-from django.db import connection
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, Func, Q, QuerySet, Window
 from django.db.models.functions import FirstValue, Lead, RowNumber
+from psycopg import sql
 
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
-from casework.dashboard.sql import children_sql
+from casework.dashboard.sql import NOTHING, Query, children_sql, days_before, fetch
 from casework.models import Child
 from outcomes import codes
 from outcomes.models import CheckInScore, TemplateArea
@@ -22,11 +23,28 @@ from outcomes.progress import NONE, Progress
 from outcomes.selectors import CHILDS_OWN
 
 
-def _scores(children: QuerySet[Child]) -> QuerySet[CheckInScore]:
+class ScoreInOrder(TypedDict):
+    first_score: int
+    nth: int
+    next_on: datetime.date | None
+    scored_on: datetime.date
+    area_retired_on: datetime.date | None
+    star_child: int
+
+
+if TYPE_CHECKING:  # a score with what `_scores` adds; WithAnnotations cannot be subscripted at run time
+    from django_stubs_ext import WithAnnotations
+
+    ScoredInOrder: TypeAlias = WithAnnotations[CheckInScore, ScoreInOrder]
+else:
+    ScoredInOrder = CheckInScore
+
+
+def _scores(children: QuerySet[Child]) -> QuerySet[ScoredInOrder]:
     """The child's own scores for the children, each with its area's first score, its place and the next date."""
     order = [F("check_in__date").asc(), F("check_in_id").asc()]
 
-    def over_area(function: object) -> Window:
+    def over_area(function: Func) -> Window:
         return Window(function, partition_by=[F("area_id")], order_by=order)
 
     return CheckInScore.objects.filter(
@@ -50,36 +68,49 @@ def latest_on(on: datetime.date) -> Q:
 IMPROVED = Q(score__gt=F("first_score"))
 
 
-def _progress_sql(ends: list[datetime.date], children: QuerySet[Child]) -> tuple[str, list]:
-    """Per template area (NULL for the child's own areas) and per bucket b (the scores dated after b of the sorted
-    `ends`, so they count from ends[b] on): the sums of the changes the child's scores make to their areas'
-    progress (outcomes.progress). A retired area is not counted from the day it was retired, so from then its
-    scores' changes are taken back. Both halves read only the scores that change progress, from their index."""
-    among, among_params = children_sql(children)
-    mine = (
-        f"AND s.area_id IN (SELECT a.id FROM outcomes_stararea a JOIN outcomes_star st ON st.id = a.star_id "  # noqa: S608
-        f"WHERE st.child_id {among})"
-        if among
-        else ""
-    )
-    changes = ("s.counted_change", "s.improved_change", "s.first_change", "s.latest_change")
-    scored = "width_bucket(s.check_in_date - 1, %s::date[])"
-    scores = "s.respondent = %s AND NOT (s.counted_change = 0 AND s.improved_change = 0 AND s.latest_change = 0)"
-    sql = f"""
+# The child's own scores that change their area's progress: the condition of the index they are read from
+# (CheckInScore's child_progress_changes).
+PROGRESS_SCORES = sql.SQL(
+    "s.respondent = %(child)s AND NOT (s.counted_change = 0 AND s.improved_change = 0 AND s.latest_change = 0)"
+)
+
+
+def _progress_sql(ends: list[datetime.date], children: QuerySet[Child]) -> Query:
+    """Outcome stars: per template area (NULL for the child's own areas) and per bucket b (the scores dated after b
+    of the sorted `ends`, so they count from ends[b] on), the sums of the changes the child's scores make to their
+    areas' progress (outcomes.progress), so an area's progress on a day is the sum of those up to it. A retired area
+    is not counted from the day it was retired, so from then its scores' changes are taken back. Both read only the
+    scores that change progress (PROGRESS_SCORES)."""
+    mine = children_sql(children)
+    areas: sql.Composable = NOTHING
+    if mine.ids is not None:
+        areas = sql.SQL(
+            "AND s.area_id IN (SELECT a.id FROM outcomes_stararea AS a JOIN outcomes_star AS st ON st.id = a.star_id "
+            "WHERE st.child_id IN {})"
+        ).format(mine.ids)
+    query = sql.SQL("""
+        WITH scores AS (
+            SELECT s.template_area_id, {scored} AS b, s.counted_change, s.improved_change, s.first_change, s.latest_change
+            FROM outcomes_checkinscore AS s
+            WHERE {progress_scores} AND s.check_in_date <= %(last)s {areas}
+        ), taken_back AS (
+            SELECT s.template_area_id, GREATEST({scored}, {retired}) AS b,
+                -s.counted_change, -s.improved_change, -s.first_change, -s.latest_change
+            FROM outcomes_stararea AS a JOIN outcomes_checkinscore AS s ON s.area_id = a.id
+            WHERE a.retired_on IS NOT NULL AND a.retired_on <= %(last)s
+                AND {progress_scores} AND s.check_in_date <= %(last)s {areas}
+        ), changes (template_area_id, b, counted, improved, first, latest) AS (
+            SELECT * FROM scores UNION ALL SELECT * FROM taken_back
+        )
         SELECT template_area_id, b, SUM(counted), SUM(improved), SUM(first), SUM(latest)
-        FROM (
-            SELECT s.template_area_id, {scored} AS b, {", ".join(changes)}
-            FROM outcomes_checkinscore s WHERE {scores} AND s.check_in_date <= %s {mine}
-            UNION ALL
-            SELECT s.template_area_id, GREATEST({scored}, width_bucket(a.retired_on - 1, %s::date[])),
-                {", ".join(f"-{change}" for change in changes)}
-            FROM outcomes_stararea a JOIN outcomes_checkinscore s ON s.area_id = a.id
-            WHERE a.retired_on IS NOT NULL AND a.retired_on <= %s AND {scores} AND s.check_in_date <= %s {mine}
-        ) AS c (template_area_id, b, counted, improved, first, latest)
-        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
-    last, child = ends[-1], codes.Respondent.CHILD
-    params = [ends, child, last, *among_params, ends, ends, last, child, last, *among_params]
-    return sql, params
+        FROM changes
+        GROUP BY 1, 2""").format(
+        scored=days_before("s.check_in_date", "ends"),
+        retired=days_before("a.retired_on", "ends"),
+        progress_scores=PROGRESS_SCORES,
+        areas=areas,
+    )
+    return query, {"ends": ends, "last": ends[-1], "child": codes.Respondent.CHILD, **mine.params}
 
 
 def star_progress(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
@@ -88,10 +119,7 @@ def star_progress(*, children: QuerySet[Child], periods: Sequence[Period]) -> li
     if not periods:
         return []
     ends = sorted({period.end for period in periods})
-    sql, params = _progress_sql(ends, children)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = fetch(*_progress_sql(ends, children))
     by_area = {area: _progress_by_day(ends, [row[1:] for row in rows if row[0] == area]) for area in {row[0] for row in rows}}
     figures = []
     for period in periods:
@@ -101,7 +129,7 @@ def star_progress(*, children: QuerySet[Child], periods: Sequence[Period]) -> li
     return [_with_area_rows(figures[0], {area: progress[first] for area, progress in by_area.items()}), *figures[1:]]
 
 
-def _progress_by_day(ends: list[datetime.date], buckets: list[tuple]) -> dict[datetime.date, Progress]:
+def _progress_by_day(ends: list[datetime.date], buckets: list[tuple[Any, ...]]) -> dict[datetime.date, Progress]:
     """Progress on each end: the changes of the buckets up to it, added up."""
     sums = dict.fromkeys(range(len(ends) + 1), NONE)
     for bucket, *changes in buckets:
@@ -115,7 +143,8 @@ def _progress_by_day(ends: list[datetime.date], buckets: list[tuple]) -> dict[da
 
 def _with_area_rows(figure: Figure, by_area: dict[int | None, Progress]) -> Figure:
     """Per template area (and the children's own areas): areas counted, mean first and latest score, % improved."""
-    groups = [(area.pk, f"{area.name} ({area.template.name})") for area in TemplateArea.objects.select_related("template")]
+    areas = TemplateArea.objects.select_related("template")
+    groups: list[tuple[int | None, str]] = [(area.pk, f"{area.name} ({area.template.name})") for area in areas]
     groups.append((None, CHILDS_OWN))
     rows = []
     for area_id, label in groups:

@@ -59,7 +59,7 @@ class StarTemplate(models.Model):
         return range(self.scale_min, self.scale_max + 1)
 
     def word_for(self, score: int) -> str:
-        return self.scale_words.get(str(score), "")
+        return str(self.scale_words.get(str(score), ""))
 
 
 class TemplateArea(models.Model):

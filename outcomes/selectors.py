@@ -96,7 +96,7 @@ class StarPicture:
 def star_picture(*, star: Star, first_id: int | None = None, second_id: int | None = None) -> StarPicture:
     """The first and latest check-in (the child's own answers where there are any), or the two chosen."""
     check_ins = list(star.check_ins.select_related("recorded_by").prefetch_related("scores").order_by("date", "id"))
-    by_id = {check_in.pk: check_in for check_in in check_ins}
+    by_id: dict[int | None, CheckIn] = {check_in.pk: check_in for check_in in check_ins}
     own = [c for c in check_ins if c.respondent == codes.Respondent.CHILD] or check_ins
     first = by_id.get(first_id) or (own[0] if own else None)
     second = by_id.get(second_id) or (own[-1] if own else None)
@@ -289,7 +289,7 @@ def own_check_in_get(*, user: User, check_in_id: int) -> CheckIn:
 def own_star_picture(*, star: Star, first_id: int | None = None, second_id: int | None = None) -> StarPicture:
     """Like star_picture, from the child's own answers only: their first and latest, or the two they chose."""
     check_ins = list(star.check_ins.filter(respondent=codes.Respondent.CHILD).prefetch_related("scores").order_by("date", "id"))
-    by_id = {check_in.pk: check_in for check_in in check_ins}
+    by_id: dict[int | None, CheckIn] = {check_in.pk: check_in for check_in in check_ins}
     first = by_id.get(first_id) or (check_ins[0] if check_ins else None)
     second = by_id.get(second_id) or (check_ins[-1] if check_ins else None)
     shown = sorted({c.pk: c for c in (first, second) if c is not None}.values(), key=lambda c: (c.date, c.pk))

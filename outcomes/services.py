@@ -86,7 +86,9 @@ def _check_area_name(star: Star, name: str, *, exclude: int | None = None) -> st
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Give the area a name, in the child's words."})
-    active = star.areas.filter(retired_on__isnull=True, name__iexact=name).exclude(pk=exclude)
+    active = star.areas.filter(retired_on__isnull=True, name__iexact=name)
+    if exclude is not None:
+        active = active.exclude(pk=exclude)
     if active.exists():
         raise ValidationError({"name": f"The star already has an area called “{name}”."})
     return name

@@ -4,6 +4,8 @@ and managing areas. Each view parses input, calls one selector or service, and r
 A star whose child the user may not see is 404; one they may see but not change is 403 on the
 pages that change it (the casework rules, through outcomes.selectors)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
+from casework.http import SignedInRequest
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.me.views import child_login_required
 from casework.models import Child
@@ -25,7 +28,7 @@ from outcomes.models import Star, StarArea
 from outcomes.svg import check_in_label, star_svg
 
 
-def _star_for(request: HttpRequest, star_id: int, page: str, *, to_record: bool = False) -> Star:
+def _star_for(request: SignedInRequest, star_id: int, page: str, *, to_record: bool = False) -> Star:
     """The star (404 if its child is not visible), with the view written to the access log."""
     star = selectors.star_get(user=request.user, star_id=star_id)
     casework_services.record_view_log(user=request.user, child=star.child, page=page)
@@ -42,7 +45,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 # The panel on the child's page --------------------------------------------------------------
 
 
-def child_star_panel(request: HttpRequest, child: Child) -> str:
+def child_star_panel(request: SignedInRequest, child: Child) -> str:
     """The star on the child's page (registered with casework.panels): picture, history, the child's own areas."""
     stars = list(selectors.stars_visible_to(user=request.user).filter(child=child))
     pictures = [(star, selectors.star_picture(star=star)) for star in stars]
@@ -68,7 +71,7 @@ def child_star_panel(request: HttpRequest, child: Child) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def star_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def star_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = casework_selectors.child_get(user=request.user, child_id=child_id)
     casework_services.record_view_log(user=request.user, child=child, page="star:new")
     if not casework_selectors.child_can_record(user=request.user, child=child):
@@ -85,7 +88,7 @@ def star_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def star_detail(request: HttpRequest, star_id: int) -> HttpResponse:
+def star_detail(request: SignedInRequest, star_id: int) -> HttpResponse:
     """The star, comparing the first and latest check-in (or the two in ?first= and ?second=).
 
     ?view=child is the child's version: warmer words, larger labels, no staff-only sections."""
@@ -112,7 +115,7 @@ def star_detail(request: HttpRequest, star_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
+def check_in_new(request: SignedInRequest, star_id: int) -> HttpResponse:
     star = _star_for(request, star_id, f"star:{star_id}:check-in", to_record=True)
     areas = list(star.areas.filter(retired_on__isnull=True))
     template = star.template
@@ -138,7 +141,7 @@ def check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
+def star_areas(request: SignedInRequest, star_id: int) -> HttpResponse:
     """Every area of the star, current and retired, with a form to add one."""
     star = _star_for(request, star_id, f"star:{star_id}:areas")
     can_record = casework_selectors.child_can_record(user=request.user, child=star.child)
@@ -161,7 +164,7 @@ def star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
     return render(request, "outcomes/star_areas.html", context)
 
 
-def _area_to_record(request: HttpRequest, area_id: int, page: str) -> StarArea:
+def _area_to_record(request: SignedInRequest, area_id: int, page: str) -> StarArea:
     area = selectors.star_area_get(user=request.user, area_id=area_id)
     casework_services.record_view_log(user=request.user, child=area.star.child, page=page)
     if not casework_selectors.child_can_record(user=request.user, child=area.star.child):
@@ -171,7 +174,7 @@ def _area_to_record(request: HttpRequest, area_id: int, page: str) -> StarArea:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def star_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
+def star_area_rename(request: SignedInRequest, area_id: int) -> HttpResponse:
     area = _area_to_record(request, area_id, f"star-area:{area_id}:rename")
     form = AreaRenameForm(request.POST or None, initial={"name": area.name, "question": area.question})
     if request.method == "POST" and form.is_valid():
@@ -186,7 +189,7 @@ def star_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def star_area_retire(request: HttpRequest, area_id: int) -> HttpResponse:
+def star_area_retire(request: SignedInRequest, area_id: int) -> HttpResponse:
     area = _area_to_record(request, area_id, f"star-area:{area_id}:retire")
     try:
         services.star_area_retire(area=area, actor=request.user)
@@ -204,9 +207,9 @@ def star_area_retire(request: HttpRequest, area_id: int) -> HttpResponse:
 MY_CHECK_INS_PAGE_SIZE = 5
 
 
-def journey_star(request: HttpRequest, child: Child) -> JourneyPart:
+def journey_star(request: SignedInRequest, child: Child) -> JourneyPart:
     """The "My star" section of the child's own journey (registered with casework.me.journey): their own answers only."""
-    items = []
+    items: list[dict[str, Any]] = []
     for star in selectors.own_stars(user=request.user):
         picture = selectors.own_star_picture(star=star)
         svg = star_svg(picture, child_friendly=True, element_id=f"my-star-{star.pk}")
@@ -217,14 +220,14 @@ def journey_star(request: HttpRequest, child: Child) -> JourneyPart:
     return JourneyPart(html, events)
 
 
-def _my_star(request: HttpRequest, star_id: int, page: str) -> Star:
+def _my_star(request: SignedInRequest, star_id: int, page: str) -> Star:
     star = selectors.own_star_get(user=request.user, star_id=star_id)
     casework_services.record_view_log(user=request.user, child=star.child, page=f"me:star:{star.pk}{page}")
     return star
 
 
 @child_login_required
-def my_stars(request: HttpRequest) -> HttpResponse:
+def my_stars(request: SignedInRequest) -> HttpResponse:
     """Most children have one star: straight to it. Otherwise a choice, or kind words when there is none yet."""
     stars = list(selectors.own_stars(user=request.user))
     if len(stars) == 1:
@@ -233,7 +236,7 @@ def my_stars(request: HttpRequest) -> HttpResponse:
 
 
 @child_login_required
-def my_star(request: HttpRequest, star_id: int) -> HttpResponse:
+def my_star(request: SignedInRequest, star_id: int) -> HttpResponse:
     star = _my_star(request, star_id, "")
     first, second = _int_param(request, "first"), _int_param(request, "second")
     picture = selectors.own_star_picture(star=star, first_id=first, second_id=second)
@@ -251,7 +254,7 @@ def my_star(request: HttpRequest, star_id: int) -> HttpResponse:
 
 
 @child_login_required
-def my_check_in(request: HttpRequest, check_in_id: int) -> HttpResponse:
+def my_check_in(request: SignedInRequest, check_in_id: int) -> HttpResponse:
     check_in = selectors.own_check_in_get(user=request.user, check_in_id=check_in_id)
     casework_services.record_view_log(user=request.user, child=check_in.star.child, page=f"me:check-in:{check_in.pk}")
     context = {"check_in": check_in, "star": check_in.star, "stage": dict(CHILD_STAGES)[check_in.stage]}
@@ -260,7 +263,7 @@ def my_check_in(request: HttpRequest, check_in_id: int) -> HttpResponse:
 
 @child_login_required
 @require_http_methods(["GET", "POST"])
-def my_check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
+def my_check_in_new(request: SignedInRequest, star_id: int) -> HttpResponse:
     star = _my_star(request, star_id, ":check-in")
     areas = list(star.areas.filter(retired_on__isnull=True))
     template = star.template
@@ -287,7 +290,7 @@ def my_check_in_new(request: HttpRequest, star_id: int) -> HttpResponse:
 
 @child_login_required
 @require_http_methods(["GET", "POST"])
-def my_star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
+def my_star_areas(request: SignedInRequest, star_id: int) -> HttpResponse:
     """The child's areas: add one in their own words, or rename one. Retiring an area stays with the worker."""
     star = _my_star(request, star_id, ":areas")
     form = ChildAreaForm(request.POST or None)
@@ -301,7 +304,7 @@ def my_star_areas(request: HttpRequest, star_id: int) -> HttpResponse:
 
 @child_login_required
 @require_http_methods(["GET", "POST"])
-def my_area_rename(request: HttpRequest, area_id: int) -> HttpResponse:
+def my_area_rename(request: SignedInRequest, area_id: int) -> HttpResponse:
     area = selectors.own_star_area_get(user=request.user, area_id=area_id)
     casework_services.record_view_log(user=request.user, child=area.star.child, page=f"me:star-area:{area.pk}:rename")
     form = ChildAreaForm(request.POST or None, initial={"name": area.name, "question": area.question})

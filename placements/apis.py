@@ -14,13 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
+from casework.http import ApiRequest
 from placements import codes, export, selectors, services
 from placements import serializers as s
 from placements.models import Home, PlacementDecision, PlacementEpisode
@@ -84,7 +84,7 @@ class PlacementEpisodeViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={201: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="children/<int:child_id>/start")
-    def start(self, request: Request, child_id: int) -> Response:
+    def start(self, request: ApiRequest, child_id: int) -> Response:
         child = self._child(child_id)
         fields = self.parse(s.PlacementStartSerializer)
         fields["reason"] = fields.pop("reason_place_change")
@@ -98,7 +98,7 @@ class PlacementEpisodeViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="children/<int:child_id>/end-care")
-    def end_care(self, request: Request, child_id: int) -> Response:
+    def end_care(self, request: ApiRequest, child_id: int) -> Response:
         child = self._child(child_id)
         episode = services.placement_end_care(child=child, actor=request.user, **self.parse(s.EndCareSerializer))
         return Response(s.PlacementEpisodeSerializer(episode).data)
@@ -122,7 +122,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         )
 
     @extend_schema(summary="A placement decision", responses={200: s.PlacementDecisionSerializer, 404: NOT_FOUND})
-    def retrieve(self, request: Request, pk: int) -> Response:
+    def retrieve(self, request: ApiRequest, pk: int) -> Response:
         decision = self.decision()
         casework_services.record_view_log(user=request.user, child=decision.child, page=f"api:decision:{decision.pk}")
         return Response(s.PlacementDecisionSerializer(decision).data)
@@ -132,7 +132,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         request=s.DecisionCreateSerializer,
         responses={201: s.PlacementDecisionSerializer, **WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: ApiRequest) -> Response:
         decision = services.decision_create(actor=request.user, **self.parse(s.DecisionCreateSerializer))
         return created(s.PlacementDecisionSerializer(decision))
 
@@ -142,7 +142,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         request=s.DecisionUpdateSerializer,
         responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS, **CONFLICT},
     )
-    def partial_update(self, request: Request, pk: int) -> Response:
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
         fields = self.parse(s.DecisionUpdateSerializer, partial=True)
         return self.done(services.decision_update(decision=self.decision(), actor=request.user, **fields))
 
@@ -152,7 +152,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def rung(self, request: Request, pk: int) -> Response:
+    def rung(self, request: ApiRequest, pk: int) -> Response:
         decision = self.decision()
         services.decision_rung_record(decision=decision, actor=request.user, **self.parse(s.RungRecordSerializer))
         return self.done(decision)
@@ -164,7 +164,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def choose(self, request: Request, pk: int) -> Response:
+    def choose(self, request: ApiRequest, pk: int) -> Response:
         rung = self.parse(s.ChooseRungSerializer)["rung"]
         return self.done(services.decision_choose_rung(decision=self.decision(), rung=rung, actor=request.user))
 
@@ -172,7 +172,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         summary="Submit a decision for approval", request=None, responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS}
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: int) -> Response:
+    def submit(self, request: ApiRequest, pk: int) -> Response:
         return self.done(services.decision_submit(decision=self.decision(), actor=request.user))
 
     @extend_schema(
@@ -183,7 +183,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: int) -> Response:
+    def approve(self, request: ApiRequest, pk: int) -> Response:
         return self.done(services.decision_approve(decision=self.decision(), actor=request.user))
 
     @extend_schema(
@@ -192,7 +192,7 @@ class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
         responses={200: s.PlacementDecisionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: int) -> Response:
+    def reject(self, request: ApiRequest, pk: int) -> Response:
         reason = self.parse(s.RejectSerializer)["reason"]
         return self.done(services.decision_reject(decision=self.decision(), actor=request.user, reason=reason))
 
@@ -214,7 +214,7 @@ class MeasuresApi(APIView):
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE, required=False)],
         responses={200: s.MeasuresSerializer, **MANAGERS_ONLY},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: ApiRequest) -> Response:
         return Response(s.MeasuresSerializer(selectors.measures(user=request.user, on=_day(request.query_params.get("on")))).data)
 
 
@@ -232,7 +232,7 @@ class Ssda903Api(APIView):
             403: OpenApiResponse(description="Heads of service only."),
         },
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: ApiRequest) -> HttpResponse:
         table = request.query_params.get("table", "episodes")
         try:
             year = int(request.query_params.get("year", ""))

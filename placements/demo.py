@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from casework.demo import DemoExtension
 from casework.demo.county import DAY, Mix
-from casework.demo.loader import insert
+from casework.demo.loader import Row, insert
 from casework.models import Child, User
 from placements import codes, measures
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider, RungConsideration
@@ -47,13 +47,13 @@ ORDINALS = {"third": 3, "fifth": 5, "sixth": 6}
 
 @dataclass
 class State:
-    homes: dict[str, Iterator[dict]]  # round-robin through each kind's homes, so none fills up
+    homes: dict[str, Iterator[Row]]  # round-robin through each kind's homes, so none fills up
     head: int
 
 
 def setup(county: Any, staff: Any) -> State:
     rng, children = county.rng, max(40, sum(len(w) for w in staff.team_workers.values()) * 10)
-    homes: dict[str, list[dict]] = {}
+    homes: dict[str, Iterator[Row]] = {}
     for key, (kind, provider_code, rung, places, cost, capacity, share) in KINDS.items():
         providers = [
             Provider.objects.create(name=f"{kind.label} {i + 1}", kind=kind, provider_code=provider_code)
@@ -100,7 +100,8 @@ def _moves(county: Any, start: datetime.date, end: datetime.date) -> list[dateti
 
 def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
     """(start, kind, miles) following the case study's chapters, with the extra homes its text counts."""
-    stays, count = [], 0
+    stays: list[tuple[datetime.date, str, int, str]] = []  # (start, kind, miles, where)
+    count = 0
     for months, where, _ in plan.journey.chapters:
         day, lower = county.months_ago(months), where.lower()
         kind = "residential" if "children's home" in lower else "own_family" if "family" in lower else (
@@ -151,16 +152,17 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
                 "school_changed": county.rng.random() < 0.3 if i else False,
                 "rec": LEFT_CARE.draw(county.rng) if end is not None and end == plan.end else "",
             })  # fmt: skip
-            if isinstance(KINDS[kind][2], int) and (kind == "residential" or county.rng.random() < 0.3):
-                decisions.append(_decision(county, plan, state, start, KINDS[kind][2], home, end is None))
+            rung = KINDS[kind][2]  # a transition (lodgings, supported) is not on the ladder: no decision
+            if isinstance(rung, int) and (kind == "residential" or county.rng.random() < 0.3):
+                decisions.append(_decision(county, plan, state, start, rung, home, end is None))
     insert(PlacementEpisode, episodes)
     insert(PlacementDecision, [row for row, _ in decisions], with_ids=True)
     insert(RungConsideration, (entry | {"decision_id": row["id"]} for row, entries in decisions for entry in entries))
 
 
 def _decision(
-    county: Any, plan: Any, state: State, day: datetime.date, rung: int, home: dict, current: bool
-) -> tuple[dict, list]:
+    county: Any, plan: Any, state: State, day: datetime.date, rung: int, home: Row, current: bool
+) -> tuple[Row, list[Row]]:
     """An approved decision for a move. Residential ones usually wanted a family first (54-67% in the report)."""
     rng, worker = county.rng, plan.allocations[-1]["worker_id"]
     ideal = rng.choice((3, 3, 4)) if rung == 5 and rng.random() < 0.6 else max(1, rung - 1) if rng.random() < 0.12 else rung

@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
@@ -18,12 +19,37 @@ from placements.models import PlacementEpisode
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES = (
-    "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST",
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
     "URN",
-)  # fmt: skip
+)
 SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
 TABLES = {"header": HEADER, "episodes": EPISODES, "social_workers": SOCIAL_WORKERS}
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
+
+Row = dict[str, Any]  # one CSV row, by column name
+State = tuple[str, int | None, str]  # what a new 903 episode starts on: legal status, home, type of home
+
+
+class Dated(Protocol):
+    @property
+    def started_on(self) -> datetime.date: ...
+
+    @property
+    def ended_on(self) -> datetime.date | None: ...
+
+
+D = TypeVar("D", bound=Dated)
 
 
 def collection_year(year: int) -> tuple[datetime.date, datetime.date]:
@@ -37,9 +63,9 @@ def _d(day: datetime.date | None) -> str:
 
 @dataclass
 class Return:
-    header: list[dict]
-    episodes: list[dict]
-    social_workers: list[dict]
+    header: list[Row]
+    episodes: list[Row]
+    social_workers: list[Row]
 
     def csv(self, table: str) -> str:
         out = io.StringIO()
@@ -73,12 +99,19 @@ def ssda903_build(*, user: User, year: int) -> Return:
     return result
 
 
-def _header(child: Child) -> dict:
-    return {"CHILD": child.pk, "SEX": child.sex, "DOB": _d(child.date_of_birth), "ETHNIC": child.ethnicity,
-            "UPN": child.upn, "MOTHER": "", "MC_DOB": ""}  # fmt: skip
+def _header(child: Child) -> Row:
+    return {
+        "CHILD": child.pk,
+        "SEX": child.sex,
+        "DOB": _d(child.date_of_birth),
+        "ETHNIC": child.ethnicity,
+        "UPN": child.upn,
+        "MOTHER": "",
+        "MC_DOB": "",
+    }
 
 
-def _at(rows: list, day: datetime.date) -> object | None:
+def _at(rows: list[D], day: datetime.date) -> D | None:
     """The row (legal status or home) in force on `day`."""
     current = None
     for row in rows:
@@ -87,7 +120,7 @@ def _at(rows: list, day: datetime.date) -> object | None:
     return current
 
 
-def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: datetime.date) -> list[dict]:
+def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: datetime.date) -> list[Row]:
     statuses = list(child.legal_statuses.all())
     homes = [
         home
@@ -102,19 +135,28 @@ def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: dateti
             if care.started_on < row.started_on and (care.ended_on is None or row.started_on < care.ended_on)
         }
     )
-    rows, previous = [], None
+    rows: list[Row] = []
+    previous: Row | None = None
     for day in cuts:
         status, home = _at(statuses, day), _at(homes, day)
-        state = (status.code if status else "", home.home_id if home else None, home.place if home else "")
+        state: State = (status.code if status else "", home.home_id if home else None, home.place if home else "")
         if previous is not None and state == previous["state"]:
             continue
         rne = "S" if previous is None else _rne(previous["state"], state)
-        row = {"state": state, "CHILD": child.pk, "DECOM": day, "RNE": rne, "LS": state[0],
-               "CIN": home.category_of_need if home else "",
-               "PLACE": state[2], "PLACE_PROVIDER": home.place_provider if home else "",
-               "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "T", "U") else "",
-               "HOME_POST": "", "PL_POST": home.home.postcode_district if home else "",
-               "URN": (home.home.urn or NOT_OFSTED) if home else ""}  # fmt: skip
+        row = {
+            "state": state,
+            "CHILD": child.pk,
+            "DECOM": day,
+            "RNE": rne,
+            "LS": state[0],
+            "CIN": home.category_of_need if home else "",
+            "PLACE": state[2],
+            "PLACE_PROVIDER": home.place_provider if home else "",
+            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "T", "U") else "",
+            "HOME_POST": "",
+            "PL_POST": home.home.postcode_district if home else "",
+            "URN": (home.home.urn or NOT_OFSTED) if home else "",
+        }
         if previous is not None:
             previous.update(DEC=day, REC="X1")
         rows.append(row)
@@ -125,7 +167,7 @@ def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: dateti
     return [_dated(row, end) for row in rows if (row["DEC"] is None or row["DEC"] >= start) and row["DECOM"] <= end]
 
 
-def _rne(before: tuple, after: tuple) -> str:
+def _rne(before: State, after: State) -> str:
     legal, moved, place = before[0] != after[0], before[1] != after[1], before[2] != after[2]
     if legal and (moved or place):
         return "T"
@@ -134,15 +176,20 @@ def _rne(before: tuple, after: tuple) -> str:
     return "P" if moved else "U"
 
 
-def _dated(row: dict, end: datetime.date) -> dict:
+def _dated(row: Row, end: datetime.date) -> Row:
     row = {key: value for key, value in row.items() if key != "state"}
     ended = row["DEC"] is not None and row["DEC"] <= end
     row.update(DECOM=_d(row["DECOM"]), DEC=_d(row["DEC"]) if ended else "", REC=row["REC"] if ended else "")
     return row
 
 
-def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> dict:
+def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> Row:
     ended = allocation.ended_on is not None and allocation.ended_on <= end
-    return {"CHILD": child.pk, "DOB": _d(child.date_of_birth), "SW_ID": allocation.worker_id,
-            "SW_DECOM": _d(allocation.started_on),
-            "SW_DEC": _d(allocation.ended_on) if ended else "", "SW_REASON": allocation.end_reason if ended else ""}  # fmt: skip
+    return {
+        "CHILD": child.pk,
+        "DOB": _d(child.date_of_birth),
+        "SW_ID": allocation.worker_id,
+        "SW_DECOM": _d(allocation.started_on),
+        "SW_DEC": _d(allocation.ended_on) if ended else "",
+        "SW_REASON": allocation.end_reason if ended else "",
+    }

@@ -42,7 +42,7 @@ class MoveForm(GovukForm):
 
     def __init__(self, *args: Any, homes: QuerySet[Home], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home"].queryset = homes
+        self.field_as("home", HomeChoiceField).queryset = homes
 
 
 class EndCareForm(GovukForm):
@@ -55,9 +55,12 @@ class DecisionStartForm(GovukForm):
     needs = _text("The child's needs")
     child_views = _text("What the child says, in their words", help_text="Write it as they said it.")
     ideal_rung = forms.TypedChoiceField(
-        label="The ideal home would be", choices=[("", "Choose"), *codes.Rung.choices], coerce=int, empty_value=None,
+        label="The ideal home would be",
+        choices=[("", "Choose"), *codes.Rung.choices],
+        coerce=int,
+        empty_value=None,
         required=False,
-    )  # fmt: skip
+    )
     ideal_description = _text("Describe the ideal home", rows=2)
     transition = forms.ChoiceField(
         label="Or, for a young person aged 16 or over: a move to more independence",
@@ -73,7 +76,8 @@ class RungForm(GovukForm):
     detail = _text("Why it was not right", rows=3)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("verdict") == "no" and not data.get("why_not"):
             self.add_error("why_not", "Choose why this is not right for the child.")
         return data
@@ -89,12 +93,14 @@ class HomeStepForm(GovukForm):
 
     def __init__(self, *args: Any, homes: QuerySet[Home], residential: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chosen_home"].queryset = homes
+        self.field_as("chosen_home", HomeChoiceField).queryset = homes
         if residential:
             self.fields["step_down_review_on"] = forms.DateField(
-                label="Step-down review date (within 12 weeks)", widget=DateInput(attrs={"class": GOVUK_CLASSES["date"]}),
-                error_messages=DATE_ERRORS, required=False,
-            )  # fmt: skip
+                label="Step-down review date (within 12 weeks)",
+                widget=DateInput(attrs={"class": GOVUK_CLASSES["date"]}),
+                error_messages=DATE_ERRORS,
+                required=False,
+            )
             self.fields["step_down_plan"] = _text("The plan to move to a family home", rows=3)
             self.fields["step_down_plan"].widget.attrs["class"] = GOVUK_CLASSES["textarea"]
 

@@ -7,8 +7,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -18,28 +18,33 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from psycopg import sql
 
 from casework.dashboard import ChildFilter, Figure, Measure, Period, Row, percent, register_child_filter, register_measure, share
 from casework.dashboard.sql import (
-    check_mask_days,
+    Params,
+    Query,
     children_sql,
     counts_by_day,
     day_run,
     days_before,
     days_open,
+    fetch,
+    mask_days,
     of_children,
     roomy_query,
 )
 from casework.dates import end_of, months_before, start_of
 from casework.measures import children_in_care_on, flag, in_care_on
-from casework.models import CareEpisode, Child
+from casework.models import Child
 from placements import codes
-from placements.models import Home, PlacementDecision, PlacementEpisode
+from placements.models import PlacementDecision, PlacementEpisode
 
 # Measures ----------------------------------------------------------------------------------------
-# Each measure is one selector over any number of dates or periods, in one query: care and homes grouped by
-# child on their own, a day mask a child (casework.dashboard.sql.days_open), then the few distinct masks counted by
-# day. The one-date forms the 903 summary and the API use are the same selectors asked about one date.
+# Each measure is one selector over any number of dates or periods. Stability and the mix of homes are one query
+# each, composed with psycopg.sql (casework.dashboard.sql): care and homes read per child, a day mask a child, then
+# the few distinct masks counted by day; the decisions are ORM aggregates with a filter a period. The one-date forms
+# the 903 summary and the API use are the same selectors asked about one date.
 
 
 def years_before(day: datetime.date, years: float) -> datetime.date:
@@ -60,48 +65,34 @@ def open_on(day: datetime.date, path: str = "placement_episodes__") -> Q:
     return Q(**{f"{path}started_on__lte": day}) & (Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gt": day}))
 
 
-def _shares_sql(
-    children: QuerySet[Child],
-    days: Sequence[datetime.date],
-    placements: tuple[str, list],
-    counted: str,
-) -> list[Share]:
-    """Children in care on each day (the total) and how many of them meet the measure (the count), in one query.
+def _shares_sql(children: QuerySet[Child], ordered: list[datetime.date], homes: Query) -> Query:
+    """Children in care on each of the `ordered` days (the total) and how many of them meet the measure (the count),
+    as rows of (counted, met, children). `homes` is SQL over a child's placement episodes `e` naming `met`, a mask of
+    the days the child meets the measure, and its parameters.
 
-    The care episodes and the placement episodes `e` are each grouped by child on their own first, then joined
-    one row a child: far cheaper than grouping the children joined to both. Care gives `c.in_care`, a mask of
-    the days the child was in care (`days_open`); `placements` is SQL (and parameters) over a child's placement
-    episodes naming `met`, a mask of the days the child meets the measure; `counted` says which of the days are
-    counted. Only episodes open at some time from a year before the first day to the last day are read, and only
-    the children's own (the access rule). Each side is grouped in child order (from the child_id indexes), which
-    needs no memory to hash: the query stays within the server's default memory, so it is one query with no
-    settings around it. Each child is one (counted, met) pair of masks: the query returns the distinct pairs, a
-    handful, with how many children had each, and they are counted by day here."""
-    if not days:
-        return []
-    ordered = sorted(set(days))
-    among, among_params = children_sql(children)
-    # Every measure here looks at most a year back from a day: older episodes can't count.
-    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
-    span_params = [ordered[-1], years_before(ordered[0], 1)]
-    mine = f"AND e.child_id {among}" if among else ""
-    in_care, in_care_params = days_open(ordered)
-    sql = f"""
-        SELECT {counted} AS counted, {counted} & COALESCE(p.met, 0) AS met, COUNT(*)
-        FROM (
-            SELECT e.child_id, BIT_OR({in_care}) AS in_care FROM {CareEpisode._meta.db_table} AS e
-            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
-        ) AS c
-        LEFT JOIN (
-            SELECT e.child_id, {placements[0]} FROM {PlacementEpisode._meta.db_table} AS e
-            WHERE {spans} {mine} GROUP BY e.child_id ORDER BY e.child_id
-        ) AS p ON p.child_id = c.child_id
-        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
-    params = [*in_care_params, *span_params, *among_params, *placements[1], *span_params, *among_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _by_day(days, ordered, rows)
+    The care episodes and the placement episodes are each grouped by child on their own first, then joined one row
+    a child: far cheaper than grouping the children joined to both. Only episodes open at some time from a year
+    before the first day to the last day are read (every measure here looks at most a year back), and only the
+    children's own. Each side is grouped in child order (ORDER BY child_id, from the child_id indexes), which needs
+    no memory to hash: the query stays within the server's default memory, so it has no settings around it."""
+    mine = children_sql(children)
+    query = sql.SQL("""
+        WITH care AS (
+            SELECT e.child_id, BIT_OR({in_care}) AS in_care
+            FROM casework_careepisode AS e
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(year_before)s) {mine}
+            GROUP BY e.child_id ORDER BY e.child_id
+        ), homes AS (
+            SELECT e.child_id, {homes}
+            FROM placements_placementepisode AS e
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(year_before)s) {mine}
+            GROUP BY e.child_id ORDER BY e.child_id
+        )
+        SELECT care.in_care AS counted, care.in_care & COALESCE(homes.met, 0) AS met, COUNT(*)
+        FROM care LEFT JOIN homes ON homes.child_id = care.child_id
+        GROUP BY 1, 2""").format(in_care=days_open(), homes=homes[0], mine=mine.only("e.child_id"))
+    bounds = {"days": ordered, "last_day": ordered[-1], "year_before": years_before(ordered[0], 1)}
+    return query, bounds | homes[1] | mine.params
 
 
 def homes_in_year(on: datetime.date) -> Count:
@@ -116,12 +107,22 @@ def homes_in_year(on: datetime.date) -> Count:
 def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
     """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%).
 
-    The homes are counted as `homes_in_year` counts them, per child from the placement episodes on their own."""
-    ordered = sorted(set(days))
-    lived = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
-    bits = [f"CASE WHEN COUNT(*) FILTER (WHERE {lived}) >= 3 THEN {1 << i} ELSE 0 END" for i in range(len(ordered))]
-    params = [param for on in ordered for param in (on, years_before(on, 1))]
-    return _shares_sql(children, days, (f"({' | '.join(bits) or '0'})::bigint AS met", params), counted="c.in_care")
+    The homes are counted as `homes_in_year` counts them, per child from the placement episodes on their own: a bit
+    for each day on which the child had lived in 3 or more homes in the year to it (`_three_homes_by`)."""
+    if not days:
+        return []
+    ordered = mask_days(days)
+    met = sql.SQL("({})::bigint AS met").format(sql.SQL(" | ").join(_three_homes_by(i) for i in range(len(ordered))))
+    years = {f"day_{i}": on for i, on in enumerate(ordered)} | {f"since_{i}": years_before(on, 1) for i, on in enumerate(ordered)}
+    return _by_day(days, ordered, fetch(*_shares_sql(children, ordered, (met, years))))
+
+
+def _three_homes_by(i: int) -> sql.Composed:
+    """Bit i when the child lived in 3 or more homes in the year to the i-th day, from their placement episodes `e`."""
+    lived = sql.SQL("e.started_on <= {} AND (e.ended_on IS NULL OR e.ended_on > {})").format(
+        sql.Placeholder(f"day_{i}"), sql.Placeholder(f"since_{i}")
+    )
+    return sql.SQL("CASE WHEN COUNT(*) FILTER (WHERE {}) >= 3 THEN {} ELSE 0 END").format(lived, sql.Literal(1 << i))
 
 
 def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
@@ -139,47 +140,61 @@ def settled_in_home(on: datetime.date) -> Q:
 
 def long_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
     """Of children in care on each day, under 16, in care continuously for 2.5 years or more: how many have
-    lived in the same home for 2 years or more (England ~68%).
-
-    As `long_in_care_under_16` and `settled_in_home` say (the drill-down), in one query of day masks: a care
-    episode open on a day that began 2.5 years before it, a child under 16 on it, a home open on it that began
-    2 years before it. Each is a run of the sorted days, from the first whose threshold is on or after the start
-    to the last before the end; care and homes are grouped by child on their own, then joined one row a child."""
+    lived in the same home for 2 years or more (England ~68%). As `long_in_care_under_16` and `settled_in_home`
+    say (the drill-down), in one query (`_long_term_sql`)."""
     if not days:
         return []
-    ordered = sorted(set(days))
-    check_mask_days(ordered)
-    among, among_params = children_sql(children)
-    mine = f"AND e.child_id {among}" if among else ""
-    long_in_care = _open_since(ordered, [years_before(day, 2.5) for day in ordered])
-    settled = _open_since(ordered, [years_before(day, 2) for day in ordered])
-    under_16, under_16_params = day_run(("0", []), days_before("ch.date_of_birth", [years_before(day, 16) for day in ordered]))
-    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
-    sql = f"""
-        SELECT c.counted & {under_16}, c.counted & {under_16} & COALESCE(p.settled, 0), COUNT(*)
-        FROM (
-            SELECT e.child_id, BIT_OR({long_in_care[0]}) AS counted FROM {CareEpisode._meta.db_table} AS e
-            WHERE {spans} {mine} GROUP BY e.child_id
-        ) AS c
-        JOIN {Child._meta.db_table} AS ch ON ch.id = c.child_id
-        LEFT JOIN (
-            SELECT e.child_id, BIT_OR({settled[0]}) AS settled FROM {PlacementEpisode._meta.db_table} AS e
-            WHERE {spans} {mine} GROUP BY e.child_id
-        ) AS p ON p.child_id = c.child_id
-        GROUP BY 1, 2"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
-    care = [*long_in_care[1], years_before(ordered[-1], 2.5), ordered[0], *among_params]
-    homes = [*settled[1], years_before(ordered[-1], 2), ordered[0], *among_params]
-    with roomy_query(), connection.cursor() as cursor:
-        cursor.execute(sql, [*under_16_params, *under_16_params, *care, *homes])
-        rows = cursor.fetchall()
+    ordered = mask_days(days)
+    with roomy_query():
+        rows = fetch(*_long_term_sql(children, ordered))
     return _by_day(days, ordered, rows)
 
 
-def _open_since(ordered: list[datetime.date], since: list[datetime.date]) -> tuple[str, list]:
-    """A day mask: the days on which the episode `e` is open and began on or before the day's `since`."""
-    ended, ended_params = days_before("e.ended_on", ordered)
+def _long_term_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> Query:
+    """Long-term stability: of the children in care on each of the `ordered` days in a care episode that began 2.5
+    years before it, and under 16 on it (counted), those living in a home on it that began 2 years before it (met):
+    rows of (counted, met, children). Each is a run of the days, from the first whose threshold is on or after the
+    start to the last before the end; care and homes are grouped by child on their own, then joined one row a child."""
+    mine = children_sql(children)
+    query = sql.SQL("""
+        WITH care AS (
+            SELECT e.child_id, BIT_OR({long_in_care}) AS long_in_care
+            FROM casework_careepisode AS e
+            WHERE e.started_on <= %(last_care_start)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine}
+            GROUP BY e.child_id
+        ), homes AS (
+            SELECT e.child_id, BIT_OR({settled}) AS settled
+            FROM placements_placementepisode AS e
+            WHERE e.started_on <= %(last_home_start)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine}
+            GROUP BY e.child_id
+        ), per_child AS (
+            SELECT care.long_in_care & {under_16} AS counted, homes.settled
+            FROM care
+            JOIN casework_child AS ch ON ch.id = care.child_id
+            LEFT JOIN homes ON homes.child_id = care.child_id
+        )
+        SELECT counted, counted & COALESCE(settled, 0), COUNT(*) FROM per_child GROUP BY 1, 2""").format(
+        long_in_care=_open_since("care_since"),
+        settled=_open_since("home_since"),
+        under_16=day_run(sql.SQL("0"), days_before("ch.date_of_birth", "born_after")),
+        mine=mine.only("e.child_id"),
+    )
+    return query, _long_term_params(ordered) | mine.params
+
+
+def _long_term_params(ordered: list[datetime.date]) -> Params:
+    care_since, home_since = [years_before(day, 2.5) for day in ordered], [years_before(day, 2) for day in ordered]
+    born_after = [years_before(day, 16) for day in ordered]
+    starts = {"last_care_start": care_since[-1], "last_home_start": home_since[-1], "first_day": ordered[0]}
+    return {"days": ordered, "care_since": care_since, "home_since": home_since, "born_after": born_after} | starts
+
+
+def _open_since(since: str) -> sql.Composed:
+    """A day mask: the days on which the episode `e` is open and began on or before the day's `since` (an array
+    parameter as sorted as the days)."""
+    ended = sql.SQL("COALESCE({}, cardinality(%(days)s::date[]))").format(days_before("e.ended_on", "days"))
     # A stay that ended within the years asked for opens no day: the run is empty.
-    return day_run(days_before("e.started_on", since), (f"COALESCE({ended}, {len(ordered)})", ended_params), may_be_empty=True)
+    return day_run(days_before("e.started_on", since), ended, may_be_empty=True)
 
 
 def long_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
@@ -191,62 +206,61 @@ class HomesMix:
     """Mix of homes: the residential share on each day asked for, and the children in each rung's homes on one."""
 
     shares: list[Share]
-    rungs: list[dict]
+    rungs: list[dict[str, Any]]
 
 
 def mix_of_homes_over(*, children: QuerySet[Child], days: Sequence[datetime.date], on: datetime.date) -> HomesMix:
     """Of children in care living in a home on each day: how many live in a children's home; and on `on` (one of
-    the days), the children living in each rung's homes, with the homes' weekly cost.
-
-    Counted: the child has a care episode and a home open on the day (`in_care_on`, `open_on`); met: that home is
-    a children's home. The care and placement episodes are read as one list (masks of the days each is open, as
-    in `_shares_sql`) and grouped by child once; each child is then one (counted, met) pair of masks, with the
-    rungs of their homes on `on` (a bit for each) and those homes' cost in pence. A child has one home at a time
-    (the services refuse overlaps); one whose recorded homes overlap on `on` counts on each of their rungs, and
-    their cost goes to the rung furthest down the ladder."""
+    the days), the children living in each rung's homes, with the homes' weekly cost. In one query (`_mix_sql`)."""
     if not days:
         return HomesMix([], [])
-    ordered = sorted(set(days))
-    on_day = 1 << ordered.index(on)
-    among, among_params = children_sql(children)
-    mine = f"AND e.child_id {among}" if among else ""
-    spans = "e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)"
-    span_params = [ordered[-1], ordered[0]]
-    open_days, open_params = days_open(ordered)
-    sql = f"""
-        SELECT in_care & living, in_care & met, CASE WHEN in_care & {on_day} <> 0 THEN rungs ELSE 0 END, COUNT(*),
-            SUM(pence) FILTER (WHERE in_care & {on_day} <> 0)
-        FROM (
-            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met,
-                BIT_OR(rungs) AS rungs, SUM(pence) AS pence
-            FROM (
-                SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met, 0::bigint AS rungs,
-                    NULL::int AS pence
-                FROM {CareEpisode._meta.db_table} AS e WHERE {spans} {mine}
-                UNION ALL
-                SELECT child_id, 0, open, CASE WHEN rung = %s THEN open ELSE 0 END,
-                    CASE WHEN open & {on_day} <> 0 THEN 1::bigint << COALESCE(rung, 0) ELSE 0 END,
-                    CASE WHEN open & {on_day} <> 0 THEN pence END
-                FROM (
-                    SELECT e.child_id, {open_days} AS open, h.rung, (h.weekly_cost * 100)::int AS pence
-                    FROM {PlacementEpisode._meta.db_table} AS e JOIN {Home._meta.db_table} AS h ON h.id = e.home_id
-                    WHERE {spans} {mine}
-                    OFFSET 0
-                ) AS homes  -- OFFSET 0: the day mask is worked out once a home, not once for each use of it
-            ) AS episodes
-            GROUP BY child_id
-        ) AS per_child
-        GROUP BY 1, 2, 3"""  # noqa: S608 - only our own expressions are formatted in; values are parameters
-    care = [*open_params, *span_params, *among_params]
-    homes = [int(codes.Rung.RESIDENTIAL), *open_params, *span_params, *among_params]
-    with roomy_query(hashed=True), connection.cursor() as cursor:
-        cursor.execute(sql, [*care, *homes])
-        rows = cursor.fetchall()
+    ordered = mask_days(days)
+    with roomy_query(hashed=True):
+        rows = fetch(*_mix_sql(children, ordered, on))
     shares = _by_day(days, ordered, [(counted, met, n) for counted, met, _, n, _ in rows])
     return HomesMix(shares, _rung_rows([(rungs, n, pence) for _, _, rungs, n, pence in rows if rungs]))
 
 
-def _rung_rows(rows: list[tuple[int, int, int | None]]) -> list[dict]:
+def _mix_sql(children: QuerySet[Child], ordered: list[datetime.date], on: datetime.date) -> Query:
+    """Mix of homes: of the children in care and living in a home on each of the `ordered` days (`in_care_on`,
+    `open_on`), those whose home is a children's home; and for `on`, the rungs of their homes (a bit for each) and
+    those homes' weekly cost in pence. Rows of (counted, met, rungs on `on`, children, pence).
+
+    The care and placement episodes are read as one list (each with a mask of the days it is open) and grouped by
+    child once. A child has one home at a time (the services refuse overlaps); one whose recorded homes overlap on
+    `on` counts on each of their rungs, and their cost goes to the rung furthest down the ladder."""
+    mine = children_sql(children)
+    query = sql.SQL("""
+        WITH care AS (
+            SELECT e.child_id, {open_days} AS in_care, 0::bigint AS living, 0::bigint AS met, 0::bigint AS rungs,
+                NULL::int AS pence
+            FROM casework_careepisode AS e
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine}
+        ), homes AS (
+            SELECT e.child_id, {open_days} AS open, h.rung, (h.weekly_cost * 100)::int AS pence
+            FROM placements_placementepisode AS e JOIN placements_home AS h ON h.id = e.home_id
+            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(first_day)s) {mine}
+            OFFSET 0  -- the day mask worked out once a home, not once for each use of it below
+        ), living AS (
+            SELECT child_id, 0::bigint AS in_care, open AS living, CASE WHEN rung = %(residential)s THEN open ELSE 0 END AS met,
+                CASE WHEN open & %(on_day)s <> 0 THEN 1::bigint << COALESCE(rung, 0) ELSE 0 END AS rungs,
+                CASE WHEN open & %(on_day)s <> 0 THEN pence END AS pence
+            FROM homes
+        ), per_child AS (
+            SELECT child_id, BIT_OR(in_care) AS in_care, BIT_OR(living) AS living, BIT_OR(met) AS met,
+                BIT_OR(rungs) AS rungs, SUM(pence) AS pence
+            FROM (SELECT * FROM care UNION ALL SELECT * FROM living) AS episodes
+            GROUP BY child_id
+        )
+        SELECT in_care & living, in_care & met, CASE WHEN in_care & %(on_day)s <> 0 THEN rungs ELSE 0 END, COUNT(*),
+            SUM(pence) FILTER (WHERE in_care & %(on_day)s <> 0)
+        FROM per_child
+        GROUP BY 1, 2, 3""").format(open_days=days_open(), mine=mine.only("e.child_id"))
+    days = {"days": ordered, "first_day": ordered[0], "last_day": ordered[-1], "on_day": 1 << ordered.index(on)}
+    return query, days | {"residential": int(codes.Rung.RESIDENTIAL)} | mine.params
+
+
+def _rung_rows(rows: list[tuple[int, int, int | None]]) -> list[dict[str, Any]]:
     """The rows of mix_of_homes from (rungs as bits, children, their homes' cost in pence): one a rung, transitions
     (no rung, bit 0) last, with the share of all the children counted."""
     children: dict[int, int] = {}
@@ -269,11 +283,11 @@ def _rung_rows(rows: list[tuple[int, int, int | None]]) -> list[dict]:
     ]
 
 
-def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: list[tuple]) -> list[Share]:
+def _by_day(days: Sequence[datetime.date], ordered: list[datetime.date], rows: Sequence[tuple[Any, ...]]) -> list[Share]:
     return [Share(count, total) for count, total in counts_by_day(days, ordered, rows)]
 
 
-def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict]:
+def mix_of_homes(*, children: QuerySet[Child], on: datetime.date) -> list[dict[str, Any]]:
     """Children living in each rung's homes on `on`, with the weekly cost; transitions count as their own row."""
     return mix_of_homes_over(children=children, days=[on], on=on).rungs
 
@@ -300,20 +314,19 @@ def ideal_vs_actual_over(*, children: QuerySet[Child], periods: Sequence[tuple[d
     return [Share(result[f"count_{i}"], result[f"total_{i}"]) for i in range(len(periods))]
 
 
-def ideal_vs_actual(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> dict:
+def ideal_vs_actual(*, children: QuerySet[Child], since: datetime.date, until: datetime.date) -> dict[str, Any]:
     """Approved decisions in the period whose home is lower on the ladder than the ideal, by ideal rung and reason."""
     from placements.models import RungConsideration
 
     why_not_ideal = RungConsideration.objects.filter(decision=OuterRef("pk"), rung=OuterRef("ideal_rung")).values("why_not")
     gaps = decisions_for(children).filter(approved_in(since, until) & LOWER_THAN_IDEAL)
-    rows = list(
+    decisions = (
         gaps.annotate(reason=Subquery(why_not_ideal[:1]))
         .values("ideal_rung", "chosen_rung", "reason")
         .annotate(decisions=Count("pk"))
         .order_by("ideal_rung", "chosen_rung", "reason")
     )
-    for row in rows:
-        row["reason_label"] = codes.WhyNot(row["reason"]).label if row["reason"] else "Not recorded"
+    rows = [{**row, "reason_label": codes.WhyNot(row["reason"]).label if row["reason"] else "Not recorded"} for row in decisions]
     return {"share": ideal_vs_actual_over(children=children, periods=[(since, until)])[0], "rows": rows}
 
 
@@ -472,7 +485,7 @@ def children_child_views(*, children: QuerySet[Child], period: Period, part: str
 
 
 def _rung_choices() -> list[tuple[str, str]]:
-    return [(str(rung.value), rung.label) for rung in codes.Rung] + [("0", "Moving on (16+)")]
+    return [(str(rung.value), str(rung.label)) for rung in codes.Rung] + [("0", "Moving on (16+)")]
 
 
 def _living_on_rung(children: QuerySet[Child], value: str, on: datetime.date) -> QuerySet[Child]:

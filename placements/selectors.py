@@ -5,8 +5,10 @@ pages (the forum, the review group, sufficiency, the measures) are for team mana
 team's children, and heads of service, who see every child. Measures are worked out in the database."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -59,18 +61,31 @@ def managed_children(*, user: User) -> QuerySet[Child]:
 # Homes -------------------------------------------------------------------------------------------
 
 
-def homes_for(*, user: User) -> QuerySet[Home]:
+class Places(TypedDict):
+    living_there: int
+
+
+if TYPE_CHECKING:  # a home with the children living there now; WithAnnotations cannot be subscripted at run time
+    from django_stubs_ext import WithAnnotations
+
+    HomeWithPlaces: TypeAlias = WithAnnotations[Home, Places]
+else:
+    HomeWithPlaces = Home
+
+
+def homes_for(*, user: User) -> QuerySet[HomeWithPlaces]:
     """Homes are not case records: any member of case staff may look them up."""
+    homes = Home.objects.select_related("provider").annotate(living_there=_living_there())
     if not (user.is_authenticated and user.is_active and user.is_case_staff):
-        return Home.objects.none()
-    return Home.objects.select_related("provider").annotate(living_there=_living_there())
+        return homes.none()
+    return homes
 
 
 def _living_there() -> Count:
     return Count("episodes", filter=Q(episodes__ended_on__isnull=True))
 
 
-def homes_to_choose(*, user: User, rung: int | None = None, transition: str = "") -> QuerySet[Home]:
+def homes_to_choose(*, user: User, rung: int | None = None, transition: str = "") -> QuerySet[HomeWithPlaces]:
     homes = homes_for(user=user).filter(active=True, deregistered_on__isnull=True).filter(living_there__lt=F("capacity"))
     if transition:
         return homes.filter(transition=transition)
@@ -84,7 +99,7 @@ def episodes_visible_to(*, user: User) -> QuerySet[PlacementEpisode]:
     return PlacementEpisode.objects.filter(child__in=children_visible_to(user=user)).select_related("home__provider", "child")
 
 
-def current_home_names(children: list[Child]) -> dict[int, str]:
+def current_home_names(children: Sequence[Child]) -> dict[int, str]:
     """The caseload column: each child's current home by its staff name, for a page of children in one query."""
     rows = PlacementEpisode.objects.filter(child__in=[child.pk for child in children], ended_on__isnull=True)
     return dict(rows.values_list("child_id", "home__name"))
@@ -158,13 +173,22 @@ def residential_review(*, user: User, today: datetime.date | None = None) -> lis
 
 
 @dataclass(frozen=True)
+class RungPlaces:
+    label: str
+    homes: int
+    places: int
+    children: int
+    vacancies: int
+
+
+@dataclass(frozen=True)
 class Sufficiency:
     homes: int
     places: int
     children: int
     vacancies: int
     leavers: int
-    by_rung: list[dict]
+    by_rung: list[RungPlaces]
 
     @property
     def utilisation(self) -> float | None:
@@ -178,22 +202,32 @@ def foster_sufficiency(*, user: User, today: datetime.date | None = None) -> Suf
     today = today or timezone.localdate()
     fostering = Home.objects.filter(rung__in=[codes.Rung.KINSHIP, codes.Rung.IN_HOUSE_FOSTER, codes.Rung.IFA])
     current = fostering.filter(active=True, deregistered_on__isnull=True)
-    living = PlacementEpisode.objects.filter(home=OuterRef("pk"), ended_on__isnull=True).values("home")
-    living = living.annotate(n=Count("id")).values("n")
+    open_episodes = PlacementEpisode.objects.filter(home=OuterRef("pk"), ended_on__isnull=True).values("home")
+    living = open_episodes.annotate(n=Count("id")).values("n")
     per_home = current.annotate(n=Coalesce(Subquery(living, output_field=IntegerField()), 0))
-    by_rung = list(
+    rows = (
         per_home.values("rung")
         .annotate(homes=Count("id"), places=Sum("capacity"), children=Sum("n"), vacancies=Sum(F("capacity") - F("n")))
         .order_by("rung")
     )
+    by_rung = [
+        RungPlaces(
+            codes.Rung(row["rung"]).label if row["rung"] else "", row["homes"], row["places"], row["children"], row["vacancies"]
+        )
+        for row in rows
+    ]
     leavers = fostering.filter(deregistered_on__gt=today - datetime.timedelta(days=365), deregistered_on__lte=today).count()
-    totals = {key: sum(row[key] or 0 for row in by_rung) for key in ("homes", "places", "children", "vacancies")}
-    for row in by_rung:
-        row["label"] = codes.Rung(row["rung"]).label
-    return Sufficiency(leavers=leavers, by_rung=by_rung, **totals)
+    return Sufficiency(
+        homes=sum(row.homes for row in by_rung),
+        places=sum(row.places for row in by_rung),
+        children=sum(row.children for row in by_rung),
+        vacancies=sum(row.vacancies for row in by_rung),
+        leavers=leavers,
+        by_rung=by_rung,
+    )
 
 
-def measures(*, user: User, on: datetime.date) -> dict:
+def measures(*, user: User, on: datetime.date) -> dict[str, Any]:
     """Every placement measure for the children behind this manager's figures, on one date (a year to it)."""
     children = managed_children(user=user)
     since = years_before(on, 1)

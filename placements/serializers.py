@@ -22,10 +22,19 @@ class CodeField(serializers.ChoiceField):
 CODE_LISTS = {
     tuple(code_list.values): code_list.__name__
     for code_list in (
-        codes.Rung, codes.Transition, codes.ProviderCode, codes.PlaceCode, codes.ReasonPlaceChange, codes.ReasonEpisodeCeased,
-        codes.CategoryOfNeed, codes.WhyNot, codes.Answer, codes.DecisionStatus, codes.RiskOfResidentialOutcome,
+        codes.Rung,
+        codes.Transition,
+        codes.ProviderCode,
+        codes.PlaceCode,
+        codes.ReasonPlaceChange,
+        codes.ReasonEpisodeCeased,
+        codes.CategoryOfNeed,
+        codes.WhyNot,
+        codes.Answer,
+        codes.DecisionStatus,
+        codes.RiskOfResidentialOutcome,
     )
-} | {tuple(code for code, _ in codes.END_OF_CARE): "EndOfCareReason"}  # fmt: skip
+} | {tuple(code for code, _ in codes.END_OF_CARE): "EndOfCareReason"}
 
 
 class CodeFieldExtension(OpenApiSerializerFieldExtension):
@@ -74,12 +83,28 @@ class HomeSerializer(CodedModelSerializer):
     class Meta:
         model = Home
         fields = (
-            "id", "name", "child_facing_name", "provider", "provider_kind", "provider_code", "rung", "transition", "place_code",
-            "postcode_district", "urn", "capacity", "vacancies", "weekly_cost", "min_age", "max_age", "takes_sibling_groups",
-            "active", "deregistered_on",
-        )  # fmt: skip
+            "id",
+            "name",
+            "child_facing_name",
+            "provider",
+            "provider_kind",
+            "provider_code",
+            "rung",
+            "transition",
+            "place_code",
+            "postcode_district",
+            "urn",
+            "capacity",
+            "vacancies",
+            "weekly_cost",
+            "min_age",
+            "max_age",
+            "takes_sibling_groups",
+            "active",
+            "deregistered_on",
+        )
 
-    def get_vacancies(self, home: Home) -> int:
+    def get_vacancies(self, home: selectors.HomeWithPlaces) -> int:
         return max(0, home.capacity - home.living_there)
 
 
@@ -97,9 +122,22 @@ class PlacementEpisodeSerializer(CodedModelSerializer):
     class Meta:
         model = PlacementEpisode
         fields = (
-            "id", "child", "home", "home_name", "child_facing_name", "started_on", "ended_on", "place", "place_provider",
-            "legal_status", "category_of_need", "reason_place_change", "distance_miles", "school_changed", "rec",
-        )  # fmt: skip
+            "id",
+            "child",
+            "home",
+            "home_name",
+            "child_facing_name",
+            "started_on",
+            "ended_on",
+            "place",
+            "place_provider",
+            "legal_status",
+            "category_of_need",
+            "reason_place_change",
+            "distance_miles",
+            "school_changed",
+            "rec",
+        )
         read_only_fields = fields
 
 
@@ -133,12 +171,10 @@ class PlacementDecisionSerializer(CodedModelSerializer):
 
 
 def _decision_fields() -> dict[str, Any]:
-    answer = {"choices": codes.Answer.choices, "required": False, "allow_blank": True}
-    text = {"required": False, "allow_blank": True, "max_length": 4000}
     fields: dict[str, Any] = {}
     for stem, _ in codes.CHECKLIST:
-        fields[stem] = CodeField(**answer)
-        fields[f"{stem}_reason"] = serializers.CharField(**text)
+        fields[stem] = CodeField(choices=codes.Answer.choices, required=False, allow_blank=True)
+        fields[f"{stem}_reason"] = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     return fields
 
 
@@ -159,16 +195,13 @@ class _DecisionFields(serializers.Serializer):
     step_down_plan = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-# The checklist's twelve fields are made from codes.CHECKLIST, so the questions are written once.
-DecisionFieldsSerializer = type(
-    "DecisionFieldsSerializer",
-    (_DecisionFields,),
-    {
-        **_decision_fields(),
-        "__module__": __name__,
-        "__doc__": "What a worker writes into a draft decision. The rung is chosen through `choose`, never set here.",
-    },
-)
+class DecisionFieldsSerializer(_DecisionFields):
+    """What a worker writes into a draft decision. The rung is chosen through `choose`, never set here."""
+
+
+# The checklist's twelve fields are made from codes.CHECKLIST, so the questions are written once. They join the
+# declared fields before any subclass is made, as if written in the class.
+DecisionFieldsSerializer._declared_fields.update(_decision_fields())
 
 
 class DecisionUpdateSerializer(DecisionFieldsSerializer):
@@ -204,7 +237,7 @@ class ShareSerializer(serializers.Serializer):
 
 class MixRowSerializer(serializers.Serializer):
     rung = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: DRF takes it off the class
     children = serializers.IntegerField()
     weekly_cost = serializers.DecimalField(max_digits=12, decimal_places=2)
     percent = serializers.FloatField(allow_null=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import require_recorder, save_with_history, statutory_visits_link
+from casework.services import require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
@@ -115,7 +115,6 @@ def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, 
         if row is not None:
             row.ended_on = max(ended_on, row.started_on)
             save_with_history(row, actor=actor, reason="Left care", update_fields=["ended_on"])
-    statutory_visits_link(child_id=child.pk)  # visits in this care count only until it ended
     return episode
 
 
@@ -157,7 +156,7 @@ def decision_update(
     _require_open(decision)
     _apply(decision, fields)
     if decision.chosen_home is not None:
-        _check_home_fits(decision)
+        _check_home_fits(decision, decision.chosen_home)
     save_with_history(decision, actor=actor)
     return decision
 
@@ -207,8 +206,7 @@ def decision_choose_rung(*, decision: PlacementDecision, rung: int, actor: User)
     return decision
 
 
-def _check_home_fits(decision: PlacementDecision) -> None:
-    home = decision.chosen_home
+def _check_home_fits(decision: PlacementDecision, home: Home) -> None:
     if decision.transition:
         if home.transition != decision.transition:
             raise ValidationError({"chosen_home": f"Choose a home offering {decision.get_transition_display().lower()}."})
@@ -241,7 +239,7 @@ def _check_complete(decision: PlacementDecision, today: datetime.date) -> None:
         _check_ladder(decision, decision.chosen_rung)
     _check_transition_age(decision)
     if decision.chosen_home is not None:
-        _check_home_fits(decision)
+        _check_home_fits(decision, decision.chosen_home)
     if decision.is_residential:
         _check_residential(decision, today)
 

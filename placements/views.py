@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
 from casework.forms import GovukForm
+from casework.http import SignedInRequest
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from casework.views import child_for_page
@@ -26,17 +27,17 @@ from placements.apis import csv_response
 from placements.models import PlacementDecision
 
 
-def _decision(request: HttpRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
+def _decision(request: SignedInRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
     decision = selectors.decision_get(user=request.user, decision_id=decision_id)
     child_for_page(request, decision.child_id, f"decision:{decision.pk}", to_record=to_record)
     return decision
 
 
-def _form_page(request: HttpRequest, form: GovukForm, *, child: Child, title: str, button: str, **extra: Any) -> HttpResponse:
+def _form_page(request: SignedInRequest, form: GovukForm, *, child: Child, title: str, button: str, **extra: Any) -> HttpResponse:
     return render(request, "placements/form_page.html", {"form": form, "child": child, "title": title, "button": button, **extra})
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: SignedInRequest) -> None:
     if not selectors.is_manager(request.user):
         raise PermissionDenied("Only team managers and heads of service use this page.")
 
@@ -44,14 +45,14 @@ def _require_manager(request: HttpRequest) -> None:
 # A child's homes -------------------------------------------------------------------------------
 
 
-def child_homes_panel(request: HttpRequest, child: Child) -> str:
+def child_homes_panel(request: SignedInRequest, child: Child) -> str:
     """The section of the child's page with their current home and the homes before it."""
     episodes = list(selectors.episodes_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"))
     context = {"child": child, "episodes": episodes, "current": next((e for e in episodes if e.ended_on is None), None)}
     return render_to_string("placements/panel.html", context, request=request)
 
 
-def journey_homes(request: HttpRequest, child: Child) -> JourneyPart:
+def journey_homes(request: SignedInRequest, child: Child) -> JourneyPart:
     """The "My homes" section of the child's own journey (registered with casework.me.journey): names they know, dates."""
     homes = list(selectors.homes_of_child(child=child))
     events = [
@@ -63,7 +64,7 @@ def journey_homes(request: HttpRequest, child: Child) -> JourneyPart:
 
 
 @login_required
-def child_homes(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_homes(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "homes")
     context = {
         "child": child,
@@ -76,7 +77,7 @@ def child_homes(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def move_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def move_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "homes:move", to_record=True)
     form = forms.MoveForm(request.POST or None, homes=selectors.homes_to_choose(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def move_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def end_care(request: HttpRequest, child_id: int) -> HttpResponse:
+def end_care(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "homes:end-care", to_record=True)
     form = forms.EndCareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,7 @@ def end_care(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def decision_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "decision:new", to_record=True)
     form = forms.DecisionStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +129,7 @@ def _next_step(decision: PlacementDecision) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_rung(request: HttpRequest, decision_id: int, rung: int) -> HttpResponse:
+def decision_rung(request: SignedInRequest, decision_id: int, rung: int) -> HttpResponse:
     decision = _decision(request, decision_id, to_record=True)
     if rung not in codes.Rung.values:
         return redirect("placements:decision-detail", decision_id=decision.pk)
@@ -140,19 +141,32 @@ def decision_rung(request: HttpRequest, decision_id: int, rung: int) -> HttpResp
             if done is not None:
                 return redirect("placements:decision-home", decision_id=decision.pk)
         else:
-            entry = form.submit(lambda: services.decision_rung_record(
-                decision=decision, rung=rung, why_not=data["why_not"], detail=data["detail"], tried=data["tried"],
-                actor=request.user))  # fmt: skip
+            entry = form.submit(
+                lambda: services.decision_rung_record(
+                    decision=decision,
+                    rung=rung,
+                    why_not=data["why_not"],
+                    detail=data["detail"],
+                    tried=data["tried"],
+                    actor=request.user,
+                )
+            )
             if entry is not None:
                 return _next_step(decision)
-    context = {"decision": decision, "child": decision.child, "form": form, "rung": codes.Rung(rung),
-               "step": rung, "steps": len(codes.Rung.values)}  # fmt: skip
+    context = {
+        "decision": decision,
+        "child": decision.child,
+        "form": form,
+        "rung": codes.Rung(rung),
+        "step": rung,
+        "steps": len(codes.Rung.values),
+    }
     return render(request, "placements/decision_rung.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_home(request: SignedInRequest, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id, to_record=True)
     if decision.chosen_rung is None and not decision.transition:
         return _next_step(decision)
@@ -169,13 +183,19 @@ def decision_home(request: HttpRequest, decision_id: int) -> HttpResponse:
         if done is not None:
             return redirect("placements:decision-checklist", decision_id=decision.pk)
     label = decision.get_transition_display() if decision.transition else decision.get_chosen_rung_display()
-    return _form_page(request, form, child=decision.child, title=f"Choose the home: {label}", button="Save and continue",
-                      intro="If no home is found yet, leave it empty: the decision can still go to the manager.")  # fmt: skip
+    return _form_page(
+        request,
+        form,
+        child=decision.child,
+        title=f"Choose the home: {label}",
+        button="Save and continue",
+        intro="If no home is found yet, leave it empty: the decision can still go to the manager.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_checklist(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_checklist(request: SignedInRequest, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id, to_record=True)
     stems = [name for stem, _ in codes.CHECKLIST for name in (stem, f"{stem}_reason")]
     initial = {name: getattr(decision, name) for name in stems} | {"version": decision.updated_at.isoformat()}
@@ -184,12 +204,18 @@ def decision_checklist(request: HttpRequest, decision_id: int) -> HttpResponse:
         done = form.submit(lambda: services.decision_update(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
             return redirect("placements:decision-detail", decision_id=decision.pk)
-    return _form_page(request, form, child=decision.child, title="The Children Act checklist", button="Save and check answers",
-                      intro="Answer each question. Every “no” needs a reason.")  # fmt: skip
+    return _form_page(
+        request,
+        form,
+        child=decision.child,
+        title="The Children Act checklist",
+        button="Save and check answers",
+        intro="Answer each question. Every “no” needs a reason.",
+    )
 
 
 @login_required
-def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_detail(request: SignedInRequest, decision_id: int) -> HttpResponse:
     decision = _decision(request, decision_id)
     context = {
         "decision": decision,
@@ -202,7 +228,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     return render(request, "placements/decision_detail.html", context)
 
 
-def _decision_action(request: HttpRequest, decision_id: int, action: Any, success: str, to_record: bool) -> HttpResponse:
+def _decision_action(request: SignedInRequest, decision_id: int, action: Any, success: str, to_record: bool) -> HttpResponse:
     decision = _decision(request, decision_id, to_record=to_record)
     try:
         action(decision)
@@ -216,21 +242,21 @@ def _decision_action(request: HttpRequest, decision_id: int, action: Any, succes
 
 @login_required
 @require_POST
-def decision_submit(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_submit(request: SignedInRequest, decision_id: int) -> HttpResponse:
     action = lambda decision: services.decision_submit(decision=decision, actor=request.user)  # noqa: E731
     return _decision_action(request, decision_id, action, "Sent to the manager for approval.", True)
 
 
 @login_required
 @require_POST
-def decision_approve(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_approve(request: SignedInRequest, decision_id: int) -> HttpResponse:
     action = lambda decision: services.decision_approve(decision=decision, actor=request.user)  # noqa: E731
     return _decision_action(request, decision_id, action, "Decision approved.", False)
 
 
 @login_required
 @require_POST
-def decision_reject(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_reject(request: SignedInRequest, decision_id: int) -> HttpResponse:
     form = forms.RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     action = lambda decision: services.decision_reject(decision=decision, actor=request.user, reason=reason)  # noqa: E731
@@ -242,7 +268,7 @@ def decision_reject(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def risk_of_residential(request: HttpRequest) -> HttpResponse:
+def risk_of_residential(request: SignedInRequest) -> HttpResponse:
     _require_manager(request)
     form = forms.ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -257,26 +283,26 @@ def risk_of_residential(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def residential_review(request: HttpRequest) -> HttpResponse:
+def residential_review(request: SignedInRequest) -> HttpResponse:
     _require_manager(request)
     return render(request, "placements/residential_review.html", {"rows": selectors.residential_review(user=request.user)})
 
 
 @login_required
-def sufficiency(request: HttpRequest) -> HttpResponse:
+def sufficiency(request: SignedInRequest) -> HttpResponse:
     _require_manager(request)
     return render(request, "placements/sufficiency.html", {"sufficiency": selectors.foster_sufficiency(user=request.user)})
 
 
 @login_required
-def measures(request: HttpRequest) -> HttpResponse:
+def measures(request: SignedInRequest) -> HttpResponse:
     """The placement measures live on the dashboard now, with the others; old links land there."""
     _require_manager(request)
     return redirect("casework:dashboard")
 
 
 @login_required
-def ssda903(request: HttpRequest) -> HttpResponse:
+def ssda903(request: SignedInRequest) -> HttpResponse:
     if not selectors.may_produce_903(request.user):
         raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
     form = forms.ExportForm(request.GET or None, initial={"year": timezone.localdate().year - 1})

@@ -26,7 +26,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -266,6 +266,7 @@ def build_world(county: County) -> World:
     template = outcome_factories.default_template()
     star = outcome_factories.start_star(child, worker, template=template)
     area = star.areas.order_by("order", "id").first()
+    assert area is not None, "the template gives a star its areas"
     check_in = outcome_factories.record(star, worker, {area.name: 3}, respondent=outcome_codes.Respondent.CHILD)
 
     home = placement_factories.HomeFactory()
@@ -277,8 +278,25 @@ def build_world(county: County) -> World:
     recording.size_bytes = recording.audio.size
     recording.save()
 
-    world = World(county, child_user, other_child_user, sibling, arrangement, session, draft, signed, shared, correction,
-                  template, star, area, check_in, home, decision, recording)  # fmt: skip
+    world = World(
+        county,
+        child_user,
+        other_child_user,
+        sibling,
+        arrangement,
+        session,
+        draft,
+        signed,
+        shared,
+        correction,
+        template,
+        star,
+        area,
+        check_in,
+        home,
+        decision,
+        recording,
+    )
     for name in USERS:
         client = APIClient()
         if (user := world.user(name)) is not None:
@@ -705,9 +723,10 @@ def send(client: APIClient, method: str, url: str, body: dict[str, Any] | None, 
         client.cookies = cookies
 
 
-def content(response: HttpResponse) -> bytes:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
+def content(response: HttpResponseBase) -> bytes:
+    if isinstance(response, StreamingHttpResponse):
+        return b"".join(response)  # iterating a streaming response gives its content
+    assert isinstance(response, HttpResponse)
     return response.content
 
 

@@ -22,7 +22,8 @@ class Worker:
     """A real `celery worker` process, started in its own process group so it can be killed outright."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log, self.process = env, log, None
+        self.env, self.log = env, log
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Worker":
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
@@ -39,13 +40,14 @@ class Worker:
         while time.monotonic() < deadline:
             if "ready." in self.log.read_text():
                 return
-            if self.process.poll() is not None:
+            if self.process is None or self.process.poll() is not None:
                 break
             time.sleep(0.2)
         raise RuntimeError(f"The Celery worker did not start:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
         """SIGKILL the whole worker, parent and pool process, as if the machine died."""
+        assert self.process is not None, "the worker was never started"
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         self.log.write_text(self.log.read_text().replace("ready.", "(killed)"))

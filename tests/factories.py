@@ -1,11 +1,15 @@
-"""factory_boy factories for Hearth's records. Names are generated: no real people."""
+"""factory_boy factories for Hearth's records. Names are generated: no real people.
+
+The values kept for the dashboard's measures (a visit's next statutory visit, an allocation's first change that
+day, a session's requested_by_child) are PostgreSQL's to keep (casework migration 0008): a factory's row has them
+in the database, not on the object it returns."""
 
 import datetime
 
 import factory
 from django.utils import timezone
 
-from casework import codes, services
+from casework import codes
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -58,16 +62,9 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class CareEpisodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CareEpisode
-        skip_postgeneration_save = True
 
     child = factory.SubFactory(ChildFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
-
-    @factory.post_generation
-    def linked(episode: CareEpisode, create: bool, extracted: object, **kwargs: object) -> None:
-        """What the care services keep: the child's statutory visits know the end of the care they were made in."""
-        if create:
-            services.statutory_visits_link(child_id=episode.child_id)
 
 
 class LegalStatusFactory(factory.django.DjangoModelFactory):
@@ -82,18 +79,10 @@ class LegalStatusFactory(factory.django.DjangoModelFactory):
 class AllocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Allocation
-        skip_postgeneration_save = True  # a second save would write the mark the hook just set back
 
     child = factory.SubFactory(ChildFactory)
     worker = factory.SubFactory(UserFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
-
-    @factory.post_generation
-    def marked(allocation: Allocation, create: bool, extracted: object, **kwargs: object) -> None:
-        """What allocation_change keeps: which of the child's allocations ended with a first change that day."""
-        if create:
-            services.worker_changes_mark(child_id=allocation.child_id)
-            allocation.refresh_from_db(fields=["first_change_that_day"])
 
 
 class FamilyMemberFactory(factory.django.DjangoModelFactory):
@@ -108,19 +97,12 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
 class VisitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Visit
-        skip_postgeneration_save = True  # a second save would write the pointer the link just set back to empty
 
     child = factory.SubFactory(ChildFactory)
     author = factory.SubFactory(UserFactory)
     visit_type = codes.VisitType.STATUTORY
     visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
     observations = "Settled and chatty; showed me the garden."
-
-    @factory.post_generation
-    def linked(visit: Visit, create: bool, extracted: object, **kwargs: object) -> None:
-        """What the visit services keep: each statutory visit points at the child's next one."""
-        if create:
-            services.statutory_visits_link(child_id=visit.child_id)
 
 
 class SiblingContactArrangementFactory(factory.django.DjangoModelFactory):
@@ -141,7 +123,6 @@ class SiblingContactSessionFactory(factory.django.DjangoModelFactory):
     arrangement = factory.SubFactory(SiblingContactArrangementFactory)
     planned_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
     status = codes.ContactSessionStatus.HAPPENED
-    requested_by_child = factory.LazyAttribute(lambda session: session.arrangement.requested_by_child)  # as the service copies it
 
 
 class ChildUserFactory(UserFactory):

@@ -13,9 +13,30 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 BLOCKS = {
-    "p", "li", "h1", "h2", "h3", "h4", "label", "legend", "th", "td", "caption", "summary", "button",
-    "a", "figcaption", "blockquote", "title", "desc", "text", "option", "div", "dt", "dd",
-}  # fmt: skip
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "label",
+    "legend",
+    "th",
+    "td",
+    "caption",
+    "summary",
+    "button",
+    "a",
+    "figcaption",
+    "blockquote",
+    "title",
+    "desc",
+    "text",
+    "option",
+    "div",
+    "dt",
+    "dd",
+}
 SKIPPED = {"script", "style", "textarea", "head", "template"}
 VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "col", "area", "base"}
 

@@ -1,18 +1,18 @@
 """The voice-note API: upload (idempotent by the phone's client_id), status, audio and retry."""
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import selectors as casework_selectors
 from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin
+from casework.http import ApiRequest
 from voice import selectors, services, views
 from voice.models import Recording
 from voice.serializers import RecordingSerializer, RecordingUploadSerializer
@@ -37,7 +37,7 @@ class RecordingUploadApi(generics.GenericAPIView):
     parser_classes = (MultiPartParser, FormParser)
     serializer_class = RecordingUploadSerializer
 
-    def post(self, request: Request, visit_id: int) -> Response:
+    def post(self, request: ApiRequest, visit_id: int) -> Response:
         visit = casework_selectors.visit_get(user=request.user, visit_id=visit_id)
         upload = RecordingUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -66,7 +66,7 @@ class RecordingViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewS
 
     @extend_schema(summary="Try a failed voice note again", request=None, responses={200: RecordingSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
-    def retry(self, request: Request, pk: int) -> Response:
+    def retry(self, request: ApiRequest, pk: int) -> Response:
         recording = selectors.recording_get(user=request.user, recording_id=pk)
         recording = services.recording_retry(recording=recording, actor=request.user)
         return Response(RecordingSerializer(recording).data)
@@ -80,5 +80,5 @@ class RecordingViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewS
         },
     )
     @action(detail=True, methods=["get"])
-    def audio(self, request: Request, pk: int) -> HttpResponse:
+    def audio(self, request: ApiRequest, pk: int) -> HttpResponseBase:
         return views.stream_audio(request, user=request.user, recording_id=pk)

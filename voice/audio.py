@@ -54,7 +54,7 @@ def decode(path: Path) -> np.ndarray:
     from faster_whisper.audio import decode_audio
 
     try:
-        samples = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        samples: np.ndarray = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except (av.FFmpegError, ValueError, IndexError) as error:
         raise AudioProblem("This file is not audio we can read. It may be damaged or cut short.") from error
     if samples.size < SAMPLE_RATE // 2:

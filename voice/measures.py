@@ -6,6 +6,7 @@ less the time spent speaking them. One selector, one query for every period."""
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -37,13 +38,13 @@ def _recordings(children: QuerySet[Child]) -> QuerySet[Recording]:
 
 def typing_minutes_saved(words: int, audio_minutes: float) -> float:
     """Typing the words at the configured speed, less the time spent speaking them; never below nothing."""
-    return max(0.0, words / settings.HEARTH_TYPING_WORDS_PER_MINUTE - audio_minutes)
+    return max(0.0, words / float(settings.HEARTH_TYPING_WORDS_PER_MINUTE) - audio_minutes)
 
 
 def recording_time(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[Figure]:
     """Per period: notes transcribed, audio minutes, words, median upload-to-draft time, hours of typing saved."""
     wait = F("finished_at") - F("uploaded_at")
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for i, period in enumerate(periods):
         ready = _ready_in(period)
         aggregates |= {
@@ -57,7 +58,7 @@ def recording_time(*, children: QuerySet[Child], periods: Sequence[Period]) -> l
     return [_figure(period, result, i) for i, period in enumerate(periods)]
 
 
-def _figure(period: Period, result: dict, i: int) -> Figure:
+def _figure(period: Period, result: dict[str, Any], i: int) -> Figure:
     notes, words = result[f"notes_{i}"], result[f"words_{i}"] or 0
     minutes = (result[f"seconds_{i}"] or 0) / 60
     hours_saved = round(typing_minutes_saved(words, minutes) / 60, 1)

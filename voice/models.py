@@ -7,14 +7,14 @@ understands; a failed recording keeps its file and can be retried."""
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from casework.models import Visit
 
 
-def _private_storage():  # noqa: ANN202 - a callable so tests and production can swap the backend
+def _private_storage() -> Storage:  # a callable so tests and production can swap the backend
     return storages["private"]
 
 

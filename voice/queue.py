@@ -39,7 +39,7 @@ def enqueue_transcription(recording_id: int) -> bool:
     soft, hard = time_limits(audio_seconds)
     try:
         current_app.tasks[TRANSCRIBE].apply_async(
-            args=[recording_id], soft_time_limit=soft, time_limit=hard, retry_policy=PUBLISH_RETRY
+            args=(recording_id,), soft_time_limit=soft, time_limit=hard, retry_policy=PUBLISH_RETRY
         )
     except BrokerUnavailable:
         logger.warning("The broker is unreachable: recording %s stays queued for the sweep", recording_id)

@@ -8,7 +8,7 @@ import datetime
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 # Upload --------------------------------------------------------------------------------------
 
 
-def recording_upload(*, visit: Visit, actor: User, client_id: uuid.UUID, file: UploadedFile) -> tuple[Recording, bool]:
+def recording_upload(*, visit: Visit, actor: User, client_id: uuid.UUID, file: "UploadedFile[bytes]") -> tuple[Recording, bool]:
     """Store the file first, then check its content and queue it. Returns (recording, created).
 
     A resent upload with the same client_id (the phone lost signal before our answer) returns the
@@ -48,7 +48,10 @@ def recording_upload(*, visit: Visit, actor: User, client_id: uuid.UUID, file: U
         recording = _store(visit=visit, actor=actor, client_id=client_id, file=file)
     except IntegrityError:
         # The same upload arrived twice at once; the other request stored it.
-        return _existing_upload(client_id=client_id, visit=visit), False
+        existing = _existing_upload(client_id=client_id, visit=visit)
+        if existing is None:
+            raise
+        return existing, False
     _check_and_queue(recording)
     return recording, True
 
@@ -60,12 +63,12 @@ def _existing_upload(*, client_id: uuid.UUID, visit: Visit) -> Recording | None:
     return existing
 
 
-def _store(*, visit: Visit, actor: User, client_id: uuid.UUID, file: UploadedFile) -> Recording:
+def _store(*, visit: Visit, actor: User, client_id: uuid.UUID, file: "UploadedFile[bytes]") -> Recording:
     recording = Recording(visit=visit, client_id=client_id, uploaded_by=actor, size_bytes=file.size or 0)
     recording.audio.save(str(client_id), file, save=False)
     try:
         with transaction.atomic():
-            recording._history_user = actor
+            recording._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it off the instance
             recording.save()
     except IntegrityError:
         recording.audio.delete(save=False)
@@ -140,7 +143,7 @@ def recording_transcribe(*, recording_id: int) -> Recording | None:
     return _finish(recording, result)
 
 
-def _progress_reporter(recording_id: int):  # noqa: ANN202 - a callback
+def _progress_reporter(recording_id: int) -> Callable[[float], None]:
     """Write progress (and the heartbeat that proves this worker is alive) at most once a second."""
     last = [0.0]
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -26,11 +26,11 @@ TRANSIENT = (OperationalError, InterfaceError, OSError)
     retry_jitter=True,
     max_retries=5,
 )
-def transcribe_recording(self, recording_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+def transcribe_recording(self: Task[[int], str], recording_id: int) -> str:
     try:
         recording = services.recording_transcribe(recording_id=recording_id)
     except Exception as error:
-        if isinstance(error, TRANSIENT) and self.request.retries < self.max_retries:
+        if isinstance(error, TRANSIENT) and (self.max_retries is None or self.request.retries < self.max_retries):
             raise
         if not isinstance(error, TRANSIENT):
             logger.exception("Transcribing recording %s failed", recording_id)

@@ -8,9 +8,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ def model_path() -> str:
 
 
 @functools.cache
-def load_model():  # noqa: ANN201 - faster_whisper.WhisperModel, imported lazily
+def load_model() -> "WhisperModel":  # imported lazily: loading faster_whisper takes a while
     """Load once per process. Celery calls this from worker_process_init, i.e. in each child after fork."""
     from faster_whisper import WhisperModel
 

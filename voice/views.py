@@ -3,13 +3,14 @@ back to people who may see the visit, retrying a failure, and the files that mak
 
 import re
 import uuid
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -18,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
+from casework.http import SignedInRequest
 from casework.models import User, Visit
 from voice import selectors, services
 from voice.models import Recording
 
+R = TypeVar("R", bound=HttpResponseBase)
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -30,7 +33,7 @@ class UploadForm(forms.Form):
     audio = forms.FileField(label="Upload a voice note", help_text="An audio file from your phone: m4a, mp3, wav, ogg or webm.")
 
 
-def visit_voice_panel(request: HttpRequest, visit: Visit | None, child_id: int) -> str:
+def visit_voice_panel(request: SignedInRequest, visit: Visit | None, child_id: int) -> str:
     """The voice-note panel on the record-a-visit and draft pages (registered with casework.panels)."""
     if visit is not None and visit.is_signed:
         return ""
@@ -46,7 +49,7 @@ def visit_voice_panel(request: HttpRequest, visit: Visit | None, child_id: int) 
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, visit_id: int) -> HttpResponse:
+def upload(request: SignedInRequest, visit_id: int) -> HttpResponse:
     """Upload without JavaScript. With JavaScript the page keeps the file on the phone and uses the API."""
     visit = casework_selectors.visit_get(user=request.user, visit_id=visit_id)
     form = UploadForm(request.POST, request.FILES)
@@ -66,11 +69,11 @@ def upload(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def audio(request: HttpRequest, recording_id: int) -> HttpResponse:
+def audio(request: SignedInRequest, recording_id: int) -> HttpResponseBase:
     return stream_audio(request, user=request.user, recording_id=recording_id)
 
 
-def stream_audio(request: HttpRequest, *, user: User, recording_id: int) -> HttpResponse:
+def stream_audio(request: HttpRequest, *, user: User, recording_id: int) -> HttpResponseBase:
     """Stream the audio to someone who may see the visit, with byte ranges so a segment can be played."""
     recording = selectors.recording_get(user=user, recording_id=recording_id)
     if not recording.has_audio:
@@ -79,14 +82,14 @@ def stream_audio(request: HttpRequest, *, user: User, recording_id: int) -> Http
     return _ranged_file(request, recording)
 
 
-def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponse:
+def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponseBase:
     size = recording.audio.size
     match = RANGE.match(request.headers.get("Range", ""))
     handle = recording.audio.open("rb")
     if not match or not (match[1] or match[2]):
-        response = FileResponse(handle, content_type=_content_type(recording))
-        response["Accept-Ranges"] = "bytes"
-        return _private(response)
+        whole = FileResponse(handle, content_type=_content_type(recording))
+        whole["Accept-Ranges"] = "bytes"
+        return _private(whole)
     start, end = _byte_range(match, size)
     if start >= size or start > end:
         handle.close()
@@ -100,7 +103,7 @@ def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponse:
     return _private(response)
 
 
-def _byte_range(match: re.Match, size: int) -> tuple[int, int]:
+def _byte_range(match: re.Match[str], size: int) -> tuple[int, int]:
     if not match[1]:  # "bytes=-500": the last 500 bytes
         return max(size - int(match[2]), 0), size - 1
     return int(match[1]), min(int(match[2]) if match[2] else size - 1, size - 1)
@@ -113,7 +116,7 @@ def _content_type(recording: Recording) -> str:
     return known.get(recording.format, "application/octet-stream")
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -121,7 +124,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, recording_id: int) -> HttpResponse:
+def retry(request: SignedInRequest, recording_id: int) -> HttpResponse:
     recording = selectors.recording_get(user=request.user, recording_id=recording_id)
     try:
         services.recording_retry(recording=recording, actor=request.user)
@@ -137,7 +140,10 @@ def retry(request: HttpRequest, recording_id: int) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    with open(finders.find("voice/sw.js"), encoding="utf-8") as source:
+    path = finders.find("voice/sw.js")
+    if path is None:
+        raise FileNotFoundError("voice/sw.js is not among the static files")
+    with open(path, encoding="utf-8") as source:
         script = source.read().replace("__ASSETS__", _offline_assets())
     response = HttpResponse(script, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"

@@ -4,7 +4,7 @@ A line over the periods, a dot and value for each, a dashed line for the nationa
 and description for screen readers; the page has a table of the same figures. Presentation attributes
 only (no style attribute), so the strict content security policy holds; hearth.scss sizes it to its box."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -33,9 +33,14 @@ def _value_text(value: float | None, unit: str) -> str:
 
 
 def trend_svg(
-    *, labels: Sequence[str], values: Sequence[float | None], title: str, unit: str = "%",
-    comparator: float | None = None, element_id: str = "trend",
-) -> SafeString:  # fmt: skip
+    *,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    title: str,
+    unit: str = "%",
+    comparator: float | None = None,
+    element_id: str = "trend",
+) -> SafeString:
     """A line chart of `values` over `labels`; a gap where a period has no figure (nobody counted)."""
     low, high = _scale(values, comparator, unit)
     step = (WIDTH - LEFT - RIGHT) / max(1, len(values) - 1)
@@ -56,19 +61,25 @@ def trend_svg(
                 WIDTH - RIGHT,
                 _n(y(comparator)),
                 COMPARATOR,
-            )  # fmt: skip
+            )
         )
     parts += _line(values, x, y, unit)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="hearth-trend" role="img" '
         'aria-labelledby="{}-title {}-desc"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH, HEIGHT, element_id, element_id, element_id, title, element_id,
+        WIDTH,
+        HEIGHT,
+        element_id,
+        element_id,
+        element_id,
+        title,
+        element_id,
         _description(labels, values, unit, comparator),
         mark_safe("".join(parts)),  # noqa: S308 - every part is built with format_html
-    )  # fmt: skip
+    )
 
 
-def _axes(low: float, high: float, y: object, unit: str) -> str:
+def _axes(low: float, high: float, y: Callable[[float], float], unit: str) -> str:
     ticks = []
     for fraction in (0, 0.5, 1):
         value = low + (high - low) * fraction
@@ -86,12 +97,12 @@ def _axes(low: float, high: float, y: object, unit: str) -> str:
                 _n(y(value) + 4),
                 TEXT,
                 label,
-            )  # fmt: skip
+            )
         )
     return format_html('<g aria-hidden="true">{}</g>', mark_safe("".join(ticks)))  # noqa: S308 - format_html parts
 
 
-def _labels(labels: Sequence[str], x: object) -> list[str]:
+def _labels(labels: Sequence[str], x: Callable[[int], float]) -> list[SafeString]:
     # Every other label when there are many, so they never overlap on a tablet.
     every = 2 if len(labels) > 6 else 1
     return [
@@ -102,14 +113,15 @@ def _labels(labels: Sequence[str], x: object) -> list[str]:
             HEIGHT - 12,
             TEXT,
             label,
-        )  # fmt: skip
+        )
         for i, label in enumerate(labels)
         if (len(labels) - 1 - i) % every == 0
     ]
 
 
-def _line(values: Sequence[float | None], x: object, y: object, unit: str) -> list[str]:
-    parts, run = [], []
+def _line(values: Sequence[float | None], x: Callable[[int], float], y: Callable[[float], float], unit: str) -> list[SafeString]:
+    parts: list[SafeString] = []
+    run: list[str] = []
     for i, value in enumerate([*values, None]):
         if value is not None:
             run.append(f"{x(i):.1f},{y(value):.1f}")
@@ -126,7 +138,7 @@ def _line(values: Sequence[float | None], x: object, y: object, unit: str) -> li
                     _n(y(value)),
                     LINE,
                     _value_text(value, unit),
-                )  # fmt: skip
+                )
             )
     return parts
 

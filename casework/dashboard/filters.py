@@ -88,15 +88,18 @@ class FilterForm(GovukForm):
                 label=child_filter.label, required=False, choices=[("", "Any")] + child_filter.choices()
             )
             self.fields[child_filter.key].widget.attrs["class"] = "govuk-select"
+        workers = User.objects.none()
         if user.role == codes.Role.HEAD_OF_SERVICE:
-            self.fields["team"].queryset = Team.objects.all()
-            self.fields["worker"].queryset = self._workers(team_id=self._chosen_team_id())
+            self.field_as("team", forms.ModelChoiceField).queryset = Team.objects.all()
+            workers = self._workers(team_id=self._chosen_team_id())
         elif user.role == codes.Role.TEAM_MANAGER:
             del self.fields["team"]
-            self.fields["worker"].queryset = self._workers(team_id=user.team_id)
+            workers = self._workers(team_id=user.team_id)
         else:  # a social worker's dashboard is their own children only
-            del self.fields["team"], self.fields["worker"]
-        if "worker" in self.fields and not self.fields["worker"].queryset.exists():
+            del self.fields["team"]
+        if workers.exists():
+            self.field_as("worker", forms.ModelChoiceField).queryset = workers
+        else:
             del self.fields["worker"]  # a head of service chooses a team first
 
     def _chosen_team_id(self) -> int | None:

@@ -67,7 +67,9 @@ def read_together(tasks: Sequence[Callable[[], T]], *, connections: int) -> list
     return [results[i] for i in range(len(tasks))]
 
 
-def _work(tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue, results: dict, errors: list) -> None:
+def _work(
+    tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue[int], results: dict[int, T], errors: list[BaseException]
+) -> None:
     while not errors:
         try:
             i = waiting.get_nowait()
@@ -76,14 +78,16 @@ def _work(tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue, results:
         _work_one(tasks, i, results, errors)
 
 
-def _work_one(tasks: Sequence[Callable[[], T]], i: int, results: dict, errors: list) -> None:
+def _work_one(tasks: Sequence[Callable[[], T]], i: int, results: dict[int, T], errors: list[BaseException]) -> None:
     try:
         results[i] = tasks[i]()
-    except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, which raises it
+    except BaseException as error:  # handed to the caller's thread, which raises it
         errors.append(error)
 
 
-def _helping(tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue, results: dict, errors: list) -> None:
+def _helping(
+    tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue[int], results: dict[int, T], errors: list[BaseException]
+) -> None:
     """A helper's share. A table locked by someone waiting for an exclusive lock (a migration, say) makes the
     helper give up within HELPER_LOCK_TIMEOUT: it queues behind that lock, which queues behind the caller's
     transaction, which waits for the helper, a circle the server cannot see. The task goes back to the caller,
@@ -99,11 +103,17 @@ def _helping(tasks: Sequence[Callable[[], T]], waiting: queue.SimpleQueue, resul
             if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
                 errors.append(error)
             return  # a lock it could not get: the caller works this one out
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, which raises it
+        except BaseException as error:  # handed to the caller's thread, which raises it
             errors.append(error)
 
 
-def _helper(snapshot: str, tasks: Sequence[Callable], waiting: queue.SimpleQueue, results: dict, errors: list) -> None:
+def _helper(
+    snapshot: str,
+    tasks: Sequence[Callable[[], T]],
+    waiting: queue.SimpleQueue[int],
+    results: dict[int, T],
+    errors: list[BaseException],
+) -> None:
     """One more connection (this thread's own), in the caller's snapshot, taking tasks until none are left. One
     that cannot start (the server is full, say) only does not help: the caller's connection does the rest."""
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -23,6 +23,7 @@ from casework.dashboard.charts import trend_svg
 from casework.dashboard.figures import MeasureFigures, dashboard, measure_figures
 from casework.dashboard.filters import FilterForm, Filters, filtered_children, filters_from
 from casework.dashboard.registry import Measure, measure_get
+from casework.http import SignedInRequest
 from casework.models import Child
 
 PAGE_SIZE = 25
@@ -67,14 +68,18 @@ def _card(figures: MeasureFigures) -> Card:
     labels = [figure.period.short_label for figure in figures.trend]
     values = [figure.value for figure in figures.trend]
     svg = trend_svg(
-        labels=labels, values=values, unit=unit, comparator=measure.comparator, element_id=f"trend-{measure.key}",
+        labels=labels,
+        values=values,
+        unit=unit,
+        comparator=measure.comparator,
+        element_id=f"trend-{measure.key}",
         title=f"{measure.title}: the last {len(labels)} quarters",
-    )  # fmt: skip
+    )
     trend = [(figure.period.label, shown(figure.value, unit)) for figure in figures.trend]
     return Card(figures, shown(figures.current.value, unit), shown(figures.previous.value, unit), _change(figures), svg, trend)
 
 
-def _scope(request: HttpRequest) -> tuple[FilterForm, Filters | None, QuerySet[Child]]:
+def _scope(request: SignedInRequest) -> tuple[FilterForm, Filters | None, QuerySet[Child]]:
     """The filter form, the filters when valid, and the children behind this user's figures (403 if none)."""
     children = selectors.children_for_figures(user=request.user)
     form, filters = filters_from(user=request.user, data=request.GET)  # nothing chosen: today, 3 months
@@ -82,14 +87,14 @@ def _scope(request: HttpRequest) -> tuple[FilterForm, Filters | None, QuerySet[C
     return form, filters, narrowed
 
 
-def _context(request: HttpRequest, form: FilterForm, filters: Filters | None, **extra: Any) -> dict:
+def _context(request: SignedInRequest, form: FilterForm, filters: Filters | None, **extra: Any) -> dict[str, Any]:
     own = request.user.role == codes.Role.SOCIAL_WORKER
     query = urlencode(filters.query()) if filters else ""
     return {"form": form, "filters": filters, "query": query, "own_children": own, **extra}
 
 
 @login_required
-def dashboard_page(request: HttpRequest) -> HttpResponse:
+def dashboard_page(request: SignedInRequest) -> HttpResponse:
     form, filters, children = _scope(request)
     cards = [_card(figures) for figures in dashboard(children=children, periods=filters.periods)] if filters else []
     status = 200 if filters else 400
@@ -97,7 +102,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard_measure(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard_measure(request: SignedInRequest, key: str) -> HttpResponse:
     measure = measure_get(key)
     form, filters, children = _scope(request)
     card = _card(measure_figures(measure=measure, children=children, periods=filters.periods)) if filters else None
@@ -106,14 +111,15 @@ def dashboard_measure(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def dashboard_children(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard_children(request: SignedInRequest, key: str) -> HttpResponse:
     measure = measure_get(key)
     part = request.GET.get("part", "")
     label = measure.part_label(part)
     form, filters, children = _scope(request)
     if filters is None:
         return render(request, "casework/dashboard_children.html", _context(request, form, None, measure=measure), status=400)
-    behind = measure.children_behind(children=children, period=filters.periods.current, part=part).order_by(*Child._meta.ordering)
+    behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
+    behind = behind.order_by(*(Child._meta.ordering or ()))
     page = Paginator(behind, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.children_with_summaries(Child.objects.filter(pk__in=[child.pk for child in page]))
     part_query = urlencode({**filters.query(), "part": part} if part else filters.query())
@@ -149,15 +155,33 @@ def measure_csv_rows(figures: MeasureFigures, filters: Filters) -> Iterator[list
     named += [("trend quarter", figure) for figure in figures.trend]
     for name, figure in named:
         period = figure.period
-        yield [measure.title, name, period.start, period.end, figure.value, measure.unit, figure.count, figure.total,
-               measure.comparator]  # fmt: skip
+        yield [
+            measure.title,
+            name,
+            period.start,
+            period.end,
+            figure.value,
+            measure.unit,
+            figure.count,
+            figure.total,
+            measure.comparator,
+        ]
     for row in figures.current.rows:
-        yield [measure.title, row.label, figures.current.period.start, figures.current.period.end, row.value, row.unit, row.count,
-               row.total, ""]  # fmt: skip
+        yield [
+            measure.title,
+            row.label,
+            figures.current.period.start,
+            figures.current.period.end,
+            row.value,
+            row.unit,
+            row.count,
+            row.total,
+            "",
+        ]
 
 
 @login_required
-def dashboard_measure_csv(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard_measure_csv(request: SignedInRequest, key: str) -> HttpResponseBase:
     measure = measure_get(key)
     form, filters, children = _scope(request)
     if filters is None:
@@ -171,20 +195,28 @@ def children_csv_rows(children: QuerySet[Child], filters: Filters) -> Iterator[l
     for child in selectors.children_with_summaries(children).iterator(chunk_size=2000):
         current = child.current_allocations[0] if child.current_allocations else None
         worker = current.worker if current else None
-        team = worker.team.name if worker and worker.team_id else ""
-        yield [child.pk, child.display_name, child.date_of_birth, child.age_on(filters.on), "yes" if child.in_care else "no",
-               worker or "", team]  # fmt: skip
+        team = worker.team.name if worker and worker.team else ""
+        yield [
+            child.pk,
+            child.display_name,
+            child.date_of_birth,
+            child.age_on(filters.on),
+            "yes" if child.in_care else "no",
+            worker or "",
+            team,
+        ]
 
 
 @login_required
-def dashboard_children_csv(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard_children_csv(request: SignedInRequest, key: str) -> HttpResponseBase:
     measure = measure_get(key)
     part = request.GET.get("part", "")
     measure.part_label(part)  # 404 for a list the measure does not have
     form, filters, children = _scope(request)
     if filters is None:
         return render(request, "casework/dashboard_children.html", _context(request, form, None, measure=measure), status=400)
-    behind = measure.children_behind(children=children, period=filters.periods.current, part=part).order_by(*Child._meta.ordering)
+    behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
+    behind = behind.order_by(*(Child._meta.ordering or ()))
     return _csv(
         children_csv_rows(behind, filters), f"{measure.key}{'_' + part if part else ''}_children_{filters.on:%Y-%m-%d}.csv"
     )

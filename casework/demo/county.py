@@ -3,7 +3,9 @@
 Everything is generated from one seed (random.Random and Faker en_GB), so the same seed gives the same
 county on the same day, and nobody in it is real. Rows are plain dicts until they are written, in
 chunks: bulk_create in batches, or on PostgreSQL a streamed COPY (see `insert`). Either way
-django-simple-history is skipped: generated records have no "who changed it" worth keeping."""
+django-simple-history is skipped: generated records have no "who changed it" worth keeping. The values kept
+for the dashboard's measures (a visit's next statutory visit, say) are left to PostgreSQL's triggers (casework
+migration 0008), which keep them for a COPY as for any other write."""
 
 import bisect
 import datetime
@@ -251,7 +253,10 @@ class County:
         self.tz = timezone.get_current_timezone()
         fake = Faker("en_GB")
         fake.seed_instance(seed)
-        self.first = {S.MALE: self._pool(fake.first_name_male), S.FEMALE: self._pool(fake.first_name_female)}
+        self.first: dict[str, list[str]] = {
+            S.MALE: self._pool(fake.first_name_male),
+            S.FEMALE: self._pool(fake.first_name_female),
+        }
         self.last = self._pool(fake.last_name, 1500)
         self.areas = list(dict.fromkeys(fake.city() for _ in range(30)))  # distinct, in a fixed order
         self.serial = itertools.count(1)
@@ -453,19 +458,16 @@ class County:
         ends = [day for day, _ in plan.changes] + [plan.closed_on]
         # A closed case ends its last allocation because the child's circumstances changed.
         reasons = [reason for _, reason in plan.changes] + [R.PCCHAN if plan.closed_on else ""]
-        # Rows are written (and numbered) in this order, oldest first, as services.first_changes reads them.
-        rows = zip(reversed(workers), starts, ends, reasons, services.first_changes(ends), strict=True)
-        return [
-            {"child_id": plan.child["id"], "worker_id": w, "started_on": s, "ended_on": e, "end_reason": r,
-             "first_change_that_day": first}
-            for w, s, e, r, first in rows
-        ]  # fmt: skip
+        rows = zip(reversed(workers), starts, ends, reasons, strict=True)
+        return [{"child_id": plan.child["id"], "worker_id": w, "started_on": s, "ended_on": e, "end_reason": r}
+                for w, s, e, r in rows]  # fmt: skip
 
     def episodes(self, plan: Plan) -> list[Row]:
         return [] if plan.kind == "known" else [{"child_id": plan.child["id"], "started_on": plan.start, "ended_on": plan.end}]
 
     def legal_statuses(self, plan: Plan) -> list[Row]:
-        ends = [start for _, start in plan.legal[1:]] + [plan.end] if plan.legal else []
+        ends: list[datetime.date | None] = [start for _, start in plan.legal[1:]]
+        ends = [*ends, plan.end] if plan.legal else []
         return [{"child_id": plan.child["id"], "code": code, "started_on": start, "ended_on": end}
                 for (code, start), end in zip(plan.legal, ends, strict=True)]  # fmt: skip
 
@@ -493,17 +495,6 @@ class County:
         authors = [plan.allocations[bisect.bisect_right(starts, day) - 1]["worker_id"] for day, _ in days]
         rows = [self._visit(plan, author, day, kind, draft and i == len(days) - 1)
                 for i, (author, (day, kind)) in enumerate(zip(authors, days, strict=True))]  # fmt: skip
-        return self._linked(rows, self.episodes(plan))
-
-    @staticmethod
-    def _linked(rows: list[Row], episodes: list[Row]) -> list[Row]:
-        """What services.statutory_visits_link keeps: each statutory visit points at the child's next one and at the
-        end of the care it was made in."""
-        statutory = sorted((row for row in rows if row["visit_type"] == V.STATUTORY), key=lambda row: row["visited_at"])
-        spans = [(episode["started_on"], episode["ended_on"]) for episode in episodes]
-        for row, following in zip(statutory, [*statutory[1:], None], strict=False):  # none: nothing to link
-            row["next_statutory_at"] = following["visited_at"] if following else None
-            row["in_care_until"] = services.care_until(spans, row["visited_at"].date())  # visited_at is in local time
         return rows
 
     def _schedule(self, lo: datetime.date, last: datetime.date, shortest: int, longest: int) -> list[datetime.date]:
@@ -588,9 +579,9 @@ class County:
         """A year of sessions and the next one planned: about four in five past sessions happen."""
         rng, (shortest, longest) = self.rng, FREQUENCY_DAYS[arrangement["frequency"]]
         day, rows = max(arrangement["started_on"], self.ago(365)) + rng.randint(0, shortest) * DAY, []
-        asked = {"arrangement_id": arrangement["id"], "requested_by_child": arrangement["requested_by_child"]}
+        of = {"arrangement_id": arrangement["id"]}
         while day < self.today:
-            row = {**asked, "planned_on": day, "status": codes.ContactSessionStatus.HAPPENED}
+            row = {**of, "planned_on": day, "status": codes.ContactSessionStatus.HAPPENED}
             if rng.random() < 0.8:
                 row["child_comment"] = rng.choice(CHILD_COMMENTS) if rng.random() < 0.3 else ""
             else:
@@ -598,7 +589,7 @@ class County:
                 row.update(status=codes.ContactSessionStatus.CANCELLED, cancelled_by=by, cancel_reason=CANCEL_REASONS[by])
             rows.append(row)
             day += rng.randint(shortest, longest) * DAY
-        return [*rows, {**asked, "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
+        return [*rows, {**of, "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
 
 
 def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str, Any]) -> None:
@@ -662,8 +653,8 @@ def young_person_account(today: datetime.date) -> None:
         .order_by("pk")
         .first()
     )
-    visit = child and child.visits.filter(status=codes.VisitStatus.SIGNED).exclude(observations="").first()
-    if visit is None:
+    visit = child.visits.filter(status=codes.VisitStatus.SIGNED).exclude(observations="").first() if child else None
+    if child is None or visit is None:
         return
     name = child.preferred_name or child.first_name
     user = User.objects.create(username="young.person", first_name=name, role=codes.Role.CHILD)

@@ -29,7 +29,7 @@ def insert(model: type[Model], rows: Iterable[Row], *, with_ids: bool = False) -
         return
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, BATCH)):
-        for row, obj in zip(batch, model.objects.bulk_create([model(**row) for row in batch]), strict=True):
+        for row, obj in zip(batch, model._default_manager.bulk_create([model(**row) for row in batch]), strict=True):
             row["id"] = obj.pk
 
 
@@ -49,7 +49,7 @@ def _copy(model: type[Model], rows: Iterable[Row], *, with_pk: bool) -> None:
         # Defaults are worked out once per table, except those that must differ row by row (a uuid4, say).
         defaults = {f.attname: _default(f, now) for f in fields if not (f.has_default() and callable(f.default))}
         names = [(f.attname, f) for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
+        columns = ", ".join(quote(f.column or f.attname) for f in fields)
         with cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[a] if a in row else defaults[a] if a in defaults else _default(f, now) for a, f in names])

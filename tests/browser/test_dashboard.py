@@ -3,14 +3,14 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-TABLET = {"width": 768, "height": 1024}
+TABLET: ViewportSize = {"width": 768, "height": 1024}
 
 
 @pytest.fixture
@@ -28,7 +28,8 @@ def test_a_manager_filters_the_dashboard_and_drills_down_on_a_tablet(tablet: Pag
     expect(tablet.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     chart = tablet.locator("#statutory-visits svg[role=img]")
     expect(chart).to_be_visible()
-    assert chart.bounding_box()["width"] <= TABLET["width"]  # fits the screen: no sideways scrolling
+    box = chart.bounding_box()
+    assert box is not None and box["width"] <= TABLET["width"]  # fits the screen: no sideways scrolling
     assert tablet.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
     assert_no_serious_violations(tablet)
 

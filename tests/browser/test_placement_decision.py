@@ -46,8 +46,12 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
     phone.get_by_label("Why is the child moving?").select_option("CARPL")
     phone.get_by_role("button", name="Save and continue").click()
 
-    for question in ("A connected person was considered first", "The home is near the child's home",
-                     "The child's education is not disrupted", "The home is within the council's area"):  # fmt: skip
+    for question in (
+        "A connected person was considered first",
+        "The home is near the child's home",
+        "The child's education is not disrupted",
+        "The home is within the council's area",
+    ):
         phone.get_by_role("group", name=question).get_by_label("Yes").check()
     for question in ("Brothers and sisters live together", "The home suits any disability the child has"):
         phone.get_by_role("group", name=question).get_by_label("Not applicable").check()

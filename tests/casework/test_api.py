@@ -82,7 +82,7 @@ def visit_body(child_id: int, **overrides: Any) -> dict[str, Any]:
 
 
 def ids(response: Response) -> set[int]:
-    return {row["id"] for row in response.json()["results"]}
+    return {row["id"] for row in response.data["results"]}
 
 
 # Who may ask ------------------------------------------------------------------------------------
@@ -314,11 +314,11 @@ def change_worker(client: APIClient, child_id: int, **body: Any) -> Response:
 def test_manager_changes_the_worker(county: County) -> None:
     response = change_worker(client_for(county.manager), county.child.pk, worker=county.teammate.pk, reason="LEFTRL")
     assert response.status_code == 201
-    assert response.json()["worker"]["id"] == county.teammate.pk
-    assert response.json()["team"] == "North"
+    assert response.data["worker"]["id"] == county.teammate.pk
+    assert response.data["team"] == "North"
     old, new = Allocation.objects.filter(child=county.child).order_by("id")
     assert (old.worker, old.ended_on, old.end_reason) == (county.worker, timezone.localdate(), "LEFTRL")
-    assert (new.worker, new.ended_on, new.pk) == (county.teammate, None, response.json()["id"])
+    assert (new.worker, new.ended_on, new.pk) == (county.teammate, None, response.data["id"])
 
 
 @pytest.mark.parametrize(
@@ -336,14 +336,14 @@ def test_change_worker_refuses_bad_input(county: County, body: dict[str, Any], f
     body = {"worker": county.teammate.pk} | body
     response = change_worker(client_for(county.manager), county.child.pk, **body)
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(response.data) == [field]
     assert Allocation.objects.filter(child=county.child).count() == 1
 
 
 def test_change_worker_refuses_a_worker_in_another_team(county: County) -> None:
     response = change_worker(client_for(county.manager), county.child.pk, worker=county.other_worker.pk)
     assert response.status_code == 400
-    assert response.json() == {"worker": ["Choose a social worker you can allocate children to."]}
+    assert response.data == {"worker": ["Choose a social worker you can allocate children to."]}
     assert Allocation.objects.get(child=county.child, ended_on__isnull=True).worker == county.worker
 
 

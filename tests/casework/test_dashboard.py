@@ -70,9 +70,13 @@ def test_a_social_worker_sees_only_their_own_children_not_their_teams(client, co
 def test_outsiders_get_no_dashboard_list_or_export(client, county, who):
     if who:
         signed_in(client, getattr(county, who))
-    urls = [reverse("casework:dashboard"), reverse("casework:dashboard-measure", args=[MEASURE]),
-            reverse("casework:dashboard-children", args=[MEASURE]), reverse("casework:dashboard-children-csv", args=[MEASURE]),
-            reverse("casework:dashboard-measure-csv", args=[MEASURE])]  # fmt: skip
+    urls = [
+        reverse("casework:dashboard"),
+        reverse("casework:dashboard-measure", args=[MEASURE]),
+        reverse("casework:dashboard-children", args=[MEASURE]),
+        reverse("casework:dashboard-children-csv", args=[MEASURE]),
+        reverse("casework:dashboard-measure-csv", args=[MEASURE]),
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == (403 if who else 302), url
@@ -147,8 +151,13 @@ def _more_children(county, n: int) -> None:
         factories.AllocationFactory(child=child, worker=county.worker, started_on=datetime.date(2024, 1, 1))
         factories.CareEpisodeFactory(child=child)
         factories.VisitFactory(child=child, author=county.worker)
-        factories.AllocationFactory(child=child, worker=county.teammate, started_on=datetime.date(2023, 1, 1),
-                                    ended_on=datetime.date(2024, 1, 1), end_reason=codes.WorkerChangeReason.MANAGE)  # fmt: skip
+        factories.AllocationFactory(
+            child=child,
+            worker=county.teammate,
+            started_on=datetime.date(2023, 1, 1),
+            ended_on=datetime.date(2024, 1, 1),
+            end_reason=codes.WorkerChangeReason.MANAGE,
+        )
 
 
 def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_number_of_children(

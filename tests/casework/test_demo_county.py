@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from casework import codes, selectors, services
+from casework import codes, selectors
 from casework.demo.county import DEMO_PASSWORD
 from casework.models import (
     Allocation,
@@ -30,6 +30,7 @@ from casework.models import (
     User,
     Visit,
 )
+from tests.casework import kept
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,7 @@ def test_bulk_create_builds_the_same_county_as_copy(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "not-postgresql")  # the path SQLite and other databases take
     build(children=40, seed=7)
     assert fingerprint() == copied
+    assert kept.kept_now() == kept.expected()  # bulk_create's rows are kept as COPY's are
 
 
 def test_if_empty_leaves_a_populated_database_alone():
@@ -152,13 +154,14 @@ def test_every_open_child_has_exactly_one_current_allocation_and_closed_children
     assert not Allocation.objects.filter(ended_on__lt=F("started_on")).exists()
 
 
-def test_the_demo_marks_each_days_first_change_of_worker_as_allocation_change_does():
+def test_the_database_keeps_the_values_for_the_measures_of_the_records_the_demo_copies_in():
+    """The demo leaves them to PostgreSQL's triggers: each day's first change of worker, each statutory visit's next
+    visit and the end of its care, each session's requested_by_child."""
     build(children=40)
-    marks = dict(Allocation.objects.values_list("pk", "first_change_that_day"))
-    assert any(marks.values())
-    for child_id in Child.objects.values_list("pk", flat=True):
-        services.worker_changes_mark(child_id=child_id)
-    assert dict(Allocation.objects.values_list("pk", "first_change_that_day")) == marks
+    assert any(kept.first_changes().values())
+    assert any(until for _, until in kept.visit_links().values())
+    assert any(kept.sessions_asked_for().values())
+    assert kept.kept_now() == kept.expected()
 
 
 def test_every_child_in_care_has_one_current_legal_status_and_one_open_episode():

@@ -2,14 +2,15 @@
 
 import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.utils import timezone
 
 from casework import codes, services
 from casework.models import User
+from casework.versions import Versioned
 from tests import factories
 
 
@@ -17,19 +18,19 @@ def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
-def latest_history(record: Model):
+def latest_history(record: Versioned) -> Any:
     return record.history.order_by("-history_id").first()
 
 
-def assert_change_kept(record: Model, *, actor: User, kind: str, versions_before: int = 0) -> None:
+def assert_change_kept(record: Versioned, *, actor: User, kind: str, versions_before: int = 0) -> None:
     """The newest history row is this change, by `actor`; `kind` is simple-history's + (created) or ~ (changed)."""
     latest = latest_history(record)
     assert record.history.count() == versions_before + 1
     assert (latest.history_type, latest.history_user) == (kind, actor)
 
 
-def _visit(county, **fields: object):
-    values = {"visited_at": timezone.now() - datetime.timedelta(hours=1), "observations": "Settled at school."}
+def _visit(county, **fields: Any):
+    values: dict[str, Any] = {"visited_at": timezone.now() - datetime.timedelta(hours=1), "observations": "Settled at school."}
     return services.visit_create(child=county.child, author=county.worker, **(values | fields))
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,8 +82,7 @@ def test_social_worker_changes_use_the_history_as_corrected_not_as_first_recorde
     factories.AllocationFactory(child=child, started_on=d(2022, 6, 1))  # overlapping, as first recorded
     assert figure(measures.social_worker_changes).count == 1
     first.ended_on, first.end_reason = d(2022, 6, 1), R.FCONTA  # corrected later: the change was in 2022
-    first.save(update_fields=["ended_on", "end_reason"])
-    services.worker_changes_mark(child_id=child.pk)  # as any correction of an end must (there is no screen for one)
+    first.save(update_fields=["ended_on", "end_reason"])  # no screen for it: the database keeps the marks (a trigger)
     result = figure(measures.social_worker_changes)
     assert (result.count, result.total) == (0, 1)
     assert first.history.count() == 2  # the earlier version is kept in the history, and not counted
@@ -101,6 +101,19 @@ def test_social_worker_changes_give_each_period_its_own_figure_in_one_query(djan
     assert by_end[d(2024, 3, 31)] == (0, 1)  # before the change; the second child not yet in care
     assert by_end[d(2024, 6, 30)] == (1, 1)
     assert by_end[D] == (1, 2)
+
+
+def test_a_measure_of_some_children_counts_only_theirs_whatever_their_query_says():
+    """The children's query is Django's, written into the measure's SQL with its placeholders named: its values
+    must stay with it, and a percent sign in it (here from startswith) must stay a percent sign."""
+    changed, unchanged, someone_elses = in_care(d(2020, 1, 1)), in_care(d(2020, 1, 1)), in_care(d(2020, 1, 1))
+    workers(changed, (d(2024, 6, 1), R.LEFTRL))
+    workers(someone_elses, (d(2024, 6, 1), R.LEFTRL))
+    children = Child.objects.filter(pk__in=[changed.pk, unchanged.pk], first_name__startswith=F("first_name"))
+    result = measures.social_worker_changes(children=children, periods=[QUARTER])[0]
+    assert (result.count, result.total) == (1, 2)
+    behind_it = measures.children_with_worker_changes(children=children, period=QUARTER)
+    assert set(behind_it.values_list("pk", flat=True)) == {changed.pk}
 
 
 # Statutory visits ----------------------------------------------------------------------------------

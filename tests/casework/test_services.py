@@ -3,6 +3,7 @@
 import datetime
 import threading
 import uuid
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -31,8 +32,11 @@ def own_child(worker: User, **fields: object) -> Child:
     return child
 
 
-def new_visit(child: Child, author: User, **fields: object) -> Visit:
-    values = {"visited_at": timezone.now() - datetime.timedelta(hours=2), "observations": "Calm; showed me her room."}
+def new_visit(child: Child, author: User, **fields: Any) -> Visit:
+    values: dict[str, Any] = {
+        "visited_at": timezone.now() - datetime.timedelta(hours=2),
+        "observations": "Calm; showed me her room.",
+    }
     return services.visit_create(child=child, author=author, **(values | fields))
 
 
@@ -57,8 +61,8 @@ def test_changing_worker_ends_the_old_allocation_with_the_reason_and_starts_a_ne
 
 
 def test_two_changes_of_worker_on_one_day_count_as_one_new_worker(county):
-    """allocation_change marks which ending was the day's first change (Allocation.first_change_that_day), and social
-    worker changes and its drill-down count those: one new worker that day, whatever the number of changes."""
+    """The day's first ending is marked as its change (Allocation.first_change_that_day, kept by the database), and
+    social worker changes and its drill-down count those: one new worker that day, whatever the number of changes."""
     today, child, R = timezone.localdate(), county.child, codes.WorkerChangeReason
     services.allocation_change(child=child, worker=county.teammate, started_on=today, reason=R.LEFTRL, actor=county.manager)
     services.allocation_change(child=child, worker=county.worker, started_on=today, reason=R.MANAGE, actor=county.manager)
@@ -72,13 +76,6 @@ def test_two_changes_of_worker_on_one_day_count_as_one_new_worker(county):
     assert list(measures.children_with_worker_changes(children=Child.objects.all(), period=period, part="one")) == [child]
     reasons = [row.value for row in figure.rows if row.unit == "changes"]
     assert reasons == [1, 1]  # both changes still have their reason
-
-
-def test_only_the_first_allocation_to_end_on_a_day_is_marked_as_that_days_change():
-    jan, feb = datetime.date(2025, 1, 10), datetime.date(2025, 2, 3)
-    assert services.first_changes([jan, feb, feb, None]) == [True, True, False, False]
-    assert services.first_changes([feb, jan, feb]) == [True, True, False]  # corrected ends need not be in order
-    assert services.first_changes([]) == []
 
 
 def test_first_allocation_needs_no_reason(county):
@@ -479,8 +476,8 @@ def test_same_team_worker_cannot_arrange_contact(county):
         arrange(county, actor=county.teammate)
 
 
-def record_session(arrangement, actor, **fields: object) -> SiblingContactSession:
-    values = {"planned_on": days_ago(7), "status": codes.ContactSessionStatus.HAPPENED}
+def record_session(arrangement, actor, **fields: Any) -> SiblingContactSession:
+    values: dict[str, Any] = {"planned_on": days_ago(7), "status": codes.ContactSessionStatus.HAPPENED}
     return services.sibling_contact_session_record(arrangement=arrangement, actor=actor, **(values | fields))
 
 

@@ -62,7 +62,9 @@ def test_a_teammate_reads_the_star_but_cannot_change_it(client, county, star):
 
 
 def svg_of(html: str) -> str:
-    return re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    match = re.search(r"<svg.*?</svg>", html, re.S)
+    assert match, "no chart on the page"
+    return match.group(0)
 
 
 def test_the_star_page_draws_the_first_and_latest_check_in_with_a_table(client, county, star):

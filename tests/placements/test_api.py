@@ -134,8 +134,13 @@ def test_lists_take_a_fixed_number_of_queries(county, homes, django_assert_max_n
         factories.HomeFactory()
         ready_decision(county, homes).delete()
     for i, rung in enumerate((3, 2, 4)):
-        services.placement_start(child=county.child, home=homes[rung], started_on=TODAY() - datetime.timedelta(days=30 - i),
-                                 actor=county.worker, reason="CARPL")  # fmt: skip
+        services.placement_start(
+            child=county.child,
+            home=homes[rung],
+            started_on=TODAY() - datetime.timedelta(days=30 - i),
+            actor=county.worker,
+            reason="CARPL",
+        )
     ready_decision(county, homes)
     ready_decision(county, homes)
     client = client_for(county.head)

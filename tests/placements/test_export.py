@@ -31,8 +31,9 @@ def case(county):
         provider=factories.ProviderFactory(provider_code="PR4"), rung=4, place_code="U4", postcode_district="B12"
     )
     factories.PlacementEpisodeFactory(child=child, home=foster, started_on=d(2024, 5, 10), ended_on=d(2024, 9, 1))
-    factories.PlacementEpisodeFactory(child=child, home=ifa, started_on=d(2024, 9, 1), ended_on=d(2025, 2, 1),
-                                      reason_place_change="CREQO", rec="E4A")  # fmt: skip
+    factories.PlacementEpisodeFactory(
+        child=child, home=ifa, started_on=d(2024, 9, 1), ended_on=d(2025, 2, 1), reason_place_change="CREQO", rec="E4A"
+    )
     cw.AllocationFactory(
         child=child, worker=county.worker, started_on=d(2024, 5, 10), ended_on=d(2024, 8, 1), end_reason="LEFTRL"
     )
@@ -66,8 +67,9 @@ def test_the_header_and_social_worker_tables_have_the_903_columns(county, case):
     workers = [row for row in rows(result.csv("social_workers")) if row["CHILD"] == str(case.pk)]
     assert list(workers[0]) == list(export.SOCIAL_WORKERS)
     assert [(w["SW_ID"], w["SW_DECOM"], w["SW_DEC"], w["SW_REASON"]) for w in workers] == [
-        (str(county.worker.pk), "10/05/2024", "01/08/2024", "LEFTRL"), (str(county.teammate.pk), "01/08/2024", "", "")
-    ]  # fmt: skip
+        (str(county.worker.pk), "10/05/2024", "01/08/2024", "LEFTRL"),
+        (str(county.teammate.pk), "01/08/2024", "", ""),
+    ]
     assert list(rows(result.csv("episodes"))[0]) == list(export.EPISODES)
 
 

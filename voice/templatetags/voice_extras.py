@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def seconds(value: float) -> str:
+def seconds(value: float | None) -> str:
     """12.3 -> "0:12"."""
     whole = int(value or 0)
     return f"{whole // 60}:{whole % 60:02d}"

@@ -1,0 +1,62 @@
+"""The values kept for the dashboard's measures, worked out afresh in Python from the records, to hold what the
+database keeps (casework migration 0008) to what the records say."""
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from casework import codes
+from casework.models import Allocation, CareEpisode, SiblingContactSession, Visit
+
+KeptVisit = tuple[datetime.datetime | None, datetime.date | None]  # (next_statutory_at, in_care_until)
+
+
+def first_changes() -> dict[int, bool]:
+    """Allocation.first_change_that_day: an ended allocation is the first change that day unless one of the child's
+    allocations made before it (a lower id) ended the same day."""
+    marks: dict[int, bool] = {}
+    seen: defaultdict[int, set[datetime.date | None]] = defaultdict(set)
+    for pk, child_id, ended_on in Allocation.objects.order_by("pk").values_list("pk", "child_id", "ended_on"):
+        marks[pk] = ended_on is not None and ended_on not in seen[child_id]
+        seen[child_id].add(ended_on)
+    return marks
+
+
+def visit_links() -> dict[int, KeptVisit]:
+    """Visit.next_statutory_at and Visit.in_care_until: on a statutory visit, the child's next statutory visit, and
+    the latest end (date.max while open) of the child's care begun by the visit's local day; else empty."""
+    episodes: defaultdict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    for child_id, started_on, ended_on in CareEpisode.objects.values_list("child_id", "started_on", "ended_on"):
+        episodes[child_id].append((started_on, ended_on or datetime.date.max))
+    links: dict[int, KeptVisit] = dict.fromkeys(Visit.objects.values_list("pk", flat=True), (None, None))
+    statutory: defaultdict[int, list[tuple[datetime.datetime, int]]] = defaultdict(list)
+    rows = Visit.objects.filter(visit_type=codes.VisitType.STATUTORY).values_list("pk", "child_id", "visited_at")
+    for pk, child_id, at in rows:
+        statutory[child_id].append((at, pk))
+    for child_id, visits in statutory.items():
+        visits.sort()
+        for (at, pk), following in zip(visits, [*visits[1:], None], strict=True):
+            day = timezone.localdate(at)
+            ends = [ended for started, ended in episodes[child_id] if started <= day]
+            links[pk] = (following[0] if following else None, max(ends, default=None))
+    return links
+
+
+def sessions_asked_for() -> dict[int, bool]:
+    """SiblingContactSession.requested_by_child: its arrangement's."""
+    return dict(SiblingContactSession.objects.values_list("pk", "arrangement__requested_by_child"))
+
+
+def kept_now() -> tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool]]:
+    """What the database keeps, in the same shapes."""
+    visits = {pk: (at, until) for pk, at, until in Visit.objects.values_list("pk", "next_statutory_at", "in_care_until")}
+    return (
+        dict(Allocation.objects.values_list("pk", "first_change_that_day")),
+        visits,
+        dict(SiblingContactSession.objects.values_list("pk", "requested_by_child")),
+    )
+
+
+def expected() -> tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool]]:
+    return first_changes(), visit_links(), sessions_asked_for()
