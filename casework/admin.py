@@ -54,8 +54,9 @@ class HearthUserAdmin(UserAdmin):
         return False
 
 
-class CaseRecordAdmin(SimpleHistoryAdmin):
-    """Read-only, and only for heads of service; administrators manage configuration, not case content."""
+class CaseLogAdmin(admin.ModelAdmin):
+    """Read-only, and only for heads of service; administrators manage configuration, not case content.
+    For records kept without a change history (access logs, invites); the rest use CaseRecordAdmin."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and getattr(request.user, "role", None) == codes.Role.HEAD_OF_SERVICE
@@ -71,6 +72,10 @@ class CaseRecordAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class CaseRecordAdmin(CaseLogAdmin, SimpleHistoryAdmin):
+    """CaseLogAdmin with the record's change history (its model must have `history = HistoricalRecords()`)."""
 
 
 @admin.register(Child)
@@ -94,7 +99,7 @@ class AllocationAdmin(CaseRecordAdmin):
 
 
 @admin.register(RecordView)
-class RecordViewAdmin(CaseRecordAdmin):
+class RecordViewAdmin(CaseLogAdmin):
     list_display = ["viewed_at", "user", "child", "page"]
     list_select_related = ["user", "child"]
     date_hierarchy = "viewed_at"
@@ -107,8 +112,8 @@ for model in (
     SiblingContactArrangement,
     SiblingContactSession,
     ChildAccount,
-    ChildInvite,
     SharedRecord,
     RecordCheck,
 ):
     admin.site.register(model, CaseRecordAdmin)
+admin.site.register(ChildInvite, CaseLogAdmin)

@@ -16,7 +16,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, generics, mixins, status, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -399,13 +398,15 @@ class SiblingContactSessionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, C
 
 @extend_schema(
     summary="Exchange a username and password for an API token",
-    request=AuthTokenSerializer,
+    request=s.TokenRequestSerializer,
     responses={200: s.TokenSerializer, 400: OpenApiResponse(description="The username or password is not right.")},
     auth=[],
 )
 class TokenObtainApi(ObtainAuthToken):
     # Signing in needs no earlier sign-in, and a browser session must not make it demand a CSRF token.
     authentication_classes = ()
+    serializer_class = s.TokenRequestSerializer
+    parser_classes = APIView.parser_classes  # the default ones: DRF's view names its own, without the nesting limit
 
 
 # Sharing with the child, and the child's corrections (staff) ---------------------------------------

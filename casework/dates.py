@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -20,3 +21,15 @@ def start_of(day: datetime.date) -> datetime.datetime:
 def end_of(day: datetime.date) -> datetime.datetime:
     """Midnight at the end of `day` (the start of the next), so that `< end_of(day)` includes all of it."""
     return start_of(day + datetime.timedelta(days=1))
+
+
+# Dates typed or sent by users: a year such as 0001 or 9999 is a slip, and date arithmetic on it overflows.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2100."
+
+
+def validate_in_range(day: datetime.date) -> None:
+    """The validator every date from input passes (casework.forms.DateField, casework.serializers.DateField)."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from casework import codes
+from casework.dates import validate_in_range
 from casework.models import FamilyMember, SiblingContactArrangement, User, Visit
 
 T = TypeVar("T")
@@ -101,6 +102,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateField(forms.DateField):
+    """Every date typed on a page: the phone's date picker, a clear message, and only years 1900 to 2100."""
+
+    widget = DateInput
+    default_validators = [validate_in_range]
+    default_error_messages = {"invalid": "Enter a real date."}
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -112,7 +121,7 @@ class VisitForm(GovukForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     version = version_field()
     visit_type = forms.ChoiceField(choices=codes.VisitType.choices, label="Type of visit")
-    visited_on = forms.DateField(label="Date of the visit", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    visited_on = DateField(label="Date of the visit", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     visited_time = forms.TimeField(label="Time", widget=TimeInput, error_messages={"invalid": "Enter a time like 14:30."})
     location = forms.CharField(label="Where", max_length=200, required=False, help_text="For example, the foster carers' home")
     present = forms.CharField(label="Who was present", max_length=500, required=False)
@@ -169,9 +178,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 class ChangeWorkerForm(GovukForm):
     worker = WorkerChoiceField(queryset=User.objects.none(), label="New social worker", empty_label="Choose a worker")
-    started_on = forms.DateField(
-        label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."}
-    )
+    started_on = DateField(label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason"), *codes.WorkerChangeReason.choices], label="Why is the worker changing?"
     )
@@ -188,7 +195,7 @@ class SiblingContactForm(GovukForm):
     plan = forms.CharField(
         label="What the plan agreed", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
     )
-    started_on = forms.DateField(label="Starting from", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    started_on = DateField(label="Starting from", widget=DateInput, error_messages={"invalid": "Enter a real date."})
 
     def __init__(self, *args: Any, siblings: QuerySet[FamilyMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,7 +211,7 @@ class SiblingContactSessionForm(GovukForm):
     arrangement = ArrangementChoiceField(
         queryset=SiblingContactArrangement.objects.none(), label="Contact with", empty_label="Choose"
     )
-    planned_on = forms.DateField(label="Date of the session", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    planned_on = DateField(label="Date of the session", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     status = forms.ChoiceField(choices=codes.ContactSessionStatus.choices, label="What happened", widget=forms.RadioSelect)
     cancelled_by = forms.ChoiceField(
         choices=[("", "Not cancelled"), *codes.CancelledBy.choices], label="If cancelled, who cancelled", required=False

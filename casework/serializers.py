@@ -10,8 +10,10 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from casework import codes, selectors
+from casework.dates import validate_in_range
 from casework.models import (
     Allocation,
     Child,
@@ -46,6 +48,12 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.visible(self.context["request"].user)
+
+
+class DateField(serializers.DateField):
+    """Every date the API accepts: ISO, and only years 1900 to 2100 (a year 0001 is a slip, not a date)."""
+
+    default_validators = [validate_in_range]
 
 
 class VisibleChildField(VisibleRelatedField):
@@ -182,7 +190,7 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class ChangeWorkerSerializer(serializers.Serializer):
     worker = AllocatableWorkerField(help_text="The social worker who takes over.")
-    started_on = serializers.DateField(help_text="The day the new worker starts.")
+    started_on = DateField(help_text="The day the new worker starts.")
     reason = serializers.ChoiceField(
         choices=codes.WorkerChangeReason.choices, help_text="Why the worker is changing (903 SW_REASON)."
     )
@@ -316,6 +324,11 @@ class SiblingContactArrangementCreateSerializer(serializers.ModelSerializer):
 # Tokens ---------------------------------------------------------------------------------------
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    # No account's username is longer, so a longer one is a clear 400 before any sign-in is tried.
+    username = serializers.CharField(label="Username", write_only=True, max_length=User._meta.get_field("username").max_length)
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True, help_text='Send as "Authorization: Token <token>".')
 
@@ -413,8 +426,8 @@ class DashboardRowSerializer(serializers.Serializer):
 
 
 class DashboardPeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = DateField()
+    end = DateField()
 
 
 class DashboardFigureSerializer(serializers.Serializer):
@@ -445,4 +458,4 @@ class DashboardMeasureSerializer(serializers.Serializer):
 class DashboardChildSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
-    date_of_birth = serializers.DateField()
+    date_of_birth = DateField()

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from casework import services as casework_services
 from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin, created
 from casework.http import ApiRequest
+from casework.ids import parse_id
 from outcomes import codes, selectors, services
 from outcomes import serializers as s
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
@@ -200,8 +201,7 @@ class OutcomeFiguresApi(generics.GenericAPIView):
         respondent = request.query_params.get("respondent", codes.Respondent.CHILD)
         if respondent not in codes.Respondent.values:
             respondent = codes.Respondent.CHILD
-        template = request.query_params.get("template", "")
-        template_id = int(template) if template.isdigit() else None
+        template_id = parse_id(request.query_params.get("template"))
         figures = {
             "definition": FIGURES_DEFINITION,
             "areas": selectors.area_figures(user=request.user, respondent=respondent, template_id=template_id),

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from casework.forms import GOVUK_CLASSES, ChildForm, ChildText, DateInput, GovukForm
+from casework.forms import GOVUK_CLASSES, ChildForm, ChildText, DateField, DateInput, GovukForm
 from outcomes import codes
 from outcomes.models import StarArea, StarTemplate, TemplateArea
 from outcomes.services import ScoreInput
@@ -14,7 +14,7 @@ from outcomes.services import ScoreInput
 
 class StarStartForm(GovukForm):
     template = forms.ModelChoiceField(queryset=StarTemplate.objects.none(), label="Star to use", empty_label=None)
-    started_on = forms.DateField(label="Date started", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    started_on = DateField(label="Date started", widget=DateInput, error_messages={"invalid": "Enter a real date."})
 
     def __init__(self, *args: Any, templates: QuerySet[StarTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -23,7 +23,7 @@ class StarStartForm(GovukForm):
 
 class CheckInForm(GovukForm):
     stage = forms.ChoiceField(choices=codes.Stage.choices, label="Which check-in is this?", widget=forms.RadioSelect)
-    date = forms.DateField(label="Date", widget=DateInput, error_messages={"invalid": "Enter a real date."})
+    date = DateField(label="Date", widget=DateInput, error_messages={"invalid": "Enter a real date."})
     respondent = forms.ChoiceField(choices=codes.Respondent.choices, label="Who answered?", widget=forms.RadioSelect)
     answered_by_name = forms.CharField(label="Their name (optional)", max_length=100, required=False)
 

@@ -51,7 +51,8 @@ class StarTemplate(models.Model):
         if not isinstance(self.scale_words, dict):
             raise ValidationError({"scale_words": 'Write the words as {"1": "Really hard", "10": "Really good"}.'})
         for point in self.scale_words:
-            if not str(point).isdigit() or not self.scale_min <= int(point) <= self.scale_max:
+            # isascii: "²".isdigit() is True but int("²") fails.
+            if not (str(point).isascii() and str(point).isdigit()) or not self.scale_min <= int(point) <= self.scale_max:
                 raise ValidationError({"scale_words": f"{point} is not a point on the scale {self.scale_min}–{self.scale_max}."})
 
     @property

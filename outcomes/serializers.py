@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from casework.models import User
-from casework.serializers import VisibleChildField, VisibleRelatedField, WorkerSerializer
+from casework.serializers import DateField, VisibleChildField, VisibleRelatedField, WorkerSerializer
 from outcomes import codes, selectors
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate, TemplateArea
 from outcomes.services import ScoreInput
@@ -117,7 +117,7 @@ class StarSerializer(serializers.ModelSerializer):
 class StarStartSerializer(serializers.Serializer):
     child = VisibleChildField()
     template = ActiveTemplateField()
-    started_on = serializers.DateField(required=False, help_text="Today if left out.")
+    started_on = DateField(required=False, help_text="Today if left out.")
 
 
 # Check-ins ----------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 
 class DisagreementSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     stage = serializers.ChoiceField(choices=codes.Stage.choices)
     area = serializers.CharField()
     child_score = serializers.IntegerField()
@@ -172,7 +172,7 @@ class AreaFiguresSerializer(serializers.Serializer):
 
 
 class TrendPointSerializer(serializers.Serializer):
-    quarter = serializers.DateField(help_text="The first day of the quarter.")
+    quarter = DateField(help_text="The first day of the quarter.")
     template_area_id = serializers.IntegerField(allow_null=True)
     area = serializers.CharField()
     children = serializers.IntegerField()

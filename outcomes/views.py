@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.http import SignedInRequest
+from casework.ids import parse_id
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.me.views import child_login_required
 from casework.models import Child
@@ -38,8 +39,7 @@ def _star_for(request: SignedInRequest, star_id: int, page: str, *, to_record: b
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get(name))
 
 
 # The panel on the child's page --------------------------------------------------------------

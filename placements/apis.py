@@ -21,6 +21,7 @@ from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
 from casework.http import ApiRequest
+from casework.serializers import DateField
 from placements import codes, export, selectors, services
 from placements import serializers as s
 from placements.models import Home, PlacementDecision, PlacementEpisode
@@ -201,9 +202,10 @@ def _day(value: str | None) -> datetime.date:
     if not value:
         return timezone.localdate()
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise serializers.ValidationError({"on": ["Give the date as YYYY-MM-DD."]}) from error
+        day: datetime.date = DateField().run_validation(value)
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({"on": error.detail}) from error
+    return day
 
 
 class MeasuresApi(APIView):

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework.forms import GOVUK_CLASSES, DateInput, GovukForm, version_field
+from casework.forms import GOVUK_CLASSES, DateField, DateInput, GovukForm, version_field
 from placements import codes
 from placements.models import Home
 
@@ -31,7 +31,7 @@ class HomeChoiceField(forms.ModelChoiceField):
 
 class MoveForm(GovukForm):
     home = HomeChoiceField(queryset=Home.objects.none(), label="New home", empty_label="Choose a home")
-    started_on = forms.DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS)
+    started_on = DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS)
     reason = forms.ChoiceField(
         label="Why is the child moving?",
         choices=[("", "First home in this period of care"), *codes.ReasonPlaceChange.choices],
@@ -46,7 +46,7 @@ class MoveForm(GovukForm):
 
 
 class EndCareForm(GovukForm):
-    ended_on = forms.DateField(label="Date the child left care", widget=DateInput, error_messages=DATE_ERRORS)
+    ended_on = DateField(label="Date the child left care", widget=DateInput, error_messages=DATE_ERRORS)
     rec_code = forms.ChoiceField(label="Why did care end?", choices=[("", "Choose a reason"), *codes.END_OF_CARE])
 
 
@@ -86,7 +86,7 @@ class RungForm(GovukForm):
 class HomeStepForm(GovukForm):
     version = version_field()
     chosen_home = HomeChoiceField(queryset=Home.objects.none(), label="The home", required=False, empty_label="None found yet")
-    move_on = forms.DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS, required=False)
+    move_on = DateField(label="Date of the move", widget=DateInput, error_messages=DATE_ERRORS, required=False)
     reason_place_change = forms.ChoiceField(
         label="Why is the child moving?", choices=[("", "Choose a reason"), *codes.ReasonPlaceChange.choices], required=False
     )
@@ -95,7 +95,7 @@ class HomeStepForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.field_as("chosen_home", HomeChoiceField).queryset = homes
         if residential:
-            self.fields["step_down_review_on"] = forms.DateField(
+            self.fields["step_down_review_on"] = DateField(
                 label="Step-down review date (within 12 weeks)",
                 widget=DateInput(attrs={"class": GOVUK_CLASSES["date"]}),
                 error_messages=DATE_ERRORS,
@@ -123,7 +123,7 @@ class RejectForm(GovukForm):
 class ForumForm(GovukForm):
     outcome = forms.ChoiceField(label="Forum outcome", choices=codes.RiskOfResidentialOutcome.choices)
     actions = _text("Actions agreed", rows=2)
-    reviewed_on = forms.DateField(label="Forum date", widget=DateInput, error_messages=DATE_ERRORS, initial=timezone.localdate)
+    reviewed_on = DateField(label="Forum date", widget=DateInput, error_messages=DATE_ERRORS, initial=timezone.localdate)
 
 
 class ExportForm(GovukForm):

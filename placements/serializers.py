@@ -10,7 +10,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from casework.models import User
-from casework.serializers import VisibleChildField, VisibleRelatedField, version_field
+from casework.serializers import DateField, VisibleChildField, VisibleRelatedField, version_field
 from placements import codes, selectors
 from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
 
@@ -143,7 +143,7 @@ class PlacementEpisodeSerializer(CodedModelSerializer):
 
 class PlacementStartSerializer(serializers.Serializer):
     home = VisibleHomeField()
-    started_on = serializers.DateField()
+    started_on = DateField()
     reason_place_change = CodeField(choices=codes.ReasonPlaceChange.choices, required=False, allow_blank=True, default="")
     distance_miles = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True, default=None)
     school_changed = serializers.BooleanField(required=False, default=False)
@@ -151,7 +151,7 @@ class PlacementStartSerializer(serializers.Serializer):
 
 
 class EndCareSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     rec_code = CodeField(choices=codes.END_OF_CARE)
 
 
@@ -186,12 +186,12 @@ class _DecisionFields(serializers.Serializer):
     ideal_description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     transition = CodeField(choices=codes.Transition.choices, required=False, allow_blank=True)
     chosen_home = VisibleHomeField(required=False, allow_null=True)
-    move_on = serializers.DateField(required=False, allow_null=True)
+    move_on = DateField(required=False, allow_null=True)
     reason_place_change = CodeField(choices=codes.ReasonPlaceChange.choices, required=False, allow_blank=True)
     ror_outcome = CodeField(choices=codes.RiskOfResidentialOutcome.choices, required=False, allow_blank=True)
     ror_actions = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    ror_reviewed_on = serializers.DateField(required=False, allow_null=True)
-    step_down_review_on = serializers.DateField(required=False, allow_null=True)
+    ror_reviewed_on = DateField(required=False, allow_null=True)
+    step_down_review_on = DateField(required=False, allow_null=True)
     step_down_plan = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -257,7 +257,7 @@ class IdealVsActualSerializer(serializers.Serializer):
 
 
 class MeasuresSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
     short_term_stability = ShareSerializer()
     long_term_stability = ShareSerializer()
     mix_of_homes = MixRowSerializer(many=True)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from casework import codes
 from casework.dashboard.registry import Periods, child_filters, periods_for
 from casework.dates import months_before
-from casework.forms import DateInput, GovukForm
+from casework.forms import DateField, DateInput, GovukForm
+from casework.ids import parse_id
 from casework.models import Child, Team, User
 
 AGE_BANDS = {  # (youngest, oldest) on the as-at date, as the 903 groups ages
@@ -70,7 +71,7 @@ def filtered_children(children: QuerySet[Child], filters: Filters) -> QuerySet[C
 class FilterForm(GovukForm):
     """The dashboard's filters. Teams and workers offered are only those the user may look at."""
 
-    on = forms.DateField(label="As at", widget=DateInput, required=False, help_text="The last day counted.")
+    on = DateField(label="As at", widget=DateInput, required=False, help_text="The last day counted.")
     period = forms.ChoiceField(label="Period", choices=list(PERIODS.items()), required=False)
     team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams")
     worker = forms.ModelChoiceField(
@@ -104,7 +105,7 @@ class FilterForm(GovukForm):
 
     def _chosen_team_id(self) -> int | None:
         value = (self.data or {}).get("team", "")
-        return int(value) if str(value).isdigit() else None
+        return parse_id(value)
 
     @staticmethod
     def _workers(team_id: int | None) -> QuerySet[User]:

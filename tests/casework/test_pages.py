@@ -150,7 +150,7 @@ def test_a_double_submitted_visit_makes_one_visit(client, county):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"visited_on": "2999-01-01"}, "cannot be recorded in the future"),
+        ({"visited_on": "2099-01-01"}, "cannot be recorded in the future"),
         ({"visited_on": "1990-01-01"}, "before the child was born"),
         ({"visited_on": "31/02/2024"}, "Enter a real date"),
         ({"visit_type": "party"}, "Select a valid choice"),
