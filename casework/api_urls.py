@@ -16,6 +16,8 @@ router.register("me/records", apis.MyRecordViewSet, basename="my-record")
 
 urlpatterns = [
     path("auth/token/", apis.TokenObtainApi.as_view(), name="token"),
+    path("auth/sign-out/", apis.TokenEndApi.as_view(), name="token-end"),
+    path("auth/sign-out-everywhere/", apis.TokensEndApi.as_view(), name="tokens-end"),
     path("dashboard/", apis.DashboardApi.as_view(), name="dashboard"),
     path("dashboard/<slug:key>/", apis.DashboardMeasureApi.as_view(), name="dashboard-measure"),
     path("dashboard/<slug:key>/children/", apis.DashboardChildrenApi.as_view(), name="dashboard-children"),

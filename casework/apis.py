@@ -16,7 +16,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, generics, mixins, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casework import codes, selectors, services
+from casework import codes, selectors, services, tokens
 from casework import serializers as s
 from casework.dashboard.figures import dashboard, measure_figures
 from casework.dashboard.filters import AGE_BANDS, Filters, filtered_children, filters_from
@@ -402,11 +401,34 @@ class SiblingContactSessionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, C
     responses={200: s.TokenSerializer, 400: OpenApiResponse(description="The username or password is not right.")},
     auth=[],
 )
-class TokenObtainApi(ObtainAuthToken):
+class TokenObtainApi(APIView):
     # Signing in needs no earlier sign-in, and a browser session must not make it demand a CSRF token.
     authentication_classes = ()
-    serializer_class = s.TokenRequestSerializer
-    parser_classes = APIView.parser_classes  # the default ones: DRF's view names its own, without the nesting limit
+    permission_classes = ()
+
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        instance, text = tokens.token_issue(user=serializer.validated_data["user"])
+        return Response(s.TokenSerializer({"token": text, "expiry": instance.expiry}).data)
+
+
+@extend_schema(summary="Sign out: end the token this request sends", request=None, responses={204: None})
+class TokenEndApi(APIView):
+    authentication_classes = (tokens.TokenAuthentication,)
+
+    def post(self, request: ApiRequest) -> Response:
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(summary="Sign out everywhere: end every token you hold", request=None, responses={204: None})
+class TokensEndApi(APIView):
+    authentication_classes = (tokens.TokenAuthentication,)
+
+    def post(self, request: ApiRequest) -> Response:
+        tokens.tokens_end(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Sharing with the child, and the child's corrections (staff) ---------------------------------------

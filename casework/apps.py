@@ -6,11 +6,12 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from casework import measures
+        from casework import measures, tokens
         from casework.me import views as me
         from casework.me.journey import JourneySource, register_journey_source
 
         measures.register()
+        tokens.connect()
         for source in (
             JourneySource("came-into-care", "When I came into care", 10, me.came_into_care_part),
             JourneySource("my-workers", "My workers", 30, me.workers_part),

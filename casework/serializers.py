@@ -330,7 +330,10 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True, help_text='Send as "Authorization: Token <token>".')
+    token = serializers.CharField(read_only=True, help_text='Send as "Authorization: Token <token>". Shown only once.')
+    expiry = serializers.DateTimeField(
+        read_only=True, help_text="When the token ends if it is not used; each use moves this on, up to a working day."
+    )
 
 
 class ConflictSerializer(serializers.Serializer):

@@ -163,40 +163,41 @@ CHILD_OWN_RECORD = Access(
     logged=True,
 )
 
-# Endpoints (a signed-out request is a 403: session and token authentication, no sign-in page).
+# Endpoints (a signed-out request is a 401 that names the token: token and session authentication, no sign-in page).
 #                                              anonymous worker teammate other_w manager other_m head   admin child other_child
-API_LIST = Access("list of what the user may see", row(403, 200, 200, 200, 200, 200, 200, 200, 200, 200))
-API_REFERENCE = Access("reference data, any signed-in user", row(403, 200, 200, 200, 200, 200, 200, 200, 200, 200))
-API_CASE_STAFF_REFERENCE = Access("reference data, case staff", row(403, 200, 200, 200, 200, 200, 200, 404, 404, 404))
-API_CHILD_READ = Access("child record, read", row(403, 200, 200, 404, 200, 404, 200, 404, 404, 404), logged=True)
+API_LIST = Access("list of what the user may see", row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200))
+API_REFERENCE = Access("reference data, any signed-in user", row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200))
+API_CASE_STAFF_REFERENCE = Access("reference data, case staff", row(401, 200, 200, 200, 200, 200, 200, 404, 404, 404))
+API_CHILD_READ = Access("child record, read", row(401, 200, 200, 404, 200, 404, 200, 404, 404, 404), logged=True)
 API_CHILD_WRITE = Access(
-    "child record, write", read=API_CHILD_READ.read, write=row(403, ALLOWED, 403, 404, ALLOWED, 404, ALLOWED, 404, 404, 404)
+    "child record, write", read=API_CHILD_READ.read, write=row(401, ALLOWED, 403, 404, ALLOWED, 404, ALLOWED, 404, 404, 404)
 )
 API_CHILD_WRITE_BODY = Access(
     "child record, write (the record named in the body: one the user may not see is answered as one that does not exist)",
     read=API_LIST.read,
-    write=row(403, ALLOWED, 403, 400, ALLOWED, 400, ALLOWED, 400, 400, 400),
+    write=row(401, ALLOWED, 403, 400, ALLOWED, 400, ALLOWED, 400, 400, 400),
 )
 API_APPROVAL = Access(
     "decision approval (the child's team manager or a head of service)",
     read=API_CHILD_READ.read,
-    write=row(403, 403, 403, 404, ALLOWED, 404, ALLOWED, 404, 404, 404),
+    write=row(401, 403, 403, 404, ALLOWED, 404, ALLOWED, 404, 404, 404),
 )
 API_CHILD_OWN = Access(
     "a child's own (API)",
-    read=row(403, 404, 404, 404, 404, 404, 404, 404, 200, 200),
-    write=row(403, 404, 404, 404, 404, 404, 404, 404, ALLOWED, ALLOWED),
+    read=row(401, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    write=row(401, 404, 404, 404, 404, 404, 404, 404, ALLOWED, ALLOWED),
 )
 API_CHILD_OWN_RECORD = Access(
     "a child's own record, by id (API)",
-    read=row(403, 404, 404, 404, 404, 404, 404, 404, 200, 404),
-    write=row(403, 404, 404, 404, 404, 404, 404, 404, ALLOWED, 404),
+    read=row(401, 404, 404, 404, 404, 404, 404, 404, 200, 404),
+    write=row(401, 404, 404, 404, 404, 404, 404, 404, ALLOWED, 404),
     logged=True,
 )
-API_MANAGERS = Access("managers only (API)", row(403, 403, 403, 403, 200, 200, 200, 403, 403, 403))
-API_DASHBOARD = Access("case staff figures (API)", row(403, 200, 200, 200, 200, 200, 200, 403, 403, 403))
-API_HEAD_ONLY = Access("head of service only (API)", row(403, 403, 403, 403, 403, 403, 200, 403, 403, 403))
+API_MANAGERS = Access("managers only (API)", row(401, 403, 403, 403, 200, 200, 200, 403, 403, 403))
+API_DASHBOARD = Access("case staff figures (API)", row(401, 200, 200, 200, 200, 200, 200, 403, 403, 403))
+API_HEAD_ONLY = Access("head of service only (API)", row(401, 403, 403, 403, 403, 403, 200, 403, 403, 403))
 API_SIGN_IN = Access("exchanging a password for a token (no sign-in needed)", read=everyone(405), write=everyone(400))
+API_TOKEN_END = Access("ending API tokens (only with a token: a browser session cannot)", read=everyone(401), write=everyone(401))
 
 
 # The world: the subject child and one record of each kind ------------------------------------------------
@@ -494,6 +495,8 @@ def _version(name: str) -> Callable[[World], dict[str, Any]]:
 
 ENDPOINTS: dict[str, Target] = {
     "POST /api/v1/auth/token/": Target(API_SIGN_IN),
+    "POST /api/v1/auth/sign-out/": Target(API_TOKEN_END),
+    "POST /api/v1/auth/sign-out-everywhere/": Target(API_TOKEN_END),
     # Children.
     "GET /api/v1/children/": Target(API_LIST, leak_query=lambda world: f"?search={SURNAME}"),
     "GET /api/v1/children/{id}/": Target(API_CHILD_READ),

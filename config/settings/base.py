@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -120,6 +120,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # every request pushes the expiry back.
 SESSION_COOKIE_AGE = env.int("HEARTH_SESSION_SECONDS", default=60 * 30)
 SESSION_SAVE_EVERY_REQUEST = True
+# API tokens (django-rest-knox) follow the same rule: each use pushes the expiry back by a session's length,
+# up to a working day after the token was made. Only a hash is kept. Signing out, being suspended or
+# deactivated, and a change of role or team end them (casework.tokens).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=SESSION_COOKIE_AGE),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=env.int("HEARTH_TOKEN_MAX_HOURS", default=10)),
+    "MIN_REFRESH_INTERVAL": 60,
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The pages and recorder.mjs read the CSRF token from the form, never from the cookie.
@@ -162,9 +171,10 @@ MEDIA_ROOT = VAR_DIR / "public-media"
 PRIVATE_MEDIA_ROOT = env.path("HEARTH_MEDIA_ROOT", default=VAR_DIR / "private-media")
 
 REST_FRAMEWORK = {
+    # The token first, so that a request without a valid one is answered 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "casework.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's three, with JSON's nesting limited (a deeply nested body would otherwise be a RecursionError).
