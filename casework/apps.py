@@ -6,12 +6,13 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from casework import measures, tokens
+        from casework import measures, sign_in, tokens
         from casework.me import views as me
         from casework.me.journey import JourneySource, register_journey_source
 
         measures.register()
         tokens.connect()
+        sign_in.connect()
         for source in (
             JourneySource("came-into-care", "When I came into care", 10, me.came_into_care_part),
             JourneySource("my-workers", "My workers", 30, me.workers_part),

@@ -19,6 +19,7 @@ from casework import codes
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     area = models.CharField(max_length=100, blank=True, help_text="The part of the county the team covers.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -39,6 +40,9 @@ class User(AbstractUser):
         max_length=1000,
         help_text="Children see this on their journey: who you are and what you will do together.",
     )
+    # A change of role or team changes what the account may see: every change is kept, with who and why
+    # (the admin asks why). Not the password's hash, nor the time of each sign-in (casework.sign_in).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -2,6 +2,7 @@
 case records: read-only here, for heads of service, and changed only through the services."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from casework.admin import CaseRecordAdmin
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
@@ -14,7 +15,7 @@ class HomeInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "provider_code"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -22,7 +23,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Home)
-class HomeAdmin(admin.ModelAdmin):
+class HomeAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "provider",

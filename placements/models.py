@@ -21,6 +21,7 @@ class Provider(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=codes.ProviderKind.choices)
     provider_code = models.CharField("903 PLACE_PROVIDER", max_length=3, choices=codes.ProviderCode.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +48,8 @@ class Home(models.Model):
     takes_sibling_groups = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     deregistered_on = models.DateField(null=True, blank=True, help_text="When the carers or home left (a 'leaver').")
+    # Its weekly cost feeds the cost figures and its rung the mix of homes: every change is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

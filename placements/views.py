@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework import selectors as casework_selectors
 from casework.forms import GovukForm
 from casework.http import SignedInRequest
+from casework.ids import parse_id
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from casework.views import child_for_page
@@ -272,7 +273,8 @@ def risk_of_residential(request: SignedInRequest) -> HttpResponse:
     _require_manager(request)
     form = forms.ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        decision = _decision(request, int(request.POST.get("decision", 0) or 0))
+        # The decision is a hidden field: anything but a plain id names no decision, a 404 like a missing one.
+        decision = _decision(request, parse_id(request.POST.get("decision")) or 0)
         done = form.submit(lambda: services.decision_record_forum(decision=decision, actor=request.user, **form.cleaned_data))
         if done is not None:
             messages.success(request, f"Forum outcome recorded for {decision.child.display_name}.")
