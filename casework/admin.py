@@ -3,22 +3,26 @@
 Case records are shown read-only to heads of service (for audit) and never deleted here:
 changes to case content go through the pages and API, which call the services."""
 
+from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
-from casework import codes
+from casework import codes, services
+from casework.ids import parse_id
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -187,9 +191,71 @@ class CaseLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    # Every read of case content here is in the access log, as on the pages and the API: the list read, with
+    # each child on the page, and each record, its history and its past versions.
+
+    logs_reads = True
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        listing = (getattr(response, "context_data", None) or {}).get("cl")
+        if listing is not None and self.logs_reads:
+            id_of = _child_id_getter(self.model)
+            log_list(request, children=(id_of(record) for record in listing.result_list))
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._log_record(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        self._log_record(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def _log_record(self, request: HttpRequest, object_id: str) -> None:
+        if not (self.logs_reads and self.has_view_permission(request)):
+            return  # refused below (nothing is read), or the access log itself
+        record = self.get_object(request, unquote(object_id))
+        if record is not None:
+            log_list(request, children=[_child_id_getter(self.model)(record)])
+
+
+def log_list(request: HttpRequest, *, children: Iterable[int | None]) -> None:
+    shown = (child_id for child_id in children if child_id is not None)
+    services.record_list_log(user=request.user, children=shown, page=f"admin:{request.get_full_path()}")  # type: ignore[arg-type]
+
+
+def _child_id_getter(model: type[Model]) -> Callable[[Any], int | None]:
+    """How to find a case record's child: itself, its `child`, or its parent record's (a visit's, a star's...)."""
+    if model is Child:
+        return attrgetter("pk")
+    path = _child_path(model)
+    return attrgetter(f"{path}_id") if path else lambda record: None
+
+
+def _child_path(model: type[Model], depth: int = 3) -> str:
+    names = {field.name: field for field in model._meta.get_fields()}
+    if "child" in names and getattr(names["child"], "related_model", None) is Child and names["child"].many_to_one:
+        return "child"
+    for field in model._meta.get_fields():
+        if depth > 1 and field.many_to_one and field.related_model not in (None, HearthUser, Child):
+            inner = _child_path(field.related_model, depth - 1)
+            if inner:
+                return f"{field.name}.{inner}"
+    return ""
+
 
 class CaseRecordAdmin(CaseLogAdmin, SimpleHistoryAdmin):
     """CaseLogAdmin with the record's change history (its model must have `history = HistoricalRecords()`)."""
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._log_record(request, object_id)
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        return response
 
 
 @admin.register(Child)
@@ -212,11 +278,43 @@ class AllocationAdmin(CaseRecordAdmin):
     list_select_related = ["child", "worker"]
 
 
+class ChildSeenFilter(admin.SimpleListFilter):
+    """?child=<id>: every read of that child's record, and every list and export they were on. Reached from the
+    child's own access log page; shown here only once chosen (a county has too many children to list)."""
+
+    title = "child"
+    parameter_name = "child"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        child_id = parse_id(request.GET.get(self.parameter_name))
+        child = Child.objects.filter(pk=child_id).first() if child_id is not None else None
+        return [(str(child.pk), child.display_name)] if child else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        child_id = parse_id(self.value())
+        if child_id is None:
+            return queryset
+        return queryset.filter(Q(child_id=child_id) | Q(children=child_id)).distinct()
+
+
 @admin.register(RecordView)
 class RecordViewAdmin(CaseLogAdmin):
-    list_display = ["viewed_at", "user", "child", "page"]
+    """The access log, for heads of service: filter by child (?child=<id>), by who read, and by date."""
+
+    logs_reads = False  # reading the access log is not logged in it: each read would add to what is read
+    list_display = ["viewed_at", "user", "child", "children_shown", "page"]
     list_select_related = ["user", "child"]
+    list_filter = [ChildSeenFilter, ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "page"]
     date_hierarchy = "viewed_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecordView]:
+        views: QuerySet[RecordView] = super().get_queryset(request)
+        return views.annotate(shown=Count("children"))
+
+    @admin.display(description="children on a list or export", ordering="shown")
+    def children_shown(self, view: Any) -> int:
+        return int(view.shown)
 
 
 for model in (

@@ -6,7 +6,7 @@ result. Who may see a record is decided by the selectors (an invisible record is
 Records are never deleted, so no endpoint accepts DELETE."""
 
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -173,6 +173,22 @@ class LoggedRetrieveMixin(mixins.RetrieveModelMixin, CaseworkViewSet):
         return Response(self.get_serializer(record).data)
 
 
+class LoggedListMixin(mixins.ListModelMixin):
+    """List, writing one row to the access log for the page of records answered, with each child on it."""
+
+    child_of = "child"  # the path from a record to its child ("" for a child), e.g. "visit.child"
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        records = list(queryset) if page is None else page
+        id_of = attrgetter(f"{self.child_of}_id" if self.child_of else "pk")
+        user = cast(ApiRequest, request).user  # IsAuthenticated has let only a signed-in user this far
+        services.record_list_log(user=user, children=map(id_of, records), page=f"api:{request.get_full_path()}")
+        data = self.get_serializer(records, many=True).data  # type: ignore[attr-defined]
+        return Response(data) if page is None else self.get_paginated_response(data)  # type: ignore[attr-defined]
+
+
 def created(serializer: BaseSerializer) -> Response:
     return Response(serializer.data, status=status.HTTP_201_CREATED)
 
@@ -184,7 +200,8 @@ def created(serializer: BaseSerializer) -> Response:
     list=extend_schema(summary="Children you may see, by name"),
     retrieve=extend_schema(summary="A child's record (the view is logged)", responses={200: s.ChildSerializer, 404: NOT_FOUND}),
 )
-class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+    child_of = ""
     queryset = Child.objects.none()  # the real one comes from the selector, per user
     serializer_class = s.ChildSerializer
     filterset_class = ChildFilter
@@ -240,7 +257,7 @@ class ChildFamilyApi(generics.ListAPIView):
 
 
 @extend_schema_view(list=extend_schema(summary="Allocated workers, past and current, of the children you may see"))
-class AllocationViewSet(mixins.ListModelMixin, CaseworkViewSet):
+class AllocationViewSet(LoggedListMixin, CaseworkViewSet):
     queryset = Allocation.objects.none()
     serializer_class = s.AllocationSerializer
     filterset_class = AllocationFilter
@@ -255,7 +272,7 @@ class AllocationViewSet(mixins.ListModelMixin, CaseworkViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Visits to the children you may see, latest first"),
 )
-class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
+class VisitViewSet(LoggedListMixin, CaseworkViewSet):
     queryset = Visit.objects.none()
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilter
@@ -347,7 +364,7 @@ class VisitViewSet(mixins.ListModelMixin, CaseworkViewSet):
         summary="A contact arrangement", responses={200: s.SiblingContactArrangementSerializer, 404: NOT_FOUND}
     ),
 )
-class SiblingContactArrangementViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class SiblingContactArrangementViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     queryset = SiblingContactArrangement.objects.none()
     serializer_class = s.SiblingContactArrangementSerializer
     filterset_class = SiblingContactArrangementFilter
@@ -373,7 +390,7 @@ class SiblingContactArrangementViewSet(mixins.ListModelMixin, LoggedRetrieveMixi
         summary="A sibling contact session", responses={200: s.SiblingContactSessionSerializer, 404: NOT_FOUND}
     ),
 )
-class SiblingContactSessionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class SiblingContactSessionViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "arrangement.child"
     queryset = SiblingContactSession.objects.none()
     serializer_class = s.SiblingContactSessionSerializer
@@ -447,7 +464,7 @@ class CorrectionFilter(filters.FilterSet):
     list=extend_schema(summary="Children's correction requests (“this isn't right”) on children you may see"),
     retrieve=extend_schema(summary="A correction request", responses={200: s.CorrectionSerializer, 404: NOT_FOUND}),
 )
-class CorrectionViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class CorrectionViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "shared_record.visit.child"
     queryset = RecordCheck.objects.none()
     serializer_class = s.CorrectionSerializer
@@ -509,7 +526,7 @@ class MyWordsApi(ChildOnlyApi):
     list=extend_schema(summary="Records shared with me (for a signed-in child)"),
     retrieve=extend_schema(summary="A record shared with me", responses={200: s.SharedRecordSerializer, 404: NOT_FOUND}),
 )
-class MyRecordViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class MyRecordViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "visit.child"
     queryset = SharedRecord.objects.none()
     serializer_class = s.SharedRecordSerializer
@@ -585,7 +602,8 @@ class DashboardMeasureApi(DashboardApiMixin, APIView):
         return Response(s.DashboardMeasureSerializer(figures).data)
 
 
-class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
+class DashboardChildrenApi(DashboardApiMixin, LoggedListMixin, generics.GenericAPIView):
+    child_of = ""
     request: ApiRequest
     serializer_class = s.DashboardChildSerializer
     queryset = Child.objects.none()  # for the schema; get_queryset finds the children
@@ -600,7 +618,7 @@ class DashboardChildrenApi(DashboardApiMixin, generics.ListAPIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        return self.list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Child]:
         if getattr(self, "swagger_fake_view", False):

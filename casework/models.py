@@ -297,16 +297,20 @@ class SiblingContactSession(models.Model):
 
 
 class RecordView(models.Model):
-    """The access log: one row each time someone opens a child's record, page or API."""
+    """The access log: one row each time someone reads case content, page, API, export or admin: for a
+    child's record, the child; for a list or an export, every child it showed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The record opened."
+    )
+    children = models.ManyToManyField(Child, blank=True, related_name="+", help_text="Everyone a list or an export showed.")
     page = models.CharField(max_length=200)
     viewed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-viewed_at"]
-        indexes = [models.Index(fields=["child", "viewed_at"])]
+        indexes = [models.Index(fields=["child", "viewed_at"]), models.Index(fields=["user", "viewed_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.page} at {self.viewed_at:%d/%m/%Y %H:%M}"

@@ -234,7 +234,7 @@ def record_views_of(*, user: User, child: Child) -> QuerySet[RecordView]:
     """Who looked at this child's record. Only a head of service may ask."""
     if user.role != codes.Role.HEAD_OF_SERVICE:
         raise PermissionDenied("Only a head of service can see who has viewed a child's record.")
-    return RecordView.objects.filter(child=child).select_related("user")
+    return RecordView.objects.filter(Q(child=child) | Q(children=child)).distinct().select_related("user")
 
 
 # A child's own account ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -364,6 +365,17 @@ def _check_session(
 def record_view_log(*, user: User, child: Child, page: str) -> None:
     """Every view of a child's record is logged: who, when and which page."""
     RecordView.objects.create(user=user, child=child, page=page[:200])
+
+
+def record_list_log(*, user: User, children: Iterable[int], page: str) -> None:
+    """A list or an export that shows children's records is logged too: one row for the request, with
+    every child it showed (by id). One that showed nobody reads nothing about anyone, and writes no row."""
+    shown = sorted(set(children))
+    if not shown:
+        return
+    view = RecordView.objects.create(user=user, page=page[:200])
+    Shown = RecordView.children.through
+    Shown.objects.bulk_create([Shown(recordview_id=view.pk, child_id=child_id) for child_id in shown], batch_size=5000)
 
 
 # A child's own account ---------------------------------------------------------------------

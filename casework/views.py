@@ -111,6 +111,7 @@ def caseload(request: SignedInRequest) -> HttpResponse:
     children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
     page = page_of(request, children)
     rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
+    services.record_list_log(user=user, children=(row.child.pk for row in rows), page=request.get_full_path())
     columns = caseload_columns([row.child for row in rows])
     extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
     # A child's "this isn't right" stays at the top of their worker's caseload until it is answered.

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import services as casework_services
-from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin, created
+from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedListMixin, LoggedRetrieveMixin, created
 from casework.http import ApiRequest
 from casework.ids import parse_id
 from outcomes import codes, selectors, services
@@ -71,7 +71,7 @@ class StarTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Case
         summary="A star with its areas (the view is logged)", responses={200: s.StarSerializer, 404: NOT_FOUND}
     ),
 )
-class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
+class StarViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
     queryset = Star.objects.none()
     serializer_class = s.StarSerializer
     filterset_class = StarFilter
@@ -112,7 +112,7 @@ class StarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
     list=extend_schema(summary="Areas of the stars you may see, current and retired"),
     retrieve=extend_schema(summary="A star area", responses={200: s.StarAreaSerializer, 404: NOT_FOUND}),
 )
-class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class StarAreaViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "star.child"
     queryset = StarArea.objects.none()
     serializer_class = s.StarAreaSerializer
@@ -159,7 +159,7 @@ class StarAreaViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSe
     list=extend_schema(summary="Check-ins of the stars you may see, oldest first"),
     retrieve=extend_schema(summary="A check-in with its scores", responses={200: s.CheckInSerializer, 404: NOT_FOUND}),
 )
-class CheckInViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class CheckInViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "star.child"
     queryset = CheckIn.objects.none()
     serializer_class = s.CheckInSerializer

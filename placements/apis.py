@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
-from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, created
+from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedListMixin, created
 from casework.http import ApiRequest
 from casework.serializers import DateField
 from placements import codes, export, selectors, services
@@ -67,7 +67,7 @@ class HomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseworkView
 
 
 @extend_schema_view(list=extend_schema(summary="Children's homes, past and current, for the children you may see"))
-class PlacementEpisodeViewSet(mixins.ListModelMixin, CaseworkViewSet):
+class PlacementEpisodeViewSet(LoggedListMixin, CaseworkViewSet):
     queryset = PlacementEpisode.objects.none()
     serializer_class = s.PlacementEpisodeSerializer
     filterset_class = EpisodeFilter
@@ -106,7 +106,7 @@ class PlacementEpisodeViewSet(mixins.ListModelMixin, CaseworkViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Placement decisions for the children you may see, latest first"))
-class PlacementDecisionViewSet(mixins.ListModelMixin, CaseworkViewSet):
+class PlacementDecisionViewSet(LoggedListMixin, CaseworkViewSet):
     queryset = PlacementDecision.objects.none()
     serializer_class = s.PlacementDecisionSerializer
     filterset_class = DecisionFilter
@@ -243,6 +243,7 @@ class Ssda903Api(APIView):
         if table not in export.TABLES or not 2000 <= year <= 2100:
             raise serializers.ValidationError({"table": [f"Choose one of {', '.join(export.TABLES)} and a year."]})
         data = export.ssda903_build(user=request.user, year=year)
+        casework_services.record_list_log(user=request.user, children=data.child_ids(), page=f"api:{request.get_full_path()}")
         return csv_response(data.csv(table), f"ssda903_{year}_{table}.csv")
 
 

@@ -67,6 +67,10 @@ class Return:
     episodes: list[Row]
     social_workers: list[Row]
 
+    def child_ids(self) -> list[int]:
+        """Everyone in the return (each child in it has a header row): for the access log."""
+        return [int(row["CHILD"]) for row in self.header]
+
     def csv(self, table: str) -> str:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=TABLES[table], lineterminator="\r\n")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import selectors as casework_selectors
+from casework import services as casework_services
 from casework.forms import GovukForm
 from casework.http import SignedInRequest
 from casework.ids import parse_id
@@ -280,14 +281,19 @@ def risk_of_residential(request: SignedInRequest) -> HttpResponse:
             messages.success(request, f"Forum outcome recorded for {decision.child.display_name}.")
             return redirect("placements:risk-of-residential")
     week_ago = timezone.localdate() - datetime.timedelta(days=7)
-    context = {"decisions": selectors.at_risk_of_residential(user=request.user), "form": form, "week_ago": week_ago}
+    decisions = list(selectors.at_risk_of_residential(user=request.user))
+    casework_services.record_list_log(user=request.user, children=(d.child_id for d in decisions), page="risk-of-residential")
+    context = {"decisions": decisions, "form": form, "week_ago": week_ago}
     return render(request, "placements/risk_of_residential.html", context)
 
 
 @login_required
 def residential_review(request: SignedInRequest) -> HttpResponse:
     _require_manager(request)
-    return render(request, "placements/residential_review.html", {"rows": selectors.residential_review(user=request.user)})
+    rows = selectors.residential_review(user=request.user)
+    children = (row.episode.child_id for row in rows)
+    casework_services.record_list_log(user=request.user, children=children, page="residential-review")
+    return render(request, "placements/residential_review.html", {"rows": rows})
 
 
 @login_required
@@ -311,5 +317,6 @@ def ssda903(request: SignedInRequest) -> HttpResponse:
     if form.is_valid():
         data = export.ssda903_build(user=request.user, year=form.cleaned_data["year"])
         table = form.cleaned_data["table"]
+        casework_services.record_list_log(user=request.user, children=data.child_ids(), page=f"ssda903:{request.get_full_path()}")
         return csv_response(data.csv(table), f"ssda903_{form.cleaned_data['year']}_{table}.csv")
     return render(request, "placements/ssda903.html", {"form": form})

@@ -5,13 +5,13 @@ from django.http import HttpResponseBase
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, status
+from rest_framework import generics, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework import selectors as casework_selectors
-from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedRetrieveMixin
+from casework.apis import NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedListMixin, LoggedRetrieveMixin
 from casework.http import ApiRequest
 from voice import selectors, services, views
 from voice.models import Recording
@@ -55,7 +55,7 @@ class RecordingUploadApi(generics.GenericAPIView):
         summary="A voice note: its state, progress, transcript and figures", responses={200: RecordingSerializer, 404: NOT_FOUND}
     ),
 )
-class RecordingViewSet(mixins.ListModelMixin, LoggedRetrieveMixin, CaseworkViewSet):
+class RecordingViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     child_of = "visit.child"
     queryset = Recording.objects.none()
     serializer_class = RecordingSerializer

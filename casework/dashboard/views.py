@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from casework import codes, selectors
+from casework import codes, selectors, services
 from casework.dashboard.charts import trend_svg
 from casework.dashboard.figures import MeasureFigures, dashboard, measure_figures
 from casework.dashboard.filters import FilterForm, Filters, filtered_children, filters_from
@@ -122,6 +122,7 @@ def dashboard_children(request: SignedInRequest, key: str) -> HttpResponse:
     behind = behind.order_by(*(Child._meta.ordering or ()))
     page = Paginator(behind, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.children_with_summaries(Child.objects.filter(pk__in=[child.pk for child in page]))
+    services.record_list_log(user=request.user, children=(child.pk for child in page), page=request.get_full_path())
     part_query = urlencode({**filters.query(), "part": part} if part else filters.query())
     context = _context(request, form, filters, measure=measure, label=label, page=page, rows=rows, part_query=part_query)
     return render(request, "casework/dashboard_children.html", context)
@@ -217,6 +218,7 @@ def dashboard_children_csv(request: SignedInRequest, key: str) -> HttpResponseBa
         return render(request, "casework/dashboard_children.html", _context(request, form, None, measure=measure), status=400)
     behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
     behind = behind.order_by(*(Child._meta.ordering or ()))
+    services.record_list_log(user=request.user, children=behind.values_list("pk", flat=True), page=request.get_full_path())
     return _csv(
         children_csv_rows(behind, filters), f"{measure.key}{'_' + part if part else ''}_children_{filters.on:%Y-%m-%d}.csv"
     )
