@@ -30,6 +30,13 @@ OUT_OF_RANGE = "Enter a date between 1 January 1900 and 31 December 2100."
 
 
 def validate_in_range(day: datetime.date) -> None:
-    """The validator every date from input passes (casework.forms.DateField, casework.serializers.DateField)."""
+    """The validator every date from input passes: on the models' dates themselves, so every form, serializer,
+    admin page and service that saves one checks it, and on casework.forms.DateField and
+    casework.serializers.DateField, which check it before anything else is asked."""
     if not EARLIEST <= day <= LATEST:
         raise ValidationError(OUT_OF_RANGE, code="out_of_range")
+
+
+def validate_moment_in_range(moment: datetime.datetime) -> None:
+    """validate_in_range for a date and time typed or sent (a visit's)."""
+    validate_in_range(moment.date())

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from casework import codes
+from casework.dates import validate_in_range, validate_moment_in_range
 
 
 class Team(models.Model):
@@ -60,7 +61,7 @@ class Child(models.Model):
     last_name = models.CharField("legal last name", max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True, help_text="The name the child likes to be called.")
     pronouns = models.CharField(max_length=40, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_in_range])
     sex = models.CharField(max_length=1, choices=codes.Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
@@ -76,7 +77,7 @@ class Child(models.Model):
     # Written with the worker: why I came into care, in words the child chose.
     my_story = models.TextField("why I came into care, in my words", blank=True, max_length=8000)
     status = models.CharField(max_length=10, choices=codes.CaseStatus.choices, default=codes.CaseStatus.OPEN)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -100,8 +101,8 @@ class CareEpisode(models.Model):
     """A period in the council's care. A child known to the service but not in care has none open."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_episodes")
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_in_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     history = HistoricalRecords()
 
     class Meta:
@@ -125,8 +126,8 @@ class CareEpisode(models.Model):
 class LegalStatus(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="legal_statuses")
     code = models.CharField(max_length=2, choices=codes.LegalStatusCode.choices)
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_in_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     history = HistoricalRecords()
 
     class Meta:
@@ -150,7 +151,7 @@ class FamilyMember(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="family")
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=20, choices=codes.Relationship.choices)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_in_range])
     own_record = models.ForeignKey(
         Child,
         null=True,
@@ -161,7 +162,9 @@ class FamilyMember(models.Model):
     )
     lives_with_child = models.BooleanField(default=False)
     notes = models.TextField(blank=True, max_length=2000)
-    ended_on = models.DateField(null=True, blank=True, help_text="When this person stopped being part of the network.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When this person stopped being part of the network.", validators=[validate_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -180,8 +183,8 @@ class Allocation(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations")
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_in_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     end_reason = models.CharField(max_length=6, choices=codes.WorkerChangeReason.choices, blank=True)
     # For social worker changes, which counts days with a new worker: True when this allocation's end is the child's
     # first change that day (two changes on one day are one new worker). Kept by PostgreSQL's triggers (migration
@@ -208,7 +211,7 @@ class Visit(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")
     visit_type = models.CharField(max_length=20, choices=codes.VisitType.choices, default=codes.VisitType.STATUTORY)
-    visited_at = models.DateTimeField()
+    visited_at = models.DateTimeField(validators=[validate_moment_in_range])
     location = models.CharField("where", max_length=200, blank=True)
     present = models.CharField("who was present", max_length=500, blank=True)
     seen_alone = models.BooleanField("the child was seen alone", default=False)
@@ -263,8 +266,8 @@ class SiblingContactArrangement(models.Model):
     frequency = models.CharField(max_length=12, choices=codes.ContactFrequency.choices)
     requested_by_child = models.BooleanField("the child asked for this contact", default=False)
     plan = models.TextField("what the plan agreed", blank=True, max_length=4000)
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_in_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     history = HistoricalRecords()
 
     class Meta:
@@ -276,7 +279,7 @@ class SiblingContactArrangement(models.Model):
 
 class SiblingContactSession(models.Model):
     arrangement = models.ForeignKey(SiblingContactArrangement, on_delete=models.PROTECT, related_name="sessions")
-    planned_on = models.DateField()
+    planned_on = models.DateField(validators=[validate_in_range])
     status = models.CharField(
         max_length=10, choices=codes.ContactSessionStatus.choices, default=codes.ContactSessionStatus.PLANNED
     )

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from casework.dates import validate_in_range
 from casework.models import Child
 from outcomes import codes
 from outcomes.progress import FIELDS as PROGRESS_FIELDS
@@ -84,7 +85,7 @@ class Star(models.Model):
     # demo county's reset is the one deletion there is, and it must not be blocked by stars.
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="stars")
     template = models.ForeignKey(StarTemplate, on_delete=models.PROTECT, related_name="stars")
-    started_on = models.DateField()
+    started_on = models.DateField(validators=[validate_in_range])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -114,8 +115,8 @@ class StarArea(models.Model):
     name = models.CharField(max_length=80)
     question = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    added_on = models.DateField()
-    retired_on = models.DateField(null=True, blank=True)
+    added_on = models.DateField(validators=[validate_in_range])
+    retired_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     history = HistoricalRecords()
 
     class Meta:
@@ -148,7 +149,7 @@ class CheckIn(models.Model):
 
     star = models.ForeignKey(Star, on_delete=models.CASCADE, related_name="check_ins")
     stage = models.CharField(max_length=10, choices=codes.Stage.choices)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_in_range])
     respondent = models.CharField("who answered", max_length=10, choices=codes.Respondent.choices)
     answered_by_name = models.CharField(max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from casework.dates import validate_in_range
 from casework.models import Child
 from placements import codes
 
@@ -47,7 +48,9 @@ class Home(models.Model):
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     takes_sibling_groups = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
-    deregistered_on = models.DateField(null=True, blank=True, help_text="When the carers or home left (a 'leaver').")
+    deregistered_on = models.DateField(
+        null=True, blank=True, help_text="When the carers or home left (a 'leaver').", validators=[validate_in_range]
+    )
     # Its weekly cost feeds the cost figures and its rung the mix of homes: every change is kept.
     history = HistoricalRecords()
 
@@ -70,8 +73,8 @@ class PlacementEpisode(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placement_episodes")
     home = models.ForeignKey(Home, on_delete=models.PROTECT, related_name="episodes")
-    started_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(validators=[validate_in_range])
+    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     place = models.CharField("903 PLACE", max_length=2, choices=codes.PlaceCode.choices)
     place_provider = models.CharField("903 PLACE_PROVIDER", max_length=3, choices=codes.ProviderCode.choices)
     legal_status = models.CharField("legal status at the start", max_length=2, blank=True)
@@ -111,7 +114,7 @@ class PlacementDecision(models.Model):
     chosen_rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices, null=True, blank=True)
     transition = models.CharField(max_length=32, choices=codes.Transition.choices, blank=True)
     chosen_home = models.ForeignKey(Home, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
-    move_on = models.DateField("date of the move", null=True, blank=True)
+    move_on = models.DateField("date of the move", null=True, blank=True, validators=[validate_in_range])
     reason_place_change = models.CharField(max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True)
     # The Children Act 1989 checklist: an answer and, for every "no", a reason.
     connected_person = models.CharField(max_length=3, choices=codes.Answer.choices, blank=True)
@@ -129,8 +132,8 @@ class PlacementDecision(models.Model):
     # Residential only: the Risk of Residential forum, and the plan to step down to a family.
     ror_outcome = models.CharField(max_length=32, choices=codes.RiskOfResidentialOutcome.choices, blank=True)
     ror_actions = models.TextField("forum actions", blank=True, max_length=2000)
-    ror_reviewed_on = models.DateField(null=True, blank=True)
-    step_down_review_on = models.DateField(null=True, blank=True)
+    ror_reviewed_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    step_down_review_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     step_down_plan = models.TextField(blank=True, max_length=2000)
     submitted_at = models.DateTimeField(null=True, blank=True)
     manager_approved_by = models.ForeignKey(

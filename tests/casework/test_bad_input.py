@@ -1,7 +1,10 @@
 """Odd input from users is a clear 400 or a form error, never a server error (500)."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -150,3 +153,43 @@ def test_a_placement_decision_cannot_be_saved_with_a_year_one_date(county):
     assert "move_on" in response.json()
     decision.refresh_from_db()
     assert decision.move_on is None
+
+
+# The range lives on the models' dates, so dates a serializer, form or admin page builds from the model
+# are refused too (with the same message), not only the ones declared with casework's DateField.
+
+
+@pytest.mark.parametrize("planned_on", ["0001-01-01", "9999-12-31"])
+def test_a_sibling_session_sent_with_a_date_out_of_range_is_refused_and_nothing_is_saved(county, planned_on):
+    arrangement = factories.SiblingContactArrangementFactory(child=county.child)
+    body = {"arrangement": arrangement.pk, "planned_on": planned_on, "status": "planned"}
+
+    response = api_client_for(county.worker).post(f"{API}/sibling-contact/sessions/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["planned_on"] == ["Enter a date between 1 January 1900 and 31 December 2100."]
+    assert not arrangement.sessions.exists()
+
+
+def test_a_visit_sent_in_year_one_is_refused(county):
+    body = {
+        "child": county.child.pk,
+        "visit_type": "statutory",
+        "visited_at": "0001-01-01T10:00:00Z",
+        "idempotency_key": "6f0b1c1e-8d3a-4c61-9d8e-6c0b2a4c9b11",
+    }
+
+    response = api_client_for(county.worker).post(f"{API}/visits/", body, format="json")
+
+    assert response.status_code == 400
+    assert "visited_at" in response.json()
+
+
+def test_the_admin_refuses_a_home_leaving_in_year_one(county):
+    from placements.models import Home
+    from tests.placements import factories as placement_factories
+
+    home = placement_factories.HomeFactory()
+    field = Home._meta.get_field("deregistered_on")
+    with pytest.raises(ValidationError, match="between 1 January 1900"):
+        field.clean(datetime.date(1, 1, 1), home)
