@@ -1,6 +1,7 @@
 """Odd input from users is a clear 400 or a form error, never a server error (500)."""
 
 import datetime
+import json
 
 import pytest
 from django.contrib import admin
@@ -193,3 +194,14 @@ def test_the_admin_refuses_a_home_leaving_in_year_one(county):
     field = Home._meta.get_field("deregistered_on")
     with pytest.raises(ValidationError, match="between 1 January 1900"):
         field.clean(datetime.date(1, 1, 1), home)
+
+
+def test_a_json_body_over_the_size_limit_is_a_400_and_nothing_is_saved(county, settings):
+    # DRF reads JSON through request.body, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB in settings) holds.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"child": county.child.pk, "visit_type": "statutory", "observations": "x" * 2000})
+
+    response = api_client_for(county.worker).post(f"{API}/visits/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not county.child.visits.exists()
