@@ -216,6 +216,30 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
         return Response(self.get_serializer(child).data)
 
     @extend_schema(
+        summary="Add a child new to the council, with their first worker",
+        description="A child Hearth may already hold (the same UPN, or the same date of birth and a name spelled alike) "
+        "is a 400 on `not_a_duplicate` naming them: check, then send `not_a_duplicate: true` if it is a different child.",
+        request=s.ChildCreateSerializer,
+        responses={201: s.ChildSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        services.require_may_add_child(actor=request.user)
+        child = services.child_create(actor=request.user, **self.parse(s.ChildCreateSerializer))
+        return created(self.get_serializer(self.get_queryset().get(pk=child.pk)))
+
+    @extend_schema(
+        summary="Correct or add to a child's details",
+        request=s.ChildUpdateSerializer,
+        responses={200: s.ChildSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        child = self.child_from_url()
+        details = self.parse(s.ChildUpdateSerializer, partial=True)
+        version = details.pop("version", None)
+        services.child_update(child=child, actor=request.user, version=version, **details)
+        return Response(self.get_serializer(self.get_queryset().get(pk=child.pk)).data)
+
+    @extend_schema(
         summary="Change what matters to the child, in their words",
         request=s.ChildAboutMeSerializer,
         responses={200: s.ChildAboutMeSerializer, **WRITE_ERRORS},

@@ -137,6 +137,16 @@ class CancelledBy(models.TextChoices):
     OTHER = "other", "Someone else"
 
 
+class UpnUnknown(models.TextChoices):
+    """The SSDA903's codes for a child with no unique pupil number (UPN), in the 903's own order."""
+
+    UN1 = "UN1", "Too young for school: not yet given a UPN"
+    UN2 = "UN2", "Has never been to school in England"
+    UN3 = "UN3", "Has been to school, but only outside England"
+    UN4 = "UN4", "A UPN has been asked for and has not come yet"
+    UN5 = "UN5", "The places that would know it could not give it"
+
+
 class SendNeed(models.TextChoices):
     NONE = "none", "No SEN"
     SEN_SUPPORT = "sen_support", "SEN support"

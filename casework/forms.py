@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from casework import codes
 from casework.dates import validate_in_range
-from casework.models import FamilyMember, SiblingContactArrangement, User, Visit
+from casework.models import Child, FamilyMember, SiblingContactArrangement, User, Visit
+from casework.services import PossibleDuplicate
 
 T = TypeVar("T")
 F = TypeVar("F", bound=forms.Field)
@@ -440,3 +441,60 @@ class RecordCheckForm(ChildForm):
         max_length=4000,
         rows=5,
     )
+
+
+# A child's details (a new child, and correcting them) ---------------------------------------------
+
+
+def _choose(choices: list[tuple[str, str]], prompt: str = "Choose") -> list[tuple[str, str]]:
+    return [("", prompt), *choices]
+
+
+class ChildDetailsForm(GovukForm):
+    """Who a child is, as a worker records it. The service (child_create, child_update) checks the rest."""
+
+    first_name = forms.CharField(label="Legal first name", max_length=100)
+    last_name = forms.CharField(label="Legal last name", max_length=100)
+    preferred_name = forms.CharField(label="Name they like to be called", max_length=100, required=False)
+    pronouns = forms.CharField(max_length=40, required=False, help_text="For example: she/her, he/him, they/them.")
+    date_of_birth = DateField(label="Date of birth")
+    date_of_birth_expected = forms.BooleanField(label="Not born yet: this is the expected date", required=False)
+    sex = forms.ChoiceField(choices=_choose(codes.Sex.choices))
+    ethnicity = forms.ChoiceField(choices=_choose(codes.Ethnicity.choices), help_text="As the child or family describe it.")
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)", max_length=20, required=False, help_text="13 characters, from school."
+    )
+    upn_unknown = forms.ChoiceField(
+        label="If there is no UPN, why not", choices=_choose(codes.UpnUnknown.choices, "There is a UPN"), required=False
+    )
+    uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    disability = forms.BooleanField(label="The child has a disability", required=False)
+    disability_details = forms.CharField(
+        label="About the disability", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    send = forms.ChoiceField(label="Special educational needs", choices=codes.SendNeed.choices)
+    home_postcode = forms.CharField(label="Home postcode", max_length=10, required=False, help_text="Where the child lived.")
+    school = forms.CharField(max_length=200, required=False)
+    first_language = forms.CharField(max_length=100, required=False)
+    needs_interpreter = forms.BooleanField(label="Needs an interpreter", required=False)
+
+
+class ChildNewForm(ChildDetailsForm):
+    worker = WorkerChoiceField(queryset=User.objects.none(), label="Allocated social worker", empty_label="Choose a worker")
+    allocated_on = DateField(label="Date the worker starts", initial=timezone.localdate)
+    # Shown only once the service has found a child who may be this one (PossibleDuplicate).
+    not_a_duplicate = forms.BooleanField(label="I have checked: this is a different child", required=False)
+
+    def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_as("worker", WorkerChoiceField).queryset = workers
+        self.duplicates_found: list[Child] = []
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if isinstance(error, PossibleDuplicate):
+            self.duplicates_found = error.visible
+        super().add_service_error(error)
+
+
+class ChildEditForm(ChildDetailsForm):
+    version = version_field()

@@ -62,9 +62,16 @@ class Child(models.Model):
     preferred_name = models.CharField(max_length=100, blank=True, help_text="The name the child likes to be called.")
     pronouns = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(validators=[validate_in_range])
+    # A child known before they are born (a pre-birth assessment): the date is the expected one until they are.
+    date_of_birth_expected = models.BooleanField("not born yet: the date is the expected one", default=False)
     sex = models.CharField(max_length=1, choices=codes.Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    upn_unknown = models.CharField("why there is no UPN", max_length=3, choices=codes.UpnUnknown.choices, blank=True)
+    home_postcode = models.CharField("home postcode", max_length=8, blank=True, help_text="Where the child lived before.")
+    school = models.CharField(max_length=200, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    needs_interpreter = models.BooleanField("needs an interpreter", default=False)
     disability = models.BooleanField(default=False)
     disability_details = models.TextField(blank=True, max_length=2000)
     send = models.CharField("SEND", max_length=16, choices=codes.SendNeed.choices, default=codes.SendNeed.NONE)
@@ -79,6 +86,7 @@ class Child(models.Model):
     status = models.CharField(max_length=10, choices=codes.CaseStatus.choices, default=codes.CaseStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     history = HistoricalRecords()
 
     class Meta:

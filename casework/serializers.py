@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from casework import codes, selectors
+from casework import codes, selectors, services
 from casework.dates import validate_in_range
 from casework.models import (
     Allocation,
@@ -54,6 +54,15 @@ class DateField(serializers.DateField):
     """Every date the API accepts: ISO, and only years 1900 to 2100 (a year 0001 is a slip, not a date)."""
 
     default_validators = [validate_in_range]
+
+
+def version_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        required=False,
+        write_only=True,
+        help_text="The record's `updated_at` as you read it. If someone has saved it since, nothing is saved and the "
+        "answer is 409 Conflict. Leave it out only to overwrite whatever is there.",
+    )
 
 
 class VisibleChildField(VisibleRelatedField):
@@ -139,17 +148,24 @@ class ChildSerializer(serializers.ModelSerializer):
             "date_of_birth",
             "sex",
             "ethnicity",
+            "date_of_birth_expected",
             "upn",
+            "upn_unknown",
             "disability",
             "disability_details",
             "send",
             "uasc",
+            "home_postcode",
+            "school",
+            "first_language",
+            "needs_interpreter",
             "what_matters_to_me",
             "how_i_like_to_be_spoken_to",
             "status",
             "closed_on",
             "in_care",
             "current_worker",
+            "updated_at",
         )
         read_only_fields = fields
 
@@ -157,6 +173,33 @@ class ChildSerializer(serializers.ModelSerializer):
     def get_current_worker(self, child: selectors.SummarisedChild) -> dict[str, Any] | None:
         current = child.current_allocations[0] if child.current_allocations else None
         return WorkerSerializer(current.worker).data if current else None
+
+
+class ChildDetailsSerializer(serializers.ModelSerializer):
+    """Who a child is, as a worker records it (services.CHILD_DETAILS); the service checks how they fit together."""
+
+    class Meta:
+        model = Child
+        fields: tuple[str, ...] = services.CHILD_DETAILS
+
+
+class ChildCreateSerializer(ChildDetailsSerializer):
+    worker = AllocatableWorkerField(help_text="The social worker allocated to the child.")
+    allocated_on = DateField(help_text="The day the worker starts.")
+    not_a_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Send true once you have checked that a child Hearth may already hold (a 400 names them) is a different child.",
+    )
+
+    class Meta(ChildDetailsSerializer.Meta):
+        fields = (*services.CHILD_DETAILS, "worker", "allocated_on", "not_a_duplicate")
+
+
+class ChildUpdateSerializer(ChildDetailsSerializer):
+    version = version_field()
+
+    class Meta(ChildDetailsSerializer.Meta):
+        fields = (*services.CHILD_DETAILS, "version")
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):
@@ -234,15 +277,6 @@ class VisitFieldsSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields: tuple[str, ...] = VISIT_FIELDS
-
-
-def version_field() -> serializers.DateTimeField:
-    return serializers.DateTimeField(
-        required=False,
-        write_only=True,
-        help_text="The record's `updated_at` as you read it. If someone has saved it since, nothing is saved and the "
-        "answer is 409 Conflict. Leave it out only to overwrite whatever is there.",
-    )
 
 
 class VisitUpdateSerializer(VisitFieldsSerializer):

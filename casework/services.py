@@ -5,7 +5,9 @@ raises django.core.exceptions.ValidationError (with field names where it can) fo
 person got wrong, or PermissionDenied for anything they may not do."""
 
 import datetime
+import difflib
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -14,7 +16,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from casework import codes, selectors, versions
@@ -73,6 +75,165 @@ def save_with_history(instance: Model, *, actor: User | None, reason: str = "", 
 def _check_date_not_future(day: datetime.date, *, field: str, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: f"{label} cannot be in the future."})
+
+
+# What a worker records about who a child is (the child's own words are CHILD_WORDS, below).
+CHILD_DETAILS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "date_of_birth_expected",
+    "sex",
+    "ethnicity",
+    "upn",
+    "upn_unknown",
+    "uasc",
+    "disability",
+    "disability_details",
+    "send",
+    "home_postcode",
+    "school",
+    "first_language",
+    "needs_interpreter",
+)
+UPN_FORMAT = re.compile(r"[A-Z]\d{11}[0-9A-Z]")  # a letter, 11 digits, then a digit (or a letter: a temporary UPN)
+POSTCODE_FORMAT = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})")
+# How far ahead an expected date of birth may be: a pregnancy, with room for a late birth.
+EXPECTED_BIRTH_DAYS = 300
+
+
+class PossibleDuplicate(ValidationError):
+    """Hearth may already hold this child. Nothing is saved; the person checks and says it is a different child."""
+
+    def __init__(self, *, visible: list[Child], hidden: int) -> None:
+        self.visible, self.hidden = visible, hidden
+        named = "; ".join(
+            f"{child.display_name}, born {child.date_of_birth:%-d %B %Y} (Hearth id {child.pk})" for child in visible
+        )
+        elsewhere = f"{hidden} record{'s' if hidden != 1 else ''} in another team's caseload (ask a team manager)"
+        found = " and ".join(part for part in (named, elsewhere if hidden else "") if part)
+        message = f"Hearth may already have this child: {found}. Open that record, or confirm this is a different child."
+        super().__init__({"not_a_duplicate": message}, code="possible_duplicate")
+
+
+def child_possible_duplicates(
+    *, first_name: str, last_name: str, date_of_birth: datetime.date, upn: str, exclude: int | None = None
+) -> list[Child]:
+    """Children who may be this one: the same UPN, or the same date of birth and a name spelled alike
+    ("Jon Smyth" for "John Smith"). Over every child, so a record in another team is not made twice."""
+    same_upn = Q(upn=upn.strip().upper()) if upn.strip() else Q(pk__in=[])
+    candidates = Child.objects.filter(same_upn | Q(date_of_birth=date_of_birth))
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    wanted = f"{first_name} {last_name}".casefold().strip()
+    return [
+        child
+        for child in candidates
+        if (upn.strip() and child.upn == upn.strip().upper())
+        or _names_alike(wanted, f"{child.first_name} {child.last_name}".casefold())
+        or _names_alike(wanted, f"{child.preferred_name} {child.last_name}".casefold())
+    ]
+
+
+def _names_alike(one: str, other: str) -> bool:
+    return difflib.SequenceMatcher(None, one, other).ratio() >= 0.8
+
+
+def _clean_child_details(details: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(details) - set(CHILD_DETAILS)
+    if unknown:
+        raise ValidationError(f"These are not details of a child: {', '.join(sorted(unknown))}.")
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in details.items()}
+    if "upn" in cleaned:
+        cleaned["upn"] = cleaned["upn"].replace(" ", "").upper()
+    if cleaned.get("home_postcode"):
+        match = POSTCODE_FORMAT.fullmatch(cleaned["home_postcode"].replace(" ", "").upper())
+        if match is None:
+            raise ValidationError({"home_postcode": "Enter a full UK postcode, like WR5 3DA."})
+        cleaned["home_postcode"] = f"{match.group(1)} {match.group(2)}"
+    return cleaned
+
+
+def _check_child(child: Child, *, changed: set[str] | None = None) -> None:
+    """The rules between a child's details, the same for a new child, an edit and the API. An edit (`changed`
+    names what it changes) is not refused for a gap it did not touch, such as an older record with no UPN."""
+    today = timezone.localdate()
+    if child.date_of_birth_expected:
+        if not today <= child.date_of_birth <= today + datetime.timedelta(days=EXPECTED_BIRTH_DAYS):
+            raise ValidationError({"date_of_birth": "An expected date of birth is between today and 300 days from now."})
+    elif child.date_of_birth > today:
+        raise ValidationError(
+            {"date_of_birth": "The date of birth cannot be in the future. If the child is not born yet, say so."}
+        )
+    if child.upn and not UPN_FORMAT.fullmatch(child.upn):
+        raise ValidationError({"upn": "A UPN is 13 characters: a letter, then 12 digits (the last may be a letter)."})
+    if child.upn and child.upn_unknown:
+        raise ValidationError({"upn_unknown": "Give the UPN or say why there is none, not both."})
+    asked_about_upn = changed is None or bool({"upn", "upn_unknown"} & changed)
+    if asked_about_upn and not child.upn and not child.upn_unknown and not child.date_of_birth_expected:
+        raise ValidationError({"upn": "Give the child's UPN, or say why there is none."})
+    if child.disability_details and not child.disability:
+        raise ValidationError({"disability": "Say the child has a disability to describe it."})
+
+
+def require_may_add_child(*, actor: User) -> None:
+    """Case staff add children (an administrator or a child does not): checked before any input is read."""
+    if not actor.is_case_staff:
+        raise PermissionDenied("Only social workers, team managers and heads of service add children.")
+
+
+@transaction.atomic
+def child_create(
+    *, actor: User, worker: User, allocated_on: datetime.date, not_a_duplicate: bool = False, **details: Any
+) -> Child:
+    """A child new to the council (a referral): who they are, and the worker allocated to them, which makes
+    the record visible to that worker's team. A child Hearth may already hold is refused until the person
+    says it is a different child (PossibleDuplicate): nothing is merged or made twice silently."""
+    require_may_add_child(actor=actor)
+    if not selectors.team_members(user=actor).filter(pk=worker.pk).exists():
+        raise ValidationError({"worker": "Choose a social worker you can allocate children to."})
+    child = Child(**_clean_child_details(details))
+    child.full_clean()
+    _check_child(child)
+    _check_date_not_future(allocated_on, field="allocated_on", label="The date the worker starts")
+    if allocated_on < child.date_of_birth and not child.date_of_birth_expected:
+        raise ValidationError({"allocated_on": "A worker cannot start before the child was born."})
+    if not not_a_duplicate:
+        _refuse_possible_duplicate(child, actor=actor)
+    save_with_history(child, actor=actor, reason="New child")
+    save_with_history(Allocation(child=child, worker=worker, started_on=allocated_on), actor=actor, reason="First worker")
+    return child
+
+
+def _refuse_possible_duplicate(child: Child, *, actor: User, exclude: int | None = None) -> None:
+    found = child_possible_duplicates(
+        first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth, upn=child.upn, exclude=exclude
+    )
+    if found:
+        visible_ids = set(
+            selectors.children_visible_to(user=actor).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True)
+        )
+        visible = [c for c in found if c.pk in visible_ids]
+        raise PossibleDuplicate(visible=visible, hidden=len(found) - len(visible))
+
+
+@transaction.atomic
+def child_update(*, child: Child, actor: User, version: datetime.datetime | None = None, **details: Any) -> Child:
+    """Correct or add to who a child is. `version` is the record's updated_at as the person read it."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    require_recorder(actor=actor, child=child)
+    versions.check_version(child, version=version)
+    for name, value in _clean_child_details(details).items():
+        setattr(child, name, value)
+    child.full_clean()
+    _check_child(child, changed=set(details))
+    # A UPN is one child's: one already held by another record is the same child, never a second one.
+    if "upn" in details and child.upn and Child.objects.filter(upn=child.upn).exclude(pk=child.pk).exists():
+        raise ValidationError({"upn": "Another child's record has this UPN. Check it, or ask a team manager."})
+    save_with_history(child, actor=actor, reason="Details changed")
+    return child
 
 
 @transaction.atomic

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods
 from casework import codes, selectors, services
 from casework.forms import (
     ChangeWorkerForm,
+    ChildEditForm,
+    ChildNewForm,
     ChildStoryForm,
     CorrectionAnswerForm,
     GovukForm,
@@ -151,6 +153,42 @@ def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
         "open_invite": selectors.open_invite_of(child=child),
     }
     return render(request, "casework/child_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_new(request: SignedInRequest) -> HttpResponse:
+    """A child new to the council: who they are and their first worker. A child Hearth may already hold is
+    shown, with a link, before a second record is made."""
+    services.require_may_add_child(actor=request.user)
+    form = ChildNewForm(request.POST or None, workers=selectors.team_members(user=request.user))
+    if request.method == "GET":
+        form.initial["worker"] = request.user.pk if request.user.role == codes.Role.SOCIAL_WORKER else None
+    possible: list[Child] = []
+    if request.method == "POST" and form.is_valid():
+        child = form.submit(lambda: services.child_create(actor=request.user, **form.cleaned_data))
+        if child is not None:
+            messages.success(request, f"{child.display_name} is now on {child.allocations.get().worker}'s caseload.")
+            return redirect("casework:child-detail", child_id=child.pk)
+        possible = list(form.duplicates_found)
+    context = {"form": form, "possible": possible, "asks_duplicate": "not_a_duplicate" in form.errors}
+    return render(request, "casework/child_new.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "child:edit", to_record=True)
+    initial = {name: getattr(child, name) for name in services.CHILD_DETAILS} | {"version": child.updated_at.isoformat()}
+    form = ChildEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        details = {name: form.cleaned_data[name] for name in form.changed_data if name in services.CHILD_DETAILS}
+        version = form.cleaned_data["version"]
+        saved = form.submit(lambda: services.child_update(child=child, actor=request.user, version=version, **details))
+        if saved is not None:
+            messages.success(request, "Saved. The history keeps what it said before.")
+            return redirect("casework:child-detail", child_id=child.pk)
+    return render(request, "casework/child_edit.html", {"child": child, "form": form})
 
 
 @login_required

@@ -131,6 +131,11 @@ PAGE_MANAGERS = Access(
     # The forum records an outcome on a decision: another team's manager cannot find this child's.
     write=row(LOGIN, 403, 403, 403, ALLOWED, 404, ALLOWED, 403, 403, 403),
 )
+PAGE_NEW_CHILD = Access(
+    "adding a child (case staff; the worker chosen must be one they may allocate to)",
+    read=row(LOGIN, 200, 200, 200, 200, 200, 200, 403, 403, 403),
+    write=row(LOGIN, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, 403, 403, 403),
+)
 PAGE_HEAD_ONLY = Access("head of service only", row(LOGIN, 403, 403, 403, 403, 403, 200, 403, 403, 403))
 PAGE_DASHBOARD = Access(
     "case staff figures (their own children, team or all)", row(LOGIN, 200, 200, 200, 200, 200, 200, 403, 403, 403)
@@ -196,6 +201,11 @@ API_CHILD_OWN_RECORD = Access(
 API_MANAGERS = Access("managers only (API)", row(401, 403, 403, 403, 200, 200, 200, 403, 403, 403))
 API_DASHBOARD = Access("case staff figures (API)", row(401, 200, 200, 200, 200, 200, 200, 403, 403, 403))
 API_HEAD_ONLY = Access("head of service only (API)", row(401, 403, 403, 403, 403, 403, 200, 403, 403, 403))
+API_NEW_CHILD = Access(
+    "adding a child (case staff; the worker named must be one they may allocate to)",
+    read=API_LIST.read,
+    write=row(401, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, 403, 403, 403),
+)
 API_SIGN_IN = Access("exchanging a password for a token (no sign-in needed)", read=everyone(405), write=everyone(400))
 API_TOKEN_END = Access("ending API tokens (only with a token: a browser session cannot)", read=everyone(401), write=everyone(401))
 
@@ -396,6 +406,8 @@ PAGES: dict[str, Target] = {
     "casework:child-access-log": Target(PAGE_ACCESS_LOG),
     "casework:visit-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:change-worker": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:child-new": Target(PAGE_NEW_CHILD, writes=("POST",)),
+    "casework:child-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-contact-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-session-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-invite": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
@@ -500,6 +512,21 @@ ENDPOINTS: dict[str, Target] = {
     # Children.
     "GET /api/v1/children/": Target(API_LIST, leak_query=lambda world: f"?search={SURNAME}"),
     "GET /api/v1/children/{id}/": Target(API_CHILD_READ),
+    "POST /api/v1/children/": Target(
+        API_NEW_CHILD,
+        body=lambda world: {
+            "first_name": "Matrix",
+            "last_name": "Newchild",
+            "date_of_birth": "2015-06-01",
+            "sex": "1",
+            "ethnicity": "WBRI",
+            "upn_unknown": "UN5",
+            "worker": world.county.worker.pk,
+            "allocated_on": _today(),
+            "not_a_duplicate": True,
+        },
+    ),
+    "PATCH /api/v1/children/{id}/": Target(API_CHILD_WRITE, body=lambda world: {"school": "Matrix Primary"}),
     "GET /api/v1/children/{child_id}/family/": Target(API_CHILD_READ),
     "PATCH /api/v1/children/{id}/about-me/": Target(API_CHILD_WRITE),
     "POST /api/v1/children/{id}/change-worker/": Target(

@@ -1,0 +1,205 @@
+"""A child new to the council, and correcting who they are (issue 16): one service under the page and the API,
+with clear messages keyed by field, nothing saved on bad input, a possible duplicate shown before a second
+record is made, optimistic locking and history."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from casework import codes, services
+from casework.models import Child, RecordView, User
+from casework.versions import RecordChanged
+from tests.conftest import County
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def details(**changes: Any) -> dict[str, Any]:
+    return {
+        "first_name": "Robin",
+        "last_name": "Newchild",
+        "date_of_birth": datetime.date(2016, 4, 2),
+        "sex": codes.Sex.FEMALE,
+        "ethnicity": codes.Ethnicity.WBRI,
+        "upn": "A123456789012",
+        "home_postcode": "wr5 3da",
+        **changes,
+    }
+
+
+def create(county: County, **changes: Any) -> Child:
+    return services.child_create(actor=county.worker, worker=county.worker, allocated_on=TODAY, **details(**changes))
+
+
+def test_a_new_child_is_on_their_workers_caseload_with_history(county: County) -> None:
+    child = create(county)
+    assert child.allocations.get().worker == county.worker
+    assert child.home_postcode == "WR5 3DA"
+    assert child.history.get().history_user == county.worker
+    assert child.history.get().history_change_reason == "New child"
+    assert services.child_possible_duplicates(
+        first_name="Robyn", last_name="Newchild", date_of_birth=child.date_of_birth, upn=""
+    ) == [child]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"upn": ""}, "upn"),
+        ({"upn": "123"}, "upn"),
+        ({"upn_unknown": codes.UpnUnknown.UN4}, "upn_unknown"),
+        ({"date_of_birth": TODAY + datetime.timedelta(days=3)}, "date_of_birth"),
+        ({"date_of_birth": TODAY + datetime.timedelta(days=400), "date_of_birth_expected": True, "upn": ""}, "date_of_birth"),
+        ({"home_postcode": "not a postcode"}, "home_postcode"),
+        ({"sex": "9"}, "sex"),
+        ({"first_name": ""}, "first_name"),
+        ({"disability_details": "Uses a wheelchair"}, "disability"),
+    ],
+)
+def test_a_new_child_with_bad_details_is_refused_by_field_and_nothing_is_saved(county: County, changes, field) -> None:
+    before = Child.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        create(county, **changes)
+    assert field in refused.value.message_dict
+    assert Child.objects.count() == before
+
+
+def test_an_unborn_child_needs_no_upn(county: County) -> None:
+    child = create(county, upn="", date_of_birth=TODAY + datetime.timedelta(days=60), date_of_birth_expected=True)
+    assert child.date_of_birth_expected
+
+
+def test_a_possible_duplicate_is_named_before_a_second_record_is_made(county: County) -> None:
+    first = create(county)
+    with pytest.raises(services.PossibleDuplicate) as refused:
+        create(county, first_name="Robyn", upn="B123456789012")  # a name spelled alike, the same birthday
+    assert refused.value.visible == [first]
+    assert "Hearth id" in refused.value.message_dict["not_a_duplicate"][0]
+    twin = create(county, first_name="Robyn", upn="B123456789012", not_a_duplicate=True)
+    assert twin.pk != first.pk
+
+
+def test_a_duplicate_in_another_team_is_counted_but_not_named(county: County) -> None:
+    services.child_create(actor=county.other_worker, worker=county.other_worker, allocated_on=TODAY, **details())
+    with pytest.raises(services.PossibleDuplicate) as refused:
+        create(county)
+    assert (refused.value.visible, refused.value.hidden) == ([], 1)
+    assert "Newchild" not in str(refused.value)
+
+
+def test_only_case_staff_add_children_and_only_to_a_worker_they_may_allocate_to(county: County) -> None:
+    with pytest.raises(PermissionDenied):
+        services.child_create(actor=county.admin, worker=county.worker, allocated_on=TODAY, **details())
+    with pytest.raises(ValidationError) as refused:
+        services.child_create(actor=county.worker, worker=county.other_worker, allocated_on=TODAY, **details())
+    assert "worker" in refused.value.message_dict
+
+
+def test_editing_a_childs_details_keeps_history_and_refuses_a_stale_version(county: County) -> None:
+    child = create(county)
+    read = child.updated_at
+    services.child_update(child=child, actor=county.worker, version=read, school="Hill Primary")
+    with pytest.raises(RecordChanged):
+        services.child_update(child=child, actor=county.worker, version=read, school="Vale Academy")
+    child.refresh_from_db()
+    assert child.school == "Hill Primary"
+    assert [row.school for row in child.history.all()] == ["Hill Primary", ""]
+    with pytest.raises(PermissionDenied):
+        services.child_update(child=child, actor=county.teammate, school="Vale Academy")
+
+
+def test_a_upn_already_on_another_record_is_refused(county: County) -> None:
+    create(county)
+    with pytest.raises(ValidationError) as refused:
+        services.child_update(child=county.child, actor=county.worker, upn="A123456789012")
+    assert "upn" in refused.value.message_dict
+
+
+# The pages ---------------------------------------------------------------------------------------
+
+
+def form(**changes: Any) -> dict[str, Any]:
+    body = details(**changes)
+    return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in body.items()} | {
+        "send": codes.SendNeed.NONE
+    }
+
+
+def test_a_worker_adds_a_child_from_their_phone_and_a_duplicate_is_shown_with_a_link(client: Client, county: County) -> None:
+    client.force_login(county.worker)
+    page = client.get(reverse("casework:child-new"))
+    assert page.status_code == 200
+    assert "I have checked" not in page.content.decode()
+    body = form() | {"worker": county.worker.pk, "allocated_on": TODAY.isoformat()}
+    response = client.post(reverse("casework:child-new"), body)
+    child = Child.objects.get(last_name="Newchild")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("casework:child-detail", args=[child.pk])
+
+    again = client.post(reverse("casework:child-new"), body | {"upn": "C123456789012"})
+    text = again.content.decode()
+    assert again.status_code == 200
+    assert reverse("casework:child-detail", args=[child.pk]) in text
+    assert "I have checked: this is a different child" in text
+    assert Child.objects.filter(last_name="Newchild").count() == 1
+
+
+def test_the_details_page_saves_only_what_changed_and_says_who_changed_it_meanwhile(client: Client, county: County) -> None:
+    client.force_login(county.worker)
+    url = reverse("casework:child-edit", args=[county.child.pk])
+    page = client.get(url)
+    version = page.context["form"].initial["version"]
+    services.child_update(child=county.child, actor=county.manager, school="Vale Academy")
+    stale = client.post(url, form(first_name="Ava", last_name="Testchild", upn="", upn_unknown="UN5") | {"version": version})
+    assert stale.status_code == 200
+    assert "since you opened it" in stale.content.decode()
+    county.child.refresh_from_db()
+    assert county.child.school == "Vale Academy"
+
+
+def test_the_details_page_is_for_who_may_record(client: Client, county: County) -> None:
+    for user, expected in ((county.teammate, 403), (county.other_worker, 404), (county.admin, 404)):
+        client.force_login(user)
+        assert client.get(reverse("casework:child-edit", args=[county.child.pk])).status_code == expected, user
+
+
+# The API -----------------------------------------------------------------------------------------
+
+
+def api_as(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_adds_a_child_and_refuses_a_possible_duplicate_until_told(county: County) -> None:
+    body = form() | {"worker": county.worker.pk, "allocated_on": TODAY.isoformat()}
+    made = api_as(county.worker).post("/api/v1/children/", body, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["current_worker"]["id"] == county.worker.pk
+    again = api_as(county.worker).post("/api/v1/children/", body | {"upn": "C123456789012"}, format="json")
+    assert again.status_code == 400
+    assert list(again.json()) == ["not_a_duplicate"]
+    told = api_as(county.worker).post(
+        "/api/v1/children/", body | {"upn": "C123456789012", "not_a_duplicate": True}, format="json"
+    )
+    assert told.status_code == 201
+
+
+def test_the_api_corrects_details_with_a_version_and_answers_409_when_stale(county: County) -> None:
+    url = f"/api/v1/children/{county.child.pk}/"
+    read = api_as(county.worker).get(url).json()["updated_at"]
+    assert api_as(county.worker).patch(url, {"school": "Hill Primary", "version": read}, format="json").status_code == 200
+    stale = api_as(county.worker).patch(url, {"school": "Vale Academy", "version": read}, format="json")
+    assert stale.status_code == 409
+    assert api_as(county.teammate).patch(url, {"school": "X"}, format="json").status_code == 403
+    assert api_as(county.other_worker).patch(url, {"school": "X"}, format="json").status_code == 404
+    assert RecordView.objects.filter(user=county.worker, child=county.child).exists()
