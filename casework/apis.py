@@ -11,7 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -98,17 +98,19 @@ class IdFilter(filters.NumberFilter):
 class ChildFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=codes.CaseStatus.choices)
     in_care = filters.BooleanFilter(label="Whether the child has an open period in care.")
-    search = filters.CharFilter(method="search_names", max_length=100, label="Words found in the child's names.")
+    search = filters.CharFilter(
+        method="search_names",
+        max_length=100,
+        label="A name (spelling forgiven), a date of birth (31/12/2015 or 2015-12-31), a UPN or a Hearth id.",
+    )
 
     class Meta:
         model = Child
         fields = ("status", "in_care", "search")
 
     def search_names(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
-        for word in value.split():
-            names = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
-            queryset = queryset.filter(names)
-        return queryset
+        # The same finding as the caseload's search box: a name spelled as it sounds, a date of birth, a UPN or an id.
+        return selectors.children_matching(queryset, value)
 
 
 class AllocationFilter(filters.FilterSet):

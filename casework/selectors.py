@@ -4,17 +4,22 @@ Who may see a child is decided by CHILD_VISIBILITY: one rule per role, each a fi
 Adding a role (child accounts, for instance) is adding one entry."""
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Greatest
 from django.http import Http404
 from django.utils import timezone
 
 from casework import codes
+from casework.ids import parse_id
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -67,6 +72,58 @@ def children_visible_to(*, user: User) -> QuerySet[Child]:
     rule = CHILD_VISIBILITY.get(user.role, _sees_nothing)
     visible_ids = Child.objects.filter(rule(user)).values("pk")
     return Child.objects.filter(pk__in=visible_ids)
+
+
+# Finding a child ------------------------------------------------------------------------------------------
+
+# How alike a name must be to what was typed (pg_trgm's word_similarity, 0 to 1): "Jon Smyth" finds
+# "John Smith" (0.31); "Zed" does not find "Ava Testchild" (0).
+NAME_LIKENESS = 0.3
+UPN_SHAPE = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+
+
+def children_found(*, user: User, query: str) -> QuerySet[Child]:
+    """The children this user may see who match what they typed (children_matching)."""
+    return children_matching(children_visible_to(user=user), query)
+
+
+def children_matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
+    """Those of `children` who match what was typed: a Hearth id, a UPN, a date of birth (31/12/2015 or
+    2015-12-31), or a name, forgiving spelling, best match first."""
+    typed = " ".join(query.split())[:100]
+    if not typed:
+        return children.none()
+    if (child_id := parse_id(typed)) is not None:
+        return children.filter(pk=child_id)
+    if UPN_SHAPE.fullmatch(typed.replace(" ", "").upper()):
+        return children.filter(upn=typed.replace(" ", "").upper())
+    if (day := _date_typed(typed)) is not None:
+        return children.filter(date_of_birth=day)
+    return _named_like(children, typed)
+
+
+def _date_typed(typed: str) -> datetime.date | None:
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", typed)
+    british = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", typed)
+    if iso is None and british is None:
+        return None
+    year, month, day = iso.groups() if iso else reversed(british.groups())  # type: ignore[union-attr]
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _named_like(children: QuerySet[Child], typed: str) -> QuerySet[Child]:
+    if connection.vendor != "postgresql":  # SQLite: every word typed is in one of the names
+        for word in typed.split():
+            in_a_name = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+            children = children.filter(in_a_name)
+        return children
+    legal = Concat("first_name", Value(" "), "last_name")
+    preferred = Concat("preferred_name", Value(" "), "last_name")
+    likeness = Greatest(TrigramWordSimilarity(typed, legal), TrigramWordSimilarity(typed, preferred))
+    return children.annotate(likeness=likeness).filter(likeness__gte=NAME_LIKENESS).order_by("-likeness", "last_name", "id")
 
 
 class Summary(TypedDict):

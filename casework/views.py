@@ -6,6 +6,7 @@ change are 403 on the pages that change them."""
 import sys
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -110,9 +111,15 @@ def caseload(request: SignedInRequest) -> HttpResponse:
     if user.role == codes.Role.ADMINISTRATOR:
         return render(request, "casework/administrator_home.html")
     show_team = user.role != codes.Role.SOCIAL_WORKER or request.GET.get("view") == "team"
-    children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
+    searched = request.GET.get("q", "").strip()[:100]
+    if searched:  # every child the user may see, open or closed, best match first
+        children = selectors.children_found(user=user, query=searched)
+    else:
+        children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
     page = page_of(request, children)
-    rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=[child.pk for child in page]))
+    order = {child.pk: index for index, child in enumerate(page)}
+    rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=order))
+    rows.sort(key=lambda row: order[row.child.pk])
     services.record_list_log(user=user, children=(row.child.pk for row in rows), page=request.get_full_path())
     columns = caseload_columns([row.child for row in rows])
     extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
@@ -127,6 +134,8 @@ def caseload(request: SignedInRequest) -> HttpResponse:
         "headings": [column.heading for column, _ in columns],
         "show_team": show_team,
         "is_worker": user.role == codes.Role.SOCIAL_WORKER,
+        "searched": searched,
+        "page_query": urlencode({"q": searched} if searched else {"view": "team"} if request.GET.get("view") == "team" else {}),
     }
     return render(request, "casework/caseload.html", context)
 

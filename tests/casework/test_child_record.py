@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from casework import codes, services
+from casework import codes, selectors, services
 from casework.models import Child, RecordView, User
 from casework.versions import RecordChanged
 from tests.conftest import County
@@ -203,3 +203,37 @@ def test_the_api_corrects_details_with_a_version_and_answers_409_when_stale(coun
     assert api_as(county.teammate).patch(url, {"school": "X"}, format="json").status_code == 403
     assert api_as(county.other_worker).patch(url, {"school": "X"}, format="json").status_code == 404
     assert RecordView.objects.filter(user=county.worker, child=county.child).exists()
+
+
+# Finding a child ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Jon Smyth", "smyth", "JOHN SMITH", "Johnny"])
+def test_a_name_spelled_as_it_sounds_finds_the_child(county: County, typed: str) -> None:
+    john = create(county, first_name="John", last_name="Smith", preferred_name="Johnny")
+    assert john in selectors.children_found(user=county.worker, query=typed)
+
+
+def test_a_date_of_birth_a_upn_or_an_id_finds_the_child_and_nobody_else(county: County) -> None:
+    child = create(county)
+    for typed in ("02/04/2016", "2016-04-02", "a123456789012", str(child.pk)):
+        assert list(selectors.children_found(user=county.worker, query=typed)) == [child], typed
+    assert not selectors.children_found(user=county.worker, query="31/02/2016").exists()
+    assert not selectors.children_found(user=county.worker, query="Zzzz Qqqq").exists()
+
+
+def test_finding_covers_only_the_children_the_user_may_see(county: County) -> None:
+    assert not selectors.children_found(user=county.worker, query="Zed Otherchild").exists()
+    assert list(selectors.children_found(user=county.other_worker, query="Zed Otherchild")) == [county.other_child]
+    assert not selectors.children_found(user=county.admin, query="Zed Otherchild").exists()
+
+
+def test_the_caseload_search_box_and_the_api_find_by_a_misspelled_name(client: Client, county: County) -> None:
+    client.force_login(county.worker)
+    page = client.get(reverse("casework:caseload"), {"q": "Ava Testchilde"}).content.decode()
+    assert "found for “Ava Testchilde”" in page
+    assert reverse("casework:child-detail", args=[county.child.pk]) in page
+    empty = client.get(reverse("casework:caseload"), {"q": "Zed Otherchild"}).content.decode()
+    assert "No child you may see matches" in empty
+    found = api_as(county.worker).get("/api/v1/children/", {"search": "Eva Testchild"}).json()["results"]
+    assert [row["id"] for row in found] == [county.child.pk]

@@ -1,0 +1,17 @@
+"""Finding a child by a name spelled as it sounds ("Jon Smyth" for "John Smith"): PostgreSQL's pg_trgm.
+
+pg_trgm is a trusted extension (PostgreSQL 13 and later), so the database's owner may create it without
+being a superuser. On SQLite (the laptop default) nothing is created and the search matches words instead."""
+
+from django.db import migrations
+
+
+def create_pg_trgm(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("casework", "0012_child_identity")]
+
+    operations = [migrations.RunPython(create_pg_trgm, migrations.RunPython.noop)]
