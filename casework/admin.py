@@ -10,14 +10,16 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,8 +47,43 @@ admin.site.site_header = "Hearth administration"
 admin.site.site_title = "Hearth"
 
 
+class OddInputAdmin(admin.ModelAdmin):
+    """Every Hearth admin's base: odd input in a URL or form is a 404 or a message, never a server error.
+
+    Django's admin and django-simple-history pass some values straight to a query: a history page's id
+    (".../abc/history/"), a past version's id, an empty `?_to_field=`, and an action's selected ids
+    (`_selected_action=abc`). Each is checked here first, the same way for every model."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        return super().get_object(request, object_id, from_field or None)  # "" names no field: the primary key
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
+        if any(parse_id(value) is None for value in chosen):
+            self.message_user(request, "Choose records from the list: those sent are not records here.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if parse_id(unquote(object_id)) is None:
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
+
+class OddInputHistoryAdmin(OddInputAdmin, SimpleHistoryAdmin):
+    """OddInputAdmin for a model with a change history: a past version's id is checked too."""
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if parse_id(unquote(object_id)) is None or parse_id(version_id) is None:
+            raise Http404("No such version.")
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        return response
+
+
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(OddInputHistoryAdmin):
     list_display = ["name", "area"]
     search_fields = ["name"]
 
@@ -82,7 +119,7 @@ class StaffChangeForm(UserChangeForm):
 
 
 @admin.register(HearthUser)
-class HearthUserAdmin(UserAdmin, SimpleHistoryAdmin):
+class HearthUserAdmin(UserAdmin, OddInputHistoryAdmin):
     form = StaffChangeForm
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
@@ -148,17 +185,17 @@ def _without_children(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.exclude(username__in=HearthUser.objects.filter(role=codes.Role.CHILD).values("username"))
 
 
-class StaffAccessAttemptAdmin(AccessAttemptAdmin):
+class StaffAccessAttemptAdmin(OddInputAdmin, AccessAttemptAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return _without_children(super().get_queryset(request))
 
 
-class StaffAccessLogAdmin(AccessLogAdmin):
+class StaffAccessLogAdmin(OddInputAdmin, AccessLogAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return _without_children(super().get_queryset(request))
 
 
-class StaffAccessFailureLogAdmin(AccessFailureLogAdmin):
+class StaffAccessFailureLogAdmin(OddInputAdmin, AccessFailureLogAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return _without_children(super().get_queryset(request))
 
@@ -172,7 +209,7 @@ for log_model, log_admin in (
     admin.site.register(log_model, log_admin)
 
 
-class CaseLogAdmin(admin.ModelAdmin):
+class CaseLogAdmin(OddInputAdmin):
     """Read-only, and only for heads of service; administrators manage configuration, not case content.
     For records kept without a change history (access logs, invites); the rest use CaseRecordAdmin."""
 
@@ -247,7 +284,7 @@ def _child_path(model: type[Model], depth: int = 3) -> str:
     return ""
 
 
-class CaseRecordAdmin(CaseLogAdmin, SimpleHistoryAdmin):
+class CaseRecordAdmin(CaseLogAdmin, OddInputHistoryAdmin):
     """CaseLogAdmin with the record's change history (its model must have `history = HistoricalRecords()`)."""
 
     def history_form_view(
@@ -332,3 +369,11 @@ admin.site.register(ChildInvite, CaseLogAdmin)
 # API tokens are kept as hashes and ended by signing out or by a change to the account (casework.tokens):
 # there is nothing for an administrator to do with them, and their times would show when a child signs in.
 admin.site.unregister(AuthToken)
+
+
+class HearthGroupAdmin(OddInputAdmin, GroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, HearthGroupAdmin)

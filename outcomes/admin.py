@@ -3,9 +3,8 @@ records: read-only, for heads of service, like casework's (CaseRecordAdmin)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from casework.admin import CaseRecordAdmin
+from casework.admin import CaseRecordAdmin, OddInputHistoryAdmin
 from outcomes.models import CheckIn, CheckInScore, Star, StarArea, StarTemplate, TemplateArea
 
 
@@ -18,7 +17,7 @@ class TemplateAreaInline(admin.TabularInline):
 
 
 @admin.register(StarTemplate)
-class StarTemplateAdmin(SimpleHistoryAdmin):
+class StarTemplateAdmin(OddInputHistoryAdmin):
     list_display = ["name", "scale_min", "scale_max", "min_age", "max_age", "active"]
     list_filter = ["active"]
     inlines = [TemplateAreaInline]

@@ -2,9 +2,8 @@
 case records: read-only here, for heads of service, and changed only through the services."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from casework.admin import CaseRecordAdmin
+from casework.admin import CaseRecordAdmin, OddInputHistoryAdmin
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
 
 
@@ -15,7 +14,7 @@ class HomeInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(OddInputHistoryAdmin):
     list_display = ["name", "kind", "provider_code"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -23,7 +22,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Home)
-class HomeAdmin(SimpleHistoryAdmin):
+class HomeAdmin(OddInputHistoryAdmin):
     list_display = [
         "name",
         "provider",

@@ -205,3 +205,32 @@ def test_a_json_body_over_the_size_limit_is_a_400_and_nothing_is_saved(county, s
 
     assert response.status_code == 400
     assert not county.child.visits.exists()
+
+
+# The admin: odd ids in its URLs and forms (found by tests/test_page_fuzz.py) ----------------------------
+
+
+@pytest.mark.parametrize("path", ["child/abc/history/", "child/1/history/abc/", "team/²/history/", "visit/1/history/1.0/"])
+def test_an_admin_history_page_with_an_id_that_is_not_a_number_is_a_404(county, path):
+    county.head.is_staff = True
+    county.head.save()
+    for user in (county.admin, county.head):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        assert client.get(f"/admin/casework/{path}").status_code in (403, 404), (user.username, path)
+
+
+def test_an_admin_change_page_with_an_empty_to_field_is_the_record(county):
+    client = Client(raise_request_exception=False)
+    client.force_login(county.admin)
+    assert client.get(reverse("admin:casework_team_change", args=[county.team.pk]), {"_to_field": ""}).status_code == 200
+
+
+def test_an_admin_action_on_ids_that_are_not_numbers_is_a_message_and_changes_nothing(county):
+    client = Client(raise_request_exception=False)
+    client.force_login(county.admin)
+    url = reverse("admin:casework_team_changelist")
+    response = client.post(url, {"action": "delete_selected", "_selected_action": ["abc", str(county.team.pk)]}, follow=True)
+    assert response.status_code == 200
+    assert "Choose records from the list" in response.content.decode()
+    assert county.team.__class__.objects.filter(pk=county.team.pk).exists()
