@@ -5,20 +5,21 @@ Adding a role (child accounts, for instance) is adding one entry."""
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat, Greatest
+from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Concat, Greatest, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from casework import codes
+from casework.dates import months_before
 from casework.ids import parse_id
 from casework.models import (
     Allocation,
@@ -133,8 +134,9 @@ class Summary(TypedDict):
 
 class CaseloadDates(TypedDict):
     last_visit_at: datetime.datetime | None
-    last_statutory_at: datetime.datetime | None
+    last_statutory_on: datetime.date | None
     in_care_since: datetime.date | None
+    next_visit_due: datetime.date | None
 
 
 if TYPE_CHECKING:  # children with what a queryset below adds; at run time WithAnnotations cannot be subscripted so
@@ -246,37 +248,86 @@ class CaseloadRow:
 
 
 def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[CaseloadChild]:
-    statutory = Q(visits__visit_type=codes.VisitType.STATUTORY)
-    open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    """The caseload's dates, worked out by the database so that the caseload can be filtered and sorted by them.
+
+    Only a signed record is a visit (a draft is not yet one). The next statutory visit is due 6 weeks after the last
+    one in the current period in care, or, never visited since coming into care, a week after coming in."""
+    signed = Q(visits__status=codes.VisitStatus.SIGNED)
+    statutory = signed & Q(visits__visit_type=codes.VisitType.STATUTORY)
+    open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by()  # one at most
+    weeks = datetime.timedelta(weeks=settings.HEARTH_STATUTORY_VISIT_WEEKS)
     return children.annotate(
-        last_visit_at=Max("visits__visited_at"),
-        last_statutory_at=Max("visits__visited_at", filter=statutory),
+        last_visit_at=Max("visits__visited_at", filter=signed),
+        last_statutory_on=TruncDate(Max("visits__visited_at", filter=statutory)),
         in_care_since=Subquery(open_episode.values("started_on")[:1]),
-    ).order_by("last_name", "first_name", "id")
+        next_visit_due=Case(
+            When(in_care_since__isnull=True, then=None),
+            When(last_statutory_on__gte=F("in_care_since"), then=Cast(F("last_statutory_on") + weeks, DateField())),
+            default=Cast(F("in_care_since") + datetime.timedelta(weeks=1), DateField()),
+            output_field=DateField(),
+        ),
+    )  # type: ignore[return-value]  # the stubs type TruncDate of a nullable Max as a date
 
 
 def caseload_rows(*, children: QuerySet[Child]) -> list[CaseloadRow]:
     """One row per child with what a worker scans for: age, last visit, next statutory visit, flags."""
+    return caseload_rows_of(_caseload_queryset(children).order_by("last_name", "first_name", "id"))
+
+
+def caseload_rows_of(children: Iterable[CaseloadChild]) -> list[CaseloadRow]:
+    """caseload_rows for children from caseload_filtered (a page of them), in their order."""
     today = timezone.localdate()
-    return [_caseload_row(child, today) for child in _caseload_queryset(children)]
+    return [_caseload_row(child, today) for child in children]
 
 
 def _caseload_row(child: CaseloadChild, today: datetime.date) -> CaseloadRow:
-    next_due = None
-    since = child.in_care_since
-    last_statutory = timezone.localdate(child.last_statutory_at) if child.last_statutory_at else None
-    # Only a visit in the current period in care counts: a child back in care is due within a week.
-    if since is not None and last_statutory is not None and last_statutory >= since:
-        next_due = last_statutory + datetime.timedelta(weeks=settings.HEARTH_STATUTORY_VISIT_WEEKS)
-    elif since is not None:
-        # Never visited since coming into care: the first visit is due within a week.
-        next_due = since + datetime.timedelta(weeks=1)
     flags = [
         label
         for flag, label in ((child.uasc, "UASC"), (child.disability, "Disability"), (child.send == codes.SendNeed.EHCP, "EHCP"))
         if flag
     ]
-    return CaseloadRow(child, child.age_on(today), child.last_visit_at, next_due, since is not None, flags)
+    in_care = child.in_care_since is not None
+    return CaseloadRow(child, child.age_on(today), child.last_visit_at, child.next_visit_due, in_care, flags)
+
+
+# What the caseload can show (?show=) and how it sorts (?sort=): labels as the page offers them.
+CASELOAD_SHOWS = {
+    "": "Everyone",
+    "overdue": "Visit overdue",
+    "due-this-week": "Visit due this week",
+    "correction": "Correction asked",
+    "in-care": "In care",
+    "leaving-care": "Leaving care (16 or over, in care)",
+}
+CASELOAD_SORTS = {"": "Name", "next-visit": "Next visit due", "last-visit": "Last visit", "age": "Age, oldest first"}
+
+
+def caseload_filtered(
+    children: QuerySet[Child], *, show: str = "", sort: str = "", best_first: bool = False
+) -> QuerySet[CaseloadChild]:
+    """The caseload narrowed to what the worker asked to see, in the order they asked for: by name, or, for a
+    search (`best_first`), in the order found. An unknown choice shows everyone (an older link still works)."""
+    today = timezone.localdate()
+    rows = _caseload_queryset(children)
+    narrowed = {
+        "overdue": Q(next_visit_due__lt=today),
+        "due-this-week": Q(next_visit_due__gte=today, next_visit_due__lte=today + datetime.timedelta(days=7)),
+        "correction": Q(
+            Exists(RecordCheck.objects.filter(shared_record__visit__child=OuterRef("pk"), status=codes.CheckStatus.OPEN))
+        ),
+        "in-care": Q(in_care_since__isnull=False),
+        "leaving-care": Q(in_care_since__isnull=False, date_of_birth__lte=months_before(today, 16 * 12)),
+    }.get(show)
+    if narrowed is not None:
+        rows = rows.filter(narrowed)
+    order: tuple[Any, ...] | None = {
+        "next-visit": (F("next_visit_due").asc(nulls_last=True), "last_name", "id"),
+        "last-visit": (F("last_visit_at").desc(nulls_last=True), "last_name", "id"),
+        "age": ("date_of_birth", "last_name", "id"),
+    }.get(sort)
+    if order:
+        return rows.order_by(*order)
+    return rows if best_first else rows.order_by("last_name", "first_name", "id")
 
 
 def my_caseload(*, user: User) -> QuerySet[Child]:

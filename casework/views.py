@@ -116,10 +116,9 @@ def caseload(request: SignedInRequest) -> HttpResponse:
         children = selectors.children_found(user=user, query=searched)
     else:
         children = selectors.team_caseload(user=user) if show_team else selectors.my_caseload(user=user)
-    page = page_of(request, children)
-    order = {child.pk: index for index, child in enumerate(page)}
-    rows = selectors.caseload_rows(children=Child.objects.filter(pk__in=order))
-    rows.sort(key=lambda row: order[row.child.pk])
+    show, sort = request.GET.get("show", ""), request.GET.get("sort", "")
+    page = page_of(request, selectors.caseload_filtered(children, show=show, sort=sort, best_first=bool(searched)))
+    rows = selectors.caseload_rows_of(page)
     services.record_list_log(user=user, children=(row.child.pk for row in rows), page=request.get_full_path())
     columns = caseload_columns([row.child for row in rows])
     extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
@@ -129,13 +128,17 @@ def caseload(request: SignedInRequest) -> HttpResponse:
         "corrections": corrections,
         "correction_child_ids": {check.shared_record.visit.child_id for check in corrections},
         "page": page,
-        "rows": zip(rows, extra, strict=True),
+        "rows": list(zip(rows, extra, strict=True)),
         "has_rows": bool(rows),
         "headings": [column.heading for column, _ in columns],
         "show_team": show_team,
         "is_worker": user.role == codes.Role.SOCIAL_WORKER,
         "searched": searched,
-        "page_query": urlencode({"q": searched} if searched else {"view": "team"} if request.GET.get("view") == "team" else {}),
+        "show": show if show in selectors.CASELOAD_SHOWS else "",
+        "sort": sort if sort in selectors.CASELOAD_SORTS else "",
+        "shows": selectors.CASELOAD_SHOWS.items(),
+        "sorts": selectors.CASELOAD_SORTS.items(),
+        "page_query": urlencode({key: request.GET[key] for key in ("q", "view", "show", "sort") if request.GET.get(key)}),
     }
     return render(request, "casework/caseload.html", context)
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework import codes, selectors, services
-from casework.models import Child, RecordView, User
+from casework.models import Child, RecordCheck, RecordView, User
 from casework.versions import RecordChanged
+from tests import factories
 from tests.conftest import County
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +238,42 @@ def test_the_caseload_search_box_and_the_api_find_by_a_misspelled_name(client: C
     assert "No child you may see matches" in empty
     found = api_as(county.worker).get("/api/v1/children/", {"search": "Eva Testchild"}).json()["results"]
     assert [row["id"] for row in found] == [county.child.pk]
+
+
+# The caseload: what to show and in which order ------------------------------------------------------
+
+
+def _in_care_since(child: Child, days_ago: int) -> None:
+    episode = child.care_episodes.get()
+    episode.started_on = TODAY - datetime.timedelta(days=days_ago)
+    episode.save()
+
+
+def test_the_caseload_shows_overdue_or_due_this_week_and_a_draft_is_not_a_visit(client: Client, county: County) -> None:
+    due_soon = create(county, first_name="Soon", upn="", upn_unknown="UN5")  # never visited, in care 3 days: due in 4 days
+    factories.CareEpisodeFactory(child=due_soon, started_on=TODAY - datetime.timedelta(days=3))
+    _in_care_since(county.child, 60)  # in care 60 days, visited only in a draft: overdue
+    factories.VisitFactory(child=county.child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=2))
+    client.force_login(county.worker)
+
+    def names(**query: str) -> list[str]:
+        page = client.get(reverse("casework:caseload"), query)
+        return [row.child.first_name for row, _ in page.context["rows"]]
+
+    assert names(show="overdue") == ["Ava"]
+    assert names(show="due-this-week") == ["Soon"]
+    assert names(sort="next-visit")[:2] == ["Ava", "Soon"]  # overdue first; children not in care last
+    assert names(show="in-care") == ["Soon", "Ava"]  # by last name: Newchild, Testchild
+    assert names(show="nonsense") == names()
+
+
+def test_the_caseload_shows_the_children_asking_for_a_correction_and_those_leaving_care(client: Client, county: County) -> None:
+    shared = factories.SharedRecordFactory(visit__child=county.child, visit__author=county.worker)
+    RecordCheck.objects.create(shared_record=shared, verdict=codes.Verdict.NOT_RIGHT, status=codes.CheckStatus.OPEN)
+    older = create(county, first_name="Older", date_of_birth=TODAY.replace(year=TODAY.year - 17), upn="", upn_unknown="UN5")
+    factories.CareEpisodeFactory(child=older, started_on=TODAY - datetime.timedelta(days=30))
+    client.force_login(county.worker)
+    rows = client.get(reverse("casework:caseload"), {"show": "correction"}).context["rows"]
+    assert [row.child for row, _ in rows] == [county.child]
+    rows = client.get(reverse("casework:caseload"), {"show": "leaving-care"}).context["rows"]
+    assert [row.child for row, _ in rows] == [older]

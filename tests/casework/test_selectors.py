@@ -239,14 +239,17 @@ def test_visibility_follows_the_child_to_their_new_team(county):
     assert selectors.child_can_record(user=county.other_manager, child=county.child) is True
 
 
+SIGNED = codes.VisitStatus.SIGNED
+
+
 # The caseload --------------------------------------------------------------------------------
 
 
 def test_next_statutory_visit_is_six_weeks_after_the_last_one(county):
     child = in_care_child(county.worker)
     visited_at = timezone.now() - datetime.timedelta(days=10)
-    factories.VisitFactory(child=child, author=county.worker, visited_at=visited_at - datetime.timedelta(days=30))
-    factories.VisitFactory(child=child, author=county.worker, visited_at=visited_at)
+    factories.VisitFactory(child=child, author=county.worker, status=SIGNED, visited_at=visited_at - datetime.timedelta(days=30))
+    factories.VisitFactory(child=child, author=county.worker, status=SIGNED, visited_at=visited_at)
 
     row = row_for(child, county.worker)
 
@@ -259,7 +262,7 @@ def test_next_statutory_visit_is_six_weeks_after_the_last_one(county):
 def test_visit_is_overdue_more_than_six_weeks_after_the_last_one(county):
     child = in_care_child(county.worker)
     visited_at = timezone.now() - datetime.timedelta(days=50)
-    factories.VisitFactory(child=child, author=county.worker, visited_at=visited_at)
+    factories.VisitFactory(child=child, author=county.worker, status=SIGNED, visited_at=visited_at)
 
     row = row_for(child, county.worker)
 
@@ -270,12 +273,25 @@ def test_visit_is_overdue_more_than_six_weeks_after_the_last_one(county):
 def test_other_kinds_of_visit_do_not_count_as_statutory(county):
     child = in_care_child(county.worker, in_care_days=3)
     recent = timezone.now() - datetime.timedelta(days=1)
-    factories.VisitFactory(child=child, author=county.worker, visit_type=codes.VisitType.DIRECT_WORK, visited_at=recent)
+    factories.VisitFactory(
+        child=child, author=county.worker, status=SIGNED, visit_type=codes.VisitType.DIRECT_WORK, visited_at=recent
+    )
 
     row = row_for(child, county.worker)
 
     assert row.last_visit_at == recent
     assert row.next_visit_due == timezone.localdate() - datetime.timedelta(days=3) + datetime.timedelta(weeks=1)
+
+
+def test_a_draft_is_not_yet_a_visit(county):
+    """Only a signed record is a visit: a draft does not move the next visit on, nor count as the last one."""
+    child = in_care_child(county.worker, in_care_days=60)
+    factories.VisitFactory(child=child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=1))
+
+    row = row_for(child, county.worker)
+
+    assert row.last_visit_at is None
+    assert row.visit_overdue is True
 
 
 def test_child_new_to_care_without_a_visit_is_due_one_week_after_coming_into_care(county):
