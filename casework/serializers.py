@@ -133,6 +133,13 @@ class ChildSerializer(serializers.ModelSerializer):
     """Expects the queryset from selectors.children_with_summaries: `in_care` annotated, current allocation prefetched."""
 
     display_name = serializers.CharField(read_only=True)
+    # Blank when there is a UPN: declared so the schema says so (a read-only model choice would not allow blank).
+    upn_unknown = serializers.ChoiceField(
+        choices=codes.UpnUnknown.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why there is no UPN (903); blank if there is one.",
+    )
     in_care = serializers.BooleanField(read_only=True, help_text="Whether the child has an open period in care.")
     current_worker = serializers.SerializerMethodField(help_text="The allocated social worker, if there is one.")
 
