@@ -254,6 +254,26 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
         return Response(s.ChildAboutMeSerializer(child).data)
 
     @extend_schema(
+        summary="Close the child's case, saying why (nothing is deleted; it can be reopened)",
+        request=s.CloseCaseSerializer,
+        responses={200: s.ChildSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: ApiRequest, pk: int) -> Response:
+        child = services.child_close(child=self.child_from_url(), actor=request.user, **self.parse(s.CloseCaseSerializer))
+        return Response(self.get_serializer(self.get_queryset().get(pk=child.pk)).data)
+
+    @extend_schema(
+        summary="Open a closed case again",
+        request=s.ReopenCaseSerializer,
+        responses={200: s.ChildSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: ApiRequest, pk: int) -> Response:
+        child = services.child_reopen(child=self.child_from_url(), actor=request.user, **self.parse(s.ReopenCaseSerializer))
+        return Response(self.get_serializer(self.get_queryset().get(pk=child.pk)).data)
+
+    @extend_schema(
         summary="Change the child's allocated worker",
         description="Ends the current allocation with the 903 reason and starts one with the new worker.",
         request=s.ChangeWorkerSerializer,

@@ -137,6 +137,18 @@ class CancelledBy(models.TextChoices):
     OTHER = "other", "Someone else"
 
 
+class ClosureReason(models.TextChoices):
+    """Why a child's case was closed (a closed case can be reopened; nothing is deleted)."""
+
+    NO_FURTHER_ACTION = "nfa", "No further action: the child and family need no more help from us"
+    STEPPED_DOWN = "step_down", "Support carries on from early help or another service"
+    MOVED_AWAY = "moved_away", "Moved to another council, which now holds the case"
+    PERMANENCE = "permanence", "Adopted, or a special guardianship or child arrangements order: our part has ended"
+    ADULTHOOD = "adulthood", "Grew up: moved to adult services, or leaving care support ended"
+    DIED = "died", "The child died"
+    OTHER = "other", "Another reason (say which)"
+
+
 class UpnUnknown(models.TextChoices):
     """The SSDA903's codes for a child with no unique pupil number (UPN), in the 903's own order."""
 

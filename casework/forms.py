@@ -498,3 +498,18 @@ class ChildNewForm(ChildDetailsForm):
 
 class ChildEditForm(ChildDetailsForm):
     version = version_field()
+
+
+class CloseCaseForm(GovukForm):
+    closed_on = DateField(label="Date the case closes", initial=timezone.localdate)
+    reason = forms.ChoiceField(label="Why is the case closing?", choices=_choose(codes.ClosureReason.choices))
+    note = forms.CharField(
+        label="About the closing", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What happens next for the child, and who to contact if things change.",
+    )  # fmt: skip
+
+
+class ReopenCaseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the case opening again?", max_length=90, help_text="For example: a new referral from school."
+    )

@@ -85,6 +85,8 @@ class Child(models.Model):
     my_story = models.TextField("why I came into care, in my words", blank=True, max_length=8000)
     status = models.CharField(max_length=10, choices=codes.CaseStatus.choices, default=codes.CaseStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    closed_reason = models.CharField("why the case closed", max_length=12, choices=codes.ClosureReason.choices, blank=True)
+    closed_note = models.TextField("about the closing", blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     history = HistoricalRecords()

@@ -133,12 +133,15 @@ class ChildSerializer(serializers.ModelSerializer):
     """Expects the queryset from selectors.children_with_summaries: `in_care` annotated, current allocation prefetched."""
 
     display_name = serializers.CharField(read_only=True)
-    # Blank when there is a UPN: declared so the schema says so (a read-only model choice would not allow blank).
+    # Blank choices declared, so the schema says so (a read-only model choice field would not allow blank).
     upn_unknown = serializers.ChoiceField(
         choices=codes.UpnUnknown.choices,
         allow_blank=True,
         read_only=True,
         help_text="Why there is no UPN (903); blank if there is one.",
+    )
+    closed_reason = serializers.ChoiceField(
+        choices=codes.ClosureReason.choices, allow_blank=True, read_only=True, help_text="Why the case closed; blank while open."
     )
     in_care = serializers.BooleanField(read_only=True, help_text="Whether the child has an open period in care.")
     current_worker = serializers.SerializerMethodField(help_text="The allocated social worker, if there is one.")
@@ -170,6 +173,8 @@ class ChildSerializer(serializers.ModelSerializer):
             "how_i_like_to_be_spoken_to",
             "status",
             "closed_on",
+            "closed_reason",
+            "closed_note",
             "in_care",
             "current_worker",
             "updated_at",
@@ -207,6 +212,16 @@ class ChildUpdateSerializer(ChildDetailsSerializer):
 
     class Meta(ChildDetailsSerializer.Meta):
         fields = (*services.CHILD_DETAILS, "version")
+
+
+class CloseCaseSerializer(serializers.Serializer):
+    closed_on = DateField(help_text="The day the case closes.")
+    reason = serializers.ChoiceField(choices=codes.ClosureReason.choices, help_text="Why the case is closing.")
+    note = serializers.CharField(required=False, default="", max_length=2000, allow_blank=True, help_text="Needed for `other`.")
+
+
+class ReopenCaseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=90, help_text="Why the case is opening again.")
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):

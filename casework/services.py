@@ -237,15 +237,43 @@ def child_update(*, child: Child, actor: User, version: datetime.datetime | None
 
 
 @transaction.atomic
-def child_close(*, child: Child, actor: User, closed_on: datetime.date) -> Child:
-    """Closing is how a record ends: nothing is deleted, and an open care episode must end first."""
+def child_close(*, child: Child, actor: User, closed_on: datetime.date, reason: str, note: str = "") -> Child:
+    """Closing is how a record ends: nothing is deleted, an open period in care must end first, and the reason
+    is kept. The record stays readable to those who could read it; it leaves the caseloads of open cases."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
     require_recorder(actor=actor, child=child)
+    if child.status != codes.CaseStatus.OPEN:
+        raise ValidationError("This child's case is already closed.")
     if child.care_episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError("This child is still in care. End the care episode before closing the record.")
     _check_date_not_future(closed_on, field="closed_on", label="The closing date")
-    child.status = codes.CaseStatus.CLOSED
-    child.closed_on = closed_on
-    save_with_history(child, actor=actor, update_fields=["status", "closed_on"])
+    if closed_on < child.date_of_birth:
+        raise ValidationError({"closed_on": "A case cannot close before the child was born."})
+    if reason not in codes.ClosureReason.values:
+        raise ValidationError({"reason": "Choose why the case is closing."})
+    if reason == codes.ClosureReason.OTHER and not note.strip():
+        raise ValidationError({"note": "Say why the case is closing."})
+    child.status, child.closed_on, child.closed_reason, child.closed_note = (
+        codes.CaseStatus.CLOSED,
+        closed_on,
+        reason,
+        note.strip(),
+    )
+    save_with_history(child, actor=actor, reason="Case closed")
+    return child
+
+
+@transaction.atomic
+def child_reopen(*, child: Child, actor: User, reason: str) -> Child:
+    """A closed case opened again (a new referral about the same child): the closing stays in the history."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    require_recorder(actor=actor, child=child)
+    if child.status == codes.CaseStatus.OPEN:
+        raise ValidationError("This child's case is already open.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case is opening again."})
+    child.status, child.closed_on, child.closed_reason, child.closed_note = codes.CaseStatus.OPEN, None, "", ""
+    save_with_history(child, actor=actor, reason=f"Reopened: {reason.strip()}"[:100])
     return child
 
 

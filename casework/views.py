@@ -27,8 +27,10 @@ from casework.forms import (
     ChildEditForm,
     ChildNewForm,
     ChildStoryForm,
+    CloseCaseForm,
     CorrectionAnswerForm,
     GovukForm,
+    ReopenCaseForm,
     ShareVisitForm,
     SiblingContactForm,
     SiblingContactSessionForm,
@@ -201,6 +203,32 @@ def child_edit(request: SignedInRequest, child_id: int) -> HttpResponse:
             messages.success(request, "Saved. The history keeps what it said before.")
             return redirect("casework:child-detail", child_id=child.pk)
     return render(request, "casework/child_edit.html", {"child": child, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_close(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "child:close", to_record=True)
+    form = CloseCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closed = form.submit(lambda: services.child_close(child=child, actor=request.user, **form.cleaned_data))
+        if closed is not None:
+            messages.success(request, f"{child.display_name}'s case is closed. It can be opened again from this page.")
+            return redirect("casework:child-detail", child_id=child.pk)
+    return render(request, "casework/child_close.html", {"child": child, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_reopen(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "child:reopen", to_record=True)
+    form = ReopenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        opened = form.submit(lambda: services.child_reopen(child=child, actor=request.user, **form.cleaned_data))
+        if opened is not None:
+            messages.success(request, f"{child.display_name}'s case is open again.")
+            return redirect("casework:child-detail", child_id=child.pk)
+    return render(request, "casework/child_reopen.html", {"child": child, "form": form})
 
 
 @login_required

@@ -408,6 +408,8 @@ PAGES: dict[str, Target] = {
     "casework:change-worker": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-new": Target(PAGE_NEW_CHILD, writes=("POST",)),
     "casework:child-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:child-close": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:child-reopen": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-contact-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-session-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-invite": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
@@ -527,6 +529,9 @@ ENDPOINTS: dict[str, Target] = {
         },
     ),
     "PATCH /api/v1/children/{id}/": Target(API_CHILD_WRITE, body=lambda world: {"school": "Matrix Primary"}),
+    # The subject child is in care, so closing is refused (a 400, which counts as allowed) and stays open for the rest.
+    "POST /api/v1/children/{id}/close/": Target(API_CHILD_WRITE, body=lambda world: {"closed_on": _today(), "reason": "nfa"}),
+    "POST /api/v1/children/{id}/reopen/": Target(API_CHILD_WRITE, body=lambda world: {"reason": "A new referral"}),
     "GET /api/v1/children/{child_id}/family/": Target(API_CHILD_READ),
     "PATCH /api/v1/children/{id}/about-me/": Target(API_CHILD_WRITE),
     "POST /api/v1/children/{id}/change-worker/": Target(

@@ -201,7 +201,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; name each set of choices after what it is.
-    "ENUM_NAME_OVERRIDES": {"CheckStatusEnum": "casework.codes.CheckStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "CheckStatusEnum": "casework.codes.CheckStatus",
+        "ClosureReasonEnum": "casework.codes.ClosureReason",
+    },
 }
 
 # Celery: the embedded default is a local-folder broker, so nothing needs installing;

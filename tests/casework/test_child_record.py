@@ -277,3 +277,52 @@ def test_the_caseload_shows_the_children_asking_for_a_correction_and_those_leavi
     assert [row.child for row, _ in rows] == [county.child]
     rows = client.get(reverse("casework:caseload"), {"show": "leaving-care"}).context["rows"]
     assert [row.child for row, _ in rows] == [older]
+
+
+# Closing a case and opening it again ----------------------------------------------------------------
+
+
+def test_a_case_closes_with_a_reason_leaves_the_caseload_and_opens_again_with_history(client: Client, county: County) -> None:
+    child = create(county)
+    with pytest.raises(ValidationError) as refused:
+        services.child_close(child=child, actor=county.worker, closed_on=TODAY, reason="")
+    assert "reason" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.child_close(child=child, actor=county.worker, closed_on=TODAY, reason=codes.ClosureReason.OTHER)
+    assert "note" in refused.value.message_dict
+    child.refresh_from_db()
+    assert child.status == codes.CaseStatus.OPEN
+
+    client.force_login(county.worker)
+    url = reverse("casework:child-close", args=[child.pk])
+    response = client.post(url, {"closed_on": TODAY.isoformat(), "reason": codes.ClosureReason.MOVED_AWAY})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.status, child.closed_reason) == (codes.CaseStatus.CLOSED, codes.ClosureReason.MOVED_AWAY)
+    assert child not in [row.child for row, _ in client.get(reverse("casework:caseload")).context["rows"]]
+    assert "Open the case again" in client.get(reverse("casework:child-detail", args=[child.pk])).content.decode()
+
+    assert client.post(reverse("casework:child-reopen", args=[child.pk]), {"reason": ""}).status_code == 200
+    assert (
+        client.post(reverse("casework:child-reopen", args=[child.pk]), {"reason": "A new referral from school"}).status_code
+        == 302
+    )
+    child.refresh_from_db()
+    assert (child.status, child.closed_on, child.closed_reason) == (codes.CaseStatus.OPEN, None, "")
+    reasons = [row.history_change_reason for row in child.history.order_by("history_date")]
+    assert reasons[-2:] == ["Case closed", "Reopened: A new referral from school"]
+
+
+def test_a_child_in_care_is_not_closed_and_only_who_may_record_closes(county: County) -> None:
+    url = f"/api/v1/children/{county.child.pk}/close/"
+    body = {"closed_on": TODAY.isoformat(), "reason": codes.ClosureReason.NO_FURTHER_ACTION}
+    in_care = api_as(county.worker).post(url, body, format="json")
+    assert in_care.status_code == 400
+    assert "still in care" in in_care.json()["non_field_errors"][0]
+    assert api_as(county.teammate).post(url, body, format="json").status_code == 403
+    assert api_as(county.other_worker).post(url, body, format="json").status_code == 404
+    child = create(county)
+    closed = api_as(county.worker).post(f"/api/v1/children/{child.pk}/close/", body, format="json")
+    assert (closed.status_code, closed.json()["closed_reason"]) == (200, "nfa")
+    again = api_as(county.worker).post(f"/api/v1/children/{child.pk}/reopen/", {"reason": "New referral"}, format="json")
+    assert (again.status_code, again.json()["status"]) == (200, "open")

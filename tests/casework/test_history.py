@@ -13,6 +13,8 @@ from casework.models import User
 from casework.versions import Versioned
 from tests import factories
 
+NFA = codes.ClosureReason.NO_FURTHER_ACTION
+
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
@@ -93,7 +95,9 @@ def test_child_close_history_names_the_actor(county):
     factories.AllocationFactory(child=child, worker=county.worker)
     before = child.history.count()
 
-    services.child_close(child=child, actor=county.manager, closed_on=timezone.localdate())
+    services.child_close(
+        child=child, actor=county.manager, closed_on=timezone.localdate(), reason=codes.ClosureReason.NO_FURTHER_ACTION
+    )
 
     assert_change_kept(child, actor=county.manager, kind="~", versions_before=before)
     assert latest_history(child).status == codes.CaseStatus.CLOSED

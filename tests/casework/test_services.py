@@ -16,6 +16,8 @@ from casework.dashboard import Period
 from casework.models import Allocation, Child, RecordView, SiblingContactSession, User, Visit
 from tests import factories
 
+NFA = codes.ClosureReason.NO_FURTHER_ACTION
+
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
@@ -601,7 +603,9 @@ def test_care_episode_refused_in_the_future_or_before_birth(county):
 
 def test_child_in_care_cannot_be_closed(county):
     with pytest.raises(ValidationError):
-        services.child_close(child=county.child, actor=county.worker, closed_on=timezone.localdate())
+        services.child_close(
+            child=county.child, actor=county.worker, closed_on=timezone.localdate(), reason=codes.ClosureReason.NO_FURTHER_ACTION
+        )
 
     county.child.refresh_from_db()
     assert (county.child.status, county.child.closed_on) == (codes.CaseStatus.OPEN, None)
@@ -611,7 +615,7 @@ def test_child_not_in_care_is_closed_not_deleted(county):
     child = own_child(county.worker)
     factories.CareEpisodeFactory(child=child, started_on=days_ago(400), ended_on=days_ago(10))
 
-    services.child_close(child=child, actor=county.worker, closed_on=days_ago(1))
+    services.child_close(child=child, actor=county.worker, closed_on=days_ago(1), reason=NFA)
 
     child.refresh_from_db()
     assert (child.status, child.closed_on) == (codes.CaseStatus.CLOSED, days_ago(1))
@@ -621,7 +625,9 @@ def test_closing_date_cannot_be_in_the_future(county):
     child = own_child(county.worker)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.child_close(child=child, actor=county.worker, closed_on=days_ago(-1))
+        services.child_close(
+            child=child, actor=county.worker, closed_on=days_ago(-1), reason=codes.ClosureReason.NO_FURTHER_ACTION
+        )
 
     assert "closed_on" in error_fields(excinfo)
     child.refresh_from_db()
@@ -632,7 +638,9 @@ def test_same_team_worker_cannot_close_a_record(county):
     child = own_child(county.worker)
 
     with pytest.raises(PermissionDenied):
-        services.child_close(child=child, actor=county.teammate, closed_on=timezone.localdate())
+        services.child_close(
+            child=child, actor=county.teammate, closed_on=timezone.localdate(), reason=codes.ClosureReason.NO_FURTHER_ACTION
+        )
 
 
 # The child's own words and the access log ----------------------------------------------------
