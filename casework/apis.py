@@ -261,7 +261,8 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: ApiRequest, pk: int) -> Response:
         child = services.child_close(child=self.child_from_url(), actor=request.user, **self.parse(s.CloseCaseSerializer))
-        return Response(self.get_serializer(self.get_queryset().get(pk=child.pk)).data)
+        # The record as closed: its worker's allocation has ended, so it may no longer be in this user's list.
+        return Response(self.get_serializer(selectors.children_with_summaries(Child.objects.filter(pk=child.pk)).get()).data)
 
     @extend_schema(
         summary="Open a closed case again",

@@ -513,3 +513,9 @@ class ReopenCaseForm(GovukForm):
     reason = forms.CharField(
         label="Why is the case opening again?", max_length=90, help_text="For example: a new referral from school."
     )
+    worker = WorkerChoiceField(queryset=User.objects.none(), label="Allocated social worker", empty_label="Choose a worker")
+    allocated_on = DateField(label="Date the worker starts", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_as("worker", WorkerChoiceField).queryset = workers

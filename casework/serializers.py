@@ -222,6 +222,8 @@ class CloseCaseSerializer(serializers.Serializer):
 
 class ReopenCaseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=90, help_text="Why the case is opening again.")
+    worker = AllocatableWorkerField(help_text="The social worker allocated from now.")
+    allocated_on = DateField(help_text="The day the worker starts.")
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):

@@ -239,7 +239,8 @@ def child_update(*, child: Child, actor: User, version: datetime.datetime | None
 @transaction.atomic
 def child_close(*, child: Child, actor: User, closed_on: datetime.date, reason: str, note: str = "") -> Child:
     """Closing is how a record ends: nothing is deleted, an open period in care must end first, and the reason
-    is kept. The record stays readable to those who could read it; it leaves the caseloads of open cases."""
+    is kept. The worker's allocation ends that day (903 SW_REASON PCCHAN, as the demo county closes cases), so the
+    record leaves the team's caseload; a head of service reads it and can open it again (child_reopen)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     require_recorder(actor=actor, child=child)
     if child.status != codes.CaseStatus.OPEN:
@@ -253,27 +254,36 @@ def child_close(*, child: Child, actor: User, closed_on: datetime.date, reason: 
         raise ValidationError({"reason": "Choose why the case is closing."})
     if reason == codes.ClosureReason.OTHER and not note.strip():
         raise ValidationError({"note": "Say why the case is closing."})
-    child.status, child.closed_on, child.closed_reason, child.closed_note = (
-        codes.CaseStatus.CLOSED,
-        closed_on,
-        reason,
-        note.strip(),
-    )
+    current = Allocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    if current is not None and closed_on < current.started_on:
+        raise ValidationError({"closed_on": f"The case cannot close before its worker started ({current.started_on:%d/%m/%Y})."})
+    child.status, child.closed_on = codes.CaseStatus.CLOSED, closed_on
+    child.closed_reason, child.closed_note = reason, note.strip()
     save_with_history(child, actor=actor, reason="Case closed")
+    if current is not None:
+        current.ended_on, current.end_reason = closed_on, codes.WorkerChangeReason.PCCHAN
+        save_with_history(current, actor=actor, reason="Case closed")
     return child
 
 
 @transaction.atomic
-def child_reopen(*, child: Child, actor: User, reason: str) -> Child:
-    """A closed case opened again (a new referral about the same child): the closing stays in the history."""
+def child_reopen(*, child: Child, actor: User, reason: str, worker: User, allocated_on: datetime.date) -> Child:
+    """A closed case opened again (a new referral about the same child), with a worker allocated from that day:
+    the closing stays in the history."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     require_recorder(actor=actor, child=child)
     if child.status == codes.CaseStatus.OPEN:
         raise ValidationError("This child's case is already open.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the case is opening again."})
+    if not selectors.team_members(user=actor).filter(pk=worker.pk).exists():
+        raise ValidationError({"worker": "Choose a social worker you can allocate children to."})
+    _check_date_not_future(allocated_on, field="allocated_on", label="The date the worker starts")
+    if child.closed_on is not None and allocated_on < child.closed_on:
+        raise ValidationError({"allocated_on": "The new worker cannot start before the case closed."})
     child.status, child.closed_on, child.closed_reason, child.closed_note = codes.CaseStatus.OPEN, None, "", ""
     save_with_history(child, actor=actor, reason=f"Reopened: {reason.strip()}"[:100])
+    save_with_history(Allocation(child=child, worker=worker, started_on=allocated_on), actor=actor, reason="Case reopened")
     return child
 
 

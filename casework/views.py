@@ -213,8 +213,10 @@ def child_close(request: SignedInRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         closed = form.submit(lambda: services.child_close(child=child, actor=request.user, **form.cleaned_data))
         if closed is not None:
-            messages.success(request, f"{child.display_name}'s case is closed. It can be opened again from this page.")
-            return redirect("casework:child-detail", child_id=child.pk)
+            messages.success(request, f"{child.display_name}'s case is closed. A head of service can open it again.")
+            if selectors.children_visible_to(user=request.user).filter(pk=child.pk).exists():
+                return redirect("casework:child-detail", child_id=child.pk)
+            return redirect("casework:caseload")
     return render(request, "casework/child_close.html", {"child": child, "form": form})
 
 
@@ -222,7 +224,7 @@ def child_close(request: SignedInRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_reopen(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child:reopen", to_record=True)
-    form = ReopenCaseForm(request.POST or None)
+    form = ReopenCaseForm(request.POST or None, workers=selectors.team_members(user=request.user))
     if request.method == "POST" and form.is_valid():
         opened = form.submit(lambda: services.child_reopen(child=child, actor=request.user, **form.cleaned_data))
         if opened is not None:

@@ -531,7 +531,10 @@ ENDPOINTS: dict[str, Target] = {
     "PATCH /api/v1/children/{id}/": Target(API_CHILD_WRITE, body=lambda world: {"school": "Matrix Primary"}),
     # The subject child is in care, so closing is refused (a 400, which counts as allowed) and stays open for the rest.
     "POST /api/v1/children/{id}/close/": Target(API_CHILD_WRITE, body=lambda world: {"closed_on": _today(), "reason": "nfa"}),
-    "POST /api/v1/children/{id}/reopen/": Target(API_CHILD_WRITE, body=lambda world: {"reason": "A new referral"}),
+    "POST /api/v1/children/{id}/reopen/": Target(
+        API_CHILD_WRITE,
+        body=lambda world: {"reason": "A new referral", "worker": world.county.worker.pk, "allocated_on": _today()},
+    ),
     "GET /api/v1/children/{child_id}/family/": Target(API_CHILD_READ),
     "PATCH /api/v1/children/{id}/about-me/": Target(API_CHILD_WRITE),
     "POST /api/v1/children/{id}/change-worker/": Target(

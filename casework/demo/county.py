@@ -409,6 +409,10 @@ class County:
             plan.changes = self.changes(plan.start, self.today - 3 * DAY, rng.choice((0, 0, 1, 2)))
         if plan.closed_on:
             child["status"], child["closed_on"] = codes.CaseStatus.CLOSED, plan.closed_on
+            # Closed soon after leaving care: nothing more needed; later: support carried on elsewhere. (No random draw,
+            # so the rest of the county is the same as before closing had a reason.)
+            soon = plan.end is not None and (plan.closed_on - plan.end).days <= 30
+            child["closed_reason"] = codes.ClosureReason.NO_FURTHER_ACTION if soon else codes.ClosureReason.STEPPED_DOWN
         plan.parents = (self.name(S.FEMALE, child["last_name"]), self.name(S.MALE, child["last_name"]))
         return plan
 

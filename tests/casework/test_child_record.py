@@ -282,7 +282,7 @@ def test_the_caseload_shows_the_children_asking_for_a_correction_and_those_leavi
 # Closing a case and opening it again ----------------------------------------------------------------
 
 
-def test_a_case_closes_with_a_reason_leaves_the_caseload_and_opens_again_with_history(client: Client, county: County) -> None:
+def test_a_case_closes_with_a_reason_leaves_the_team_and_a_head_opens_it_again(client: Client, county: County) -> None:
     child = create(county)
     with pytest.raises(ValidationError) as refused:
         services.child_close(child=child, actor=county.worker, closed_on=TODAY, reason="")
@@ -296,19 +296,21 @@ def test_a_case_closes_with_a_reason_leaves_the_caseload_and_opens_again_with_hi
     client.force_login(county.worker)
     url = reverse("casework:child-close", args=[child.pk])
     response = client.post(url, {"closed_on": TODAY.isoformat(), "reason": codes.ClosureReason.MOVED_AWAY})
-    assert response.status_code == 302
+    assert response["Location"] == reverse("casework:caseload")  # the record has left the worker's team
     child.refresh_from_db()
     assert (child.status, child.closed_reason) == (codes.CaseStatus.CLOSED, codes.ClosureReason.MOVED_AWAY)
-    assert child not in [row.child for row, _ in client.get(reverse("casework:caseload")).context["rows"]]
-    assert "Open the case again" in client.get(reverse("casework:child-detail", args=[child.pk])).content.decode()
+    assert child.allocations.get().end_reason == codes.WorkerChangeReason.PCCHAN
+    assert client.get(reverse("casework:child-detail", args=[child.pk])).status_code == 404
 
-    assert client.post(reverse("casework:child-reopen", args=[child.pk]), {"reason": ""}).status_code == 200
-    assert (
-        client.post(reverse("casework:child-reopen", args=[child.pk]), {"reason": "A new referral from school"}).status_code
-        == 302
-    )
+    client.force_login(county.head)
+    assert "Open the case again" in client.get(reverse("casework:child-detail", args=[child.pk])).content.decode()
+    reopen = reverse("casework:child-reopen", args=[child.pk])
+    assert client.post(reopen, {"reason": "", "worker": county.teammate.pk}).status_code == 200
+    body = {"reason": "A new referral from school", "worker": county.teammate.pk, "allocated_on": TODAY.isoformat()}
+    assert client.post(reopen, body).status_code == 302
     child.refresh_from_db()
     assert (child.status, child.closed_on, child.closed_reason) == (codes.CaseStatus.OPEN, None, "")
+    assert child.allocations.get(ended_on__isnull=True).worker == county.teammate
     reasons = [row.history_change_reason for row in child.history.order_by("history_date")]
     assert reasons[-2:] == ["Case closed", "Reopened: A new referral from school"]
 
@@ -324,5 +326,8 @@ def test_a_child_in_care_is_not_closed_and_only_who_may_record_closes(county: Co
     child = create(county)
     closed = api_as(county.worker).post(f"/api/v1/children/{child.pk}/close/", body, format="json")
     assert (closed.status_code, closed.json()["closed_reason"]) == (200, "nfa")
-    again = api_as(county.worker).post(f"/api/v1/children/{child.pk}/reopen/", {"reason": "New referral"}, format="json")
+    assert api_as(county.worker).get(f"/api/v1/children/{child.pk}/").status_code == 404
+    reopen = {"reason": "New referral", "worker": county.worker.pk, "allocated_on": TODAY.isoformat()}
+    again = api_as(county.head).post(f"/api/v1/children/{child.pk}/reopen/", reopen, format="json")
     assert (again.status_code, again.json()["status"]) == (200, "open")
+    assert again.json()["current_worker"]["id"] == county.worker.pk

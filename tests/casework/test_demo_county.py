@@ -269,3 +269,11 @@ def test_sibling_contact_sessions_follow_the_rules():
 def test_too_small_a_county_is_refused():
     with pytest.raises(CommandError):
         build(children=5)
+
+
+def test_every_closed_child_in_the_demo_says_why() -> None:
+    """A closed case always has a reason (issue 16), the demo's too."""
+    build(children=120, seed=3)
+    closed = Child.objects.filter(status=codes.CaseStatus.CLOSED)
+    assert closed.exists()
+    assert not closed.filter(closed_reason="").exists()
