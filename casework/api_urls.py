@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboard/<slug:key>/", apis.DashboardMeasureApi.as_view(), name="dashboard-measure"),
     path("dashboard/<slug:key>/children/", apis.DashboardChildrenApi.as_view(), name="dashboard-children"),
     path("children/<int:child_id>/family/", apis.ChildFamilyApi.as_view(), name="child-family"),
+    path("family/<int:member_id>/", apis.FamilyMemberApi.as_view(), name="family-member"),
     path("me/words/", apis.MyWordsApi.as_view(), name="my-words"),
     *router.urls,
 ]

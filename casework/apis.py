@@ -288,7 +288,16 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
         return created(s.AllocationSerializer(allocation))
 
 
-@extend_schema(summary="The people in a child's network", responses={200: s.FamilyMemberSerializer(many=True), 404: NOT_FOUND})
+@extend_schema_view(
+    get=extend_schema(
+        summary="The people in a child's network", responses={200: s.FamilyMemberSerializer(many=True), 404: NOT_FOUND}
+    ),
+    post=extend_schema(
+        summary="Add someone to a child's network (a brother or sister with their own record is linked both ways)",
+        request=s.FamilyMemberWriteSerializer,
+        responses={201: s.FamilyMemberSerializer, **WRITE_ERRORS},
+    ),
+)
 class ChildFamilyApi(generics.ListAPIView):
     request: ApiRequest
     queryset = FamilyMember.objects.none()
@@ -298,6 +307,33 @@ class ChildFamilyApi(generics.ListAPIView):
         child = selectors.child_get(user=self.request.user, child_id=self.kwargs["child_id"])
         services.record_view_log(user=self.request.user, child=child, page="api:child-family")
         return selectors.family_visible_to(user=self.request.user).filter(child=child)
+
+    def post(self, request: ApiRequest, child_id: int) -> Response:
+        child = selectors.child_get(user=request.user, child_id=child_id)
+        serializer = s.FamilyMemberWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fields = {name: value for name, value in serializer.validated_data.items() if name != "version"}
+        return created(s.FamilyMemberSerializer(services.family_member_add(child=child, actor=request.user, **fields)))
+
+
+@extend_schema(
+    summary="Change someone in a child's network, or end their place in it (ended_on)",
+    request=s.FamilyMemberWriteSerializer,
+    responses={200: s.FamilyMemberSerializer, **WRITE_ERRORS, **CONFLICT},
+)
+class FamilyMemberApi(APIView):
+    request: ApiRequest
+
+    def patch(self, request: ApiRequest, member_id: int) -> Response:
+        member = selectors.family_visible_to(user=request.user).filter(pk=member_id).first()
+        if member is None:
+            raise exceptions.NotFound("There is no such person, or they are not in a network you may see.")
+        serializer = s.FamilyMemberWriteSerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        version = fields.pop("version", None)
+        member = services.family_member_update(member=member, actor=request.user, version=version, **fields)
+        return Response(s.FamilyMemberSerializer(member).data)
 
 
 # Allocations ------------------------------------------------------------------------------------

@@ -519,3 +519,27 @@ class ReopenCaseForm(GovukForm):
     def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.field_as("worker", WorkerChoiceField).queryset = workers
+
+
+class FamilyMemberForm(GovukForm):
+    """Someone in the child's network; the service (family_member_add, family_member_update) checks the rest."""
+
+    name = forms.CharField(max_length=200)
+    relationship = forms.ChoiceField(choices=_choose(codes.Relationship.choices), label="Relationship to the child")
+    date_of_birth = DateField(label="Date of birth", required=False)
+    own_record = forms.ModelChoiceField(
+        queryset=Child.objects.none(), required=False, label="Their own record, if a brother or sister is known to us",
+        empty_label="None",
+    )  # fmt: skip
+    lives_with_child = forms.BooleanField(label="Lives with the child", required=False)
+    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
+    phone = forms.CharField(max_length=40, required=False, label="Phone")
+    address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes (staff only)")
+    started_on = DateField(label="Part of the network since", required=False)
+    ended_on = DateField(label="Left the network on", required=False, help_text="Leave empty while they are part of it.")
+    version = version_field()
+
+    def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_as("own_record", forms.ModelChoiceField).queryset = children

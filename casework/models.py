@@ -171,7 +171,14 @@ class FamilyMember(models.Model):
         help_text="Their record, if they are also in our care.",
     )
     lives_with_child = models.BooleanField(default=False)
+    parental_responsibility = models.BooleanField(default=False)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True, max_length=500)
     notes = models.TextField(blank=True, max_length=2000)
+    started_on = models.DateField(
+        null=True, blank=True, help_text="Since when they have been part of the network.", validators=[validate_in_range]
+    )
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     ended_on = models.DateField(
         null=True, blank=True, help_text="When this person stopped being part of the network.", validators=[validate_in_range]
     )

@@ -120,10 +120,26 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
             "date_of_birth",
             "own_record",
             "lives_with_child",
+            "parental_responsibility",
+            "phone",
+            "address",
             "notes",
+            "started_on",
             "ended_on",
+            "updated_at",
         )
         read_only_fields = fields
+
+
+class FamilyMemberWriteSerializer(serializers.ModelSerializer):
+    """Someone in the network, as a worker records them; the service checks the rest. Leave a field out to keep it."""
+
+    own_record = VisibleChildField(required=False, allow_null=True, help_text="A brother or sister's own record.")
+    version = version_field()
+
+    class Meta:
+        model = FamilyMember
+        fields = (*services.FAMILY_FIELDS, "version")
 
 
 # Children -------------------------------------------------------------------------------------

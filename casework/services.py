@@ -236,6 +236,96 @@ def child_update(*, child: Child, actor: User, version: datetime.datetime | None
     return child
 
 
+# The family network ---------------------------------------------------------------------------------
+
+FAMILY_FIELDS = (
+    "name",
+    "relationship",
+    "date_of_birth",
+    "own_record",
+    "lives_with_child",
+    "parental_responsibility",
+    "phone",
+    "address",
+    "notes",
+    "started_on",
+    "ended_on",
+)
+
+
+@transaction.atomic
+def family_member_add(*, child: Child, actor: User, **fields: Any) -> FamilyMember:
+    """Someone in the child's network. A brother or sister with their own record is linked both ways."""
+    require_recorder(actor=actor, child=child)
+    member = FamilyMember(child=child, **_family_fields(fields))
+    _check_family_member(member, actor=actor)
+    save_with_history(member, actor=actor, reason="Added to the network")
+    _link_sibling_back(member, actor=actor)
+    return member
+
+
+@transaction.atomic
+def family_member_update(
+    *, member: FamilyMember, actor: User, version: datetime.datetime | None = None, **fields: Any
+) -> FamilyMember:
+    """Change someone in the network, or end them (`ended_on`). `version` is their updated_at as read."""
+    member = FamilyMember.objects.select_for_update().select_related("child").get(pk=member.pk)
+    require_recorder(actor=actor, child=member.child)
+    versions.check_version(member, version=version)
+    for name, value in _family_fields(fields).items():
+        setattr(member, name, value)
+    _check_family_member(member, actor=actor)
+    save_with_history(member, actor=actor, reason="Ended" if "ended_on" in fields and member.ended_on else "Changed")
+    _link_sibling_back(member, actor=actor)
+    return member
+
+
+def _family_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(FAMILY_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not details of someone in the network: {', '.join(sorted(unknown))}.")
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+
+
+def _check_family_member(member: FamilyMember, *, actor: User) -> None:
+    member.full_clean()
+    today = timezone.localdate()
+    if member.date_of_birth and member.date_of_birth > today:
+        raise ValidationError({"date_of_birth": "A date of birth cannot be in the future."})
+    if member.ended_on and member.ended_on > today:
+        raise ValidationError({"ended_on": "The date they left the network cannot be in the future."})
+    if member.ended_on and member.started_on and member.ended_on < member.started_on:
+        raise ValidationError({"ended_on": "They cannot leave the network before they joined it."})
+    if member.own_record_id is None:
+        return
+    if not member.is_sibling:
+        raise ValidationError({"own_record": "Only a brother or sister is linked to their own record."})
+    if member.own_record_id == member.child_id:
+        raise ValidationError({"own_record": "A child cannot be their own brother or sister."})
+    if not selectors.children_visible_to(user=actor).filter(pk=member.own_record_id).exists():
+        raise ValidationError({"own_record": "Choose a child whose record you can see."})
+
+
+def _link_sibling_back(member: FamilyMember, *, actor: User) -> None:
+    """A brother or sister linked to their own record has this child in their network too, linked back."""
+    if member.own_record is None or FamilyMember.objects.filter(child=member.own_record, own_record=member.child).exists():
+        return
+    if not selectors.child_can_record(user=actor, child=member.own_record):
+        raise ValidationError(
+            {"own_record": "You can link only a brother or sister whose record you may change: ask their worker."}
+        )
+    back = FamilyMember(
+        child=member.own_record,
+        name=f"{member.child.first_name} {member.child.last_name}",
+        relationship=member.relationship,
+        date_of_birth=member.child.date_of_birth,
+        own_record=member.child,
+        lives_with_child=member.lives_with_child,
+        started_on=member.started_on,
+    )
+    save_with_history(back, actor=actor, reason=f"Linked from {member.child.display_name}'s record"[:100])
+
+
 @transaction.atomic
 def child_close(*, child: Child, actor: User, closed_on: datetime.date, reason: str, note: str = "") -> Child:
     """Closing is how a record ends: nothing is deleted, an open period in care must end first, and the reason

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +29,7 @@ from casework.forms import (
     ChildStoryForm,
     CloseCaseForm,
     CorrectionAnswerForm,
+    FamilyMemberForm,
     GovukForm,
     ReopenCaseForm,
     ShareVisitForm,
@@ -231,6 +232,41 @@ def child_reopen(request: SignedInRequest, child_id: int) -> HttpResponse:
             messages.success(request, f"{child.display_name}'s case is open again.")
             return redirect("casework:child-detail", child_id=child.pk)
     return render(request, "casework/child_reopen.html", {"child": child, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_member_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "family:new", to_record=True)
+    others = selectors.children_visible_to(user=request.user).exclude(pk=child.pk)
+    form = FamilyMemberForm(request.POST or None, children=others)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        member = form.submit(lambda: services.family_member_add(child=child, actor=request.user, **fields))
+        if member is not None:
+            messages.success(request, f"{member.name} added to {child.display_name}'s network.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#family")
+    return render(request, "casework/family_member_form.html", {"child": child, "form": form, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_member_edit(request: SignedInRequest, member_id: int) -> HttpResponse:
+    member = selectors.family_visible_to(user=request.user).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such person")
+    child = child_for_page(request, member.child_id, f"family:{member.pk}:edit", to_record=True)
+    initial = {name: getattr(member, name) for name in services.FAMILY_FIELDS} | {"version": member.updated_at.isoformat()}
+    others = selectors.children_visible_to(user=request.user).exclude(pk=child.pk)
+    form = FamilyMemberForm(request.POST or None, initial=initial, children=others)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in services.FAMILY_FIELDS}
+        version = form.cleaned_data["version"]
+        saved = form.submit(lambda: services.family_member_update(member=member, actor=request.user, version=version, **changed))
+        if saved is not None:
+            messages.success(request, f"Saved. The history keeps what {member.name}'s details said before.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#family")
+    return render(request, "casework/family_member_form.html", {"child": child, "form": form, "member": member})
 
 
 @login_required

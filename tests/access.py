@@ -382,6 +382,7 @@ PAGE_IDS = {
     "shared_record_id": "shared_record",
     "decision_id": "decision",
     "recording_id": "recording",
+    "member_id": "sibling",
 }
 PAGE_VALUES: dict[str, Any] = {"rung": 1, "key": "statutory-visits"}
 
@@ -410,6 +411,8 @@ PAGES: dict[str, Target] = {
     "casework:child-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-close": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-reopen": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:family-member-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:family-member-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-contact-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-session-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-invite": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
@@ -536,6 +539,10 @@ ENDPOINTS: dict[str, Target] = {
         body=lambda world: {"reason": "A new referral", "worker": world.county.worker.pk, "allocated_on": _today()},
     ),
     "GET /api/v1/children/{child_id}/family/": Target(API_CHILD_READ),
+    "POST /api/v1/children/{child_id}/family/": Target(
+        API_CHILD_WRITE, body=lambda world: {"name": "Matrix Aunt", "relationship": "aunt_uncle"}
+    ),
+    "PATCH /api/v1/family/{member_id}/": Target(API_CHILD_WRITE, body=lambda world: {"phone": "01905 000000"}),
     "PATCH /api/v1/children/{id}/about-me/": Target(API_CHILD_WRITE),
     "POST /api/v1/children/{id}/change-worker/": Target(
         API_CHILD_WRITE, body=lambda world: {"worker": world.county.teammate.pk, "started_on": _today(), "reason": "MANAGE"}

@@ -193,6 +193,7 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "shared_record_id": [world.shared_record.pk],
         "decision_id": list(PlacementDecision.objects.order_by("pk").values_list("pk", flat=True)),
         "recording_id": [world.recording.pk],
+        "member_id": [world.sibling.pk],
         "rung": [*placement_codes.Rung.values, 8],
     }
 

@@ -331,3 +331,93 @@ def test_a_child_in_care_is_not_closed_and_only_who_may_record_closes(county: Co
     again = api_as(county.head).post(f"/api/v1/children/{child.pk}/reopen/", reopen, format="json")
     assert (again.status_code, again.json()["status"]) == (200, "open")
     assert again.json()["current_worker"]["id"] == county.worker.pk
+
+
+# The family network -----------------------------------------------------------------------------------
+
+
+def test_a_brother_with_his_own_record_is_linked_both_ways_and_each_change_is_kept(county: County) -> None:
+    brother = create(county, first_name="Sam", upn="B123456789012", date_of_birth=datetime.date(2014, 1, 5))
+    member = services.family_member_add(
+        child=county.child, actor=county.worker, name="Sam Newchild", relationship=codes.Relationship.FULL_SIBLING,
+        own_record=brother, lives_with_child=True,
+    )  # fmt: skip
+    back = brother.family.get()
+    assert (back.own_record, back.relationship, back.lives_with_child) == (county.child, codes.Relationship.FULL_SIBLING, True)
+    read = member.updated_at
+    services.family_member_update(member=member, actor=county.worker, version=read, lives_with_child=False)
+    with pytest.raises(RecordChanged):
+        services.family_member_update(member=member, actor=county.worker, version=read, phone="01905 111111")
+    services.family_member_update(member=member, actor=county.worker, ended_on=TODAY)
+    assert [row.lives_with_child for row in member.history.all()] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": "", "relationship": codes.Relationship.MOTHER}, "name"),
+        ({"name": "Jo", "relationship": "cat"}, "relationship"),
+        (
+            {"name": "Jo", "relationship": codes.Relationship.MOTHER, "date_of_birth": TODAY + datetime.timedelta(days=1)},
+            "date_of_birth",
+        ),
+        (
+            {
+                "name": "Jo",
+                "relationship": codes.Relationship.MOTHER,
+                "started_on": TODAY,
+                "ended_on": TODAY - datetime.timedelta(days=1),
+            },
+            "ended_on",
+        ),
+    ],
+)
+def test_someone_added_with_bad_details_is_refused_by_field_and_nothing_is_saved(county: County, fields, field) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.family_member_add(child=county.child, actor=county.worker, **fields)
+    assert field in refused.value.message_dict
+    assert not county.child.family.exists()
+
+
+def test_only_a_sibling_the_worker_may_see_and_change_is_linked(county: County) -> None:
+    sibling = codes.Relationship.HALF_SIBLING
+    with pytest.raises(ValidationError) as refused:  # another team's child: not even named
+        services.family_member_add(
+            child=county.child, actor=county.worker, name="Zed", relationship=sibling, own_record=county.other_child
+        )
+    assert "own_record" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        services.family_member_add(
+            child=county.child, actor=county.worker, name="Mum", relationship=codes.Relationship.MOTHER, own_record=create(county)
+        )
+    assert "own_record" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.family_member_add(
+            child=county.child, actor=county.teammate, name="Gran", relationship=codes.Relationship.GRANDPARENT
+        )
+
+
+def test_the_network_pages_and_api_add_and_change_someone(client: Client, county: County) -> None:
+    client.force_login(county.worker)
+    url = reverse("casework:family-member-new", args=[county.child.pk])
+    response = client.post(url, {"name": "Gran Smith", "relationship": "grandparent", "parental_responsibility": "on"})
+    assert response.status_code == 302
+    gran = county.child.family.get()
+    assert gran.parental_responsibility
+    assert "Gran Smith" in client.get(reverse("casework:child-detail", args=[county.child.pk])).content.decode()
+    edit = client.post(
+        reverse("casework:family-member-edit", args=[gran.pk]),
+        {"name": "Gran Smith", "relationship": "grandparent", "phone": "01905 222222", "version": gran.updated_at.isoformat()},
+    )
+    assert edit.status_code == 302
+    gran.refresh_from_db()
+    assert (gran.phone, gran.parental_responsibility) == ("01905 222222", False)
+
+    api = f"/api/v1/children/{county.child.pk}/family/"
+    made = api_as(county.worker).post(api, {"name": "Uncle Bo", "relationship": "aunt_uncle"}, format="json")
+    assert made.status_code == 201
+    bo = made.json()["id"]
+    assert api_as(county.worker).patch(f"/api/v1/family/{bo}/", {"ended_on": TODAY.isoformat()}, format="json").status_code == 200
+    assert api_as(county.teammate).patch(f"/api/v1/family/{bo}/", {"phone": "1"}, format="json").status_code == 403
+    assert api_as(county.other_worker).patch(f"/api/v1/family/{bo}/", {"phone": "1"}, format="json").status_code == 404
+    assert api_as(county.worker).post(api, {"name": "", "relationship": "cat"}, format="json").status_code == 400
