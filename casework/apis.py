@@ -325,9 +325,7 @@ class FamilyMemberApi(APIView):
     request: ApiRequest
 
     def patch(self, request: ApiRequest, member_id: int) -> Response:
-        member = selectors.family_visible_to(user=request.user).filter(pk=member_id).first()
-        if member is None:
-            raise exceptions.NotFound("There is no such person, or they are not in a network you may see.")
+        member = selectors.family_member_get(user=request.user, member_id=member_id)
         serializer = s.FamilyMemberWriteSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)

@@ -80,7 +80,7 @@ def children_visible_to(*, user: User) -> QuerySet[Child]:
 # How alike a name must be to what was typed (pg_trgm's word_similarity, 0 to 1): "Jon Smyth" finds
 # "John Smith" (0.31); "Zed" does not find "Ava Testchild" (0).
 NAME_LIKENESS = 0.3
-UPN_SHAPE = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+UPN_SHAPE = re.compile(r"[A-Z]\d{11}[0-9A-Z]")  # a letter, 11 digits, then a digit (or a letter: a temporary UPN)
 
 
 def children_found(*, user: User, query: str) -> QuerySet[Child]:
@@ -100,7 +100,7 @@ def children_matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
         return children.filter(upn=typed.replace(" ", "").upper())
     if (day := _date_typed(typed)) is not None:
         return children.filter(date_of_birth=day)
-    return _named_like(children, typed)
+    return children_named_like(children, typed)
 
 
 def _date_typed(typed: str) -> datetime.date | None:
@@ -115,7 +115,8 @@ def _date_typed(typed: str) -> datetime.date | None:
         return None
 
 
-def _named_like(children: QuerySet[Child], typed: str) -> QuerySet[Child]:
+def children_named_like(children: QuerySet[Child], typed: str) -> QuerySet[Child]:
+    """Those of `children` whose legal or preferred name is spelled like `typed`, best match first."""
     if connection.vendor != "postgresql":  # SQLite: every word typed is in one of the names
         for word in typed.split():
             in_a_name = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
@@ -192,6 +193,14 @@ def allocations_visible_to(*, user: User) -> QuerySet[Allocation]:
 def family_visible_to(*, user: User) -> QuerySet[FamilyMember]:
     # The linked record of a sibling in another team is not loaded: only that it exists (own_record_id).
     return FamilyMember.objects.filter(child__in=children_visible_to(user=user))
+
+
+def family_member_get(*, user: User, member_id: int) -> FamilyMember:
+    """Someone in the network of a child this user may see; 404 otherwise, so their existence does not leak."""
+    member = family_visible_to(user=user).select_related("child").filter(pk=member_id).first()
+    if member is None:
+        raise Http404("There is no such person, or they are not in a network you may see.")
+    return member
 
 
 def visits_visible_to(*, user: User) -> QuerySet[Visit]:

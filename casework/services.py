@@ -5,7 +5,6 @@ raises django.core.exceptions.ValidationError (with field names where it can) fo
 person got wrong, or PermissionDenied for anything they may not do."""
 
 import datetime
-import difflib
 import hashlib
 import re
 import secrets
@@ -16,7 +15,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
 from casework import codes, selectors, versions
@@ -98,7 +97,6 @@ CHILD_DETAILS = (
     "first_language",
     "needs_interpreter",
 )
-UPN_FORMAT = re.compile(r"[A-Z]\d{11}[0-9A-Z]")  # a letter, 11 digits, then a digit (or a letter: a temporary UPN)
 POSTCODE_FORMAT = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})")
 # How far ahead an expected date of birth may be: a pregnancy, with room for a late birth.
 EXPECTED_BIRTH_DAYS = 300
@@ -118,27 +116,13 @@ class PossibleDuplicate(ValidationError):
         super().__init__({"not_a_duplicate": message}, code="possible_duplicate")
 
 
-def child_possible_duplicates(
-    *, first_name: str, last_name: str, date_of_birth: datetime.date, upn: str, exclude: int | None = None
-) -> list[Child]:
-    """Children who may be this one: the same UPN, or the same date of birth and a name spelled alike
-    ("Jon Smyth" for "John Smith"). Over every child, so a record in another team is not made twice."""
-    same_upn = Q(upn=upn.strip().upper()) if upn.strip() else Q(pk__in=[])
-    candidates = Child.objects.filter(same_upn | Q(date_of_birth=date_of_birth))
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude)
-    wanted = f"{first_name} {last_name}".casefold().strip()
-    return [
-        child
-        for child in candidates
-        if (upn.strip() and child.upn == upn.strip().upper())
-        or _names_alike(wanted, f"{child.first_name} {child.last_name}".casefold())
-        or _names_alike(wanted, f"{child.preferred_name} {child.last_name}".casefold())
-    ]
-
-
-def _names_alike(one: str, other: str) -> bool:
-    return difflib.SequenceMatcher(None, one, other).ratio() >= 0.8
+def child_possible_duplicates(*, first_name: str, last_name: str, date_of_birth: datetime.date, upn: str) -> list[Child]:
+    """Children who may be this one: the same UPN, or the same date of birth and a name spelled alike (the
+    caseload search's likeness: "Jon Smyth" for "John Smith"). Over every child, so no team makes a record twice."""
+    same_upn = list(Child.objects.filter(upn=upn.strip().upper())) if upn.strip() else []
+    born_that_day = Child.objects.filter(date_of_birth=date_of_birth)
+    named_alike = list(selectors.children_named_like(born_that_day, f"{first_name} {last_name}"))
+    return list({child.pk: child for child in same_upn + named_alike}.values())
 
 
 def _clean_child_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +151,7 @@ def _check_child(child: Child, *, changed: set[str] | None = None) -> None:
         raise ValidationError(
             {"date_of_birth": "The date of birth cannot be in the future. If the child is not born yet, say so."}
         )
-    if child.upn and not UPN_FORMAT.fullmatch(child.upn):
+    if child.upn and not selectors.UPN_SHAPE.fullmatch(child.upn):
         raise ValidationError({"upn": "A UPN is 13 characters: a letter, then 12 digits (the last may be a letter)."})
     if child.upn and child.upn_unknown:
         raise ValidationError({"upn_unknown": "Give the UPN or say why there is none, not both."})
@@ -207,9 +191,9 @@ def child_create(
     return child
 
 
-def _refuse_possible_duplicate(child: Child, *, actor: User, exclude: int | None = None) -> None:
+def _refuse_possible_duplicate(child: Child, *, actor: User) -> None:
     found = child_possible_duplicates(
-        first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth, upn=child.upn, exclude=exclude
+        first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth, upn=child.upn
     )
     if found:
         visible_ids = set(

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -252,9 +252,7 @@ def family_member_new(request: SignedInRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_member_edit(request: SignedInRequest, member_id: int) -> HttpResponse:
-    member = selectors.family_visible_to(user=request.user).filter(pk=member_id).first()
-    if member is None:
-        raise Http404("No such person")
+    member = selectors.family_member_get(user=request.user, member_id=member_id)
     child = child_for_page(request, member.child_id, f"family:{member.pk}:edit", to_record=True)
     initial = {name: getattr(member, name) for name in services.FAMILY_FIELDS} | {"version": member.updated_at.isoformat()}
     others = selectors.children_visible_to(user=request.user).exclude(pk=child.pk)
