@@ -275,6 +275,52 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=child.pk)).data)
 
     @extend_schema(
+        summary="The child comes into care, with the legal status and category of need the worker records",
+        description="Their first home follows as a move (`/api/v1/placement-episodes/children/{id}/start/`).",
+        request=s.CareStartSerializer,
+        responses={201: s.CareEpisodeSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="care/start")
+    def care_start(self, request: ApiRequest, pk: int) -> Response:
+        episode = services.care_start(child=self.child_from_url(), actor=request.user, **self.parse(s.CareStartSerializer))
+        return created(s.CareEpisodeSerializer(episode))
+
+    @extend_schema(
+        summary="A new legal status from a day (the current one ends that day)",
+        request=s.LegalStatusChangeSerializer,
+        responses={201: s.LegalStatusSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="care/legal-status")
+    def legal_status(self, request: ApiRequest, pk: int) -> Response:
+        status = services.legal_status_change(
+            child=self.child_from_url(), actor=request.user, **self.parse(s.LegalStatusChangeSerializer)
+        )
+        return created(s.LegalStatusSerializer(status))
+
+    @extend_schema(
+        summary="The young person's leaving-care record (from 16): pathway plan and personal adviser",
+        request=s.CareLeaverSerializer,
+        responses={200: s.CareLeaverSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    @action(detail=True, methods=["patch"], url_path="leaving-care")
+    def leaving_care(self, request: ApiRequest, pk: int) -> Response:
+        fields = self.parse(s.CareLeaverSerializer, partial=True)
+        version = fields.pop("version", None)
+        record = services.care_leaver_update(child=self.child_from_url(), actor=request.user, version=version, **fields)
+        return Response(s.CareLeaverSerializer(record).data)
+
+    @extend_schema(
+        summary="Contact with a care leaver around a birthday from 17 to 21 (one a birthday, changed in place)",
+        request=s.CareLeaverContactSerializer,
+        responses={200: s.CareLeaverContactSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="leaving-care/contact")
+    def leaving_care_contact(self, request: ApiRequest, pk: int) -> Response:
+        fields = self.parse(s.CareLeaverContactSerializer)
+        contact = services.care_leaver_contact_record(child=self.child_from_url(), actor=request.user, **fields)
+        return Response(s.CareLeaverContactSerializer(contact).data)
+
+    @extend_schema(
         summary="Change the child's allocated worker",
         description="Ends the current allocation with the 903 reason and starts one with the new worker.",
         request=s.ChangeWorkerSerializer,

@@ -49,6 +49,19 @@ class LegalStatusCode(models.TextChoices):
     V4 = "V4", "Accommodated under an agreed series of short-term breaks (multiple placements)"
 
 
+class CategoryOfNeed(models.TextChoices):
+    """903 CIN: the main reason the child is in care, as the worker records it when care starts."""
+
+    N1 = "N1", "Abuse or neglect"
+    N2 = "N2", "Child's disability"
+    N3 = "N3", "Parental illness or disability"
+    N4 = "N4", "Family in acute stress"
+    N5 = "N5", "Family dysfunction"
+    N6 = "N6", "Socially unacceptable behaviour"
+    N7 = "N7", "Low income"
+    N8 = "N8", "Absent parenting"
+
+
 class WorkerChangeReason(models.TextChoices):
     """903 SW_REASON: why the allocated social worker changed."""
 
@@ -187,3 +200,55 @@ class CheckStatus(models.TextChoices):
 
 
 CHILD_INVITE_DAYS = 14
+
+
+class InTouch(models.TextChoices):
+    """903 OC3 IN_TOUCH: whether the council is in touch with a care leaver around a birthday from 17 to 21."""
+
+    YES = "YES", "In touch"
+    NO = "NO", "Not in touch"
+    DIED = "DIED", "Died"
+    REFU = "REFU", "Does not want contact"
+    NREQ = "NREQ", "No longer needs services"
+    RHOM = "RHOM", "Returned home to parents for 6 months or more"
+
+
+class CareLeaverActivity(models.TextChoices):
+    """903 OC3 ACTIV: what the young person is doing."""
+
+    F1 = "F1", "Higher education, full-time"
+    P1 = "P1", "Higher education, part-time"
+    F2 = "F2", "Other education, full-time"
+    P2 = "P2", "Other education, part-time"
+    F4 = "F4", "Training or employment, full-time"
+    P4 = "P4", "Training or employment, part-time"
+    F5 = "F5", "Apprenticeship, full-time"
+    P5 = "P5", "Apprenticeship, part-time"
+    G4 = "G4", "Not in education, training or employment: illness or disability"
+    G5 = "G5", "Not in education, training or employment: other reasons"
+    G6 = "G6", "Not in education, training or employment: pregnancy or parenting"
+
+
+class CareLeaverAccommodation(models.TextChoices):
+    """903 OC3 ACCOM (the letter; whether it is suitable is recorded beside it)."""
+
+    B = "B", "With parents or relatives"
+    C = "C", "Community home or other residential care"
+    D = "D", "Semi-independent, transitional accommodation"
+    E = "E", "Supported lodgings"
+    G = "G", "Gone abroad"
+    H = "H", "Deported"
+    K = "K", "Ordinary lodgings, without formal support"
+    R = "R", "Residence not known"
+    S = "S", "No fixed abode or homeless"
+    T = "T", "Foyers and similar supported accommodation"
+    U = "U", "Independent living"
+    V = "V", "Emergency accommodation"
+    W = "W", "Bed and breakfast"
+    X = "X", "In custody"
+    Y = "Y", "Other accommodation"
+    Z = "Z", "Staying put with former foster carers"
+
+
+CARE_LEAVER_FROM_AGE = 16  # a leaving-care record (pathway plan, personal adviser) starts at 16
+CARE_LEAVER_BIRTHDAYS = (17, 18, 19, 20, 21)  # the DfE asks about contact around each of these birthdays

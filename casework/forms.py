@@ -543,3 +543,44 @@ class FamilyMemberForm(GovukForm):
     def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.field_as("own_record", forms.ModelChoiceField).queryset = children
+
+
+def _radios(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+    field.widget.attrs["class"] = GOVUK_CLASSES["radioselect"]
+    return field
+
+
+class CareStartForm(GovukForm):
+    started_on = DateField(label="Date the child came into care", initial=timezone.localdate)
+    legal_status = forms.ChoiceField(label="Legal status", choices=_choose(codes.LegalStatusCode.choices))
+    category_of_need = _radios("The main reason the child needs care", codes.CategoryOfNeed.choices)
+
+
+class LegalStatusForm(GovukForm):
+    code = forms.ChoiceField(label="New legal status", choices=_choose(codes.LegalStatusCode.choices))
+    started_on = DateField(label="Date it began", initial=timezone.localdate)
+
+
+class CareLeaverForm(GovukForm):
+    pathway_plan_on = DateField(label="Date of the pathway plan", required=False)
+    personal_adviser = forms.CharField(label="Personal adviser", max_length=200, required=False)
+    personal_adviser_phone = forms.CharField(label="Personal adviser's phone", max_length=40, required=False)
+    version = version_field()
+
+
+class CareLeaverContactForm(GovukForm):
+    birthday = forms.TypedChoiceField(
+        label="Around which birthday?",
+        coerce=int,
+        choices=_choose([(str(a), f"{a}th birthday") for a in codes.CARE_LEAVER_BIRTHDAYS]),
+    )
+    in_touch = _radios("Is the council in touch with the young person?", codes.InTouch.choices)
+    activity = forms.ChoiceField(label="What they are doing", choices=_choose(codes.CareLeaverActivity.choices), required=False)
+    accommodation = forms.ChoiceField(
+        label="Where they live", choices=_choose(codes.CareLeaverAccommodation.choices), required=False
+    )
+    accommodation_suitable = forms.TypedChoiceField(
+        label="Is it suitable?", choices=[("", "Choose"), ("yes", "Yes"), ("no", "No")], required=False,
+        coerce=lambda answer: answer == "yes", empty_value=None,
+    )  # fmt: skip

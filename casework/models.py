@@ -113,6 +113,8 @@ class CareEpisode(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_episodes")
     started_on = models.DateField(validators=[validate_in_range])
     ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    # The 903 CIN, chosen by the worker when care starts (never a default); blank only on periods from before it was kept.
+    category_of_need = models.CharField(max_length=2, choices=codes.CategoryOfNeed.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -153,6 +155,41 @@ class LegalStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} from {self.started_on:%d/%m/%Y}"
+
+
+class CareLeaverRecord(models.Model):
+    """A young person's leaving-care record, from 16: their pathway plan and personal adviser."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="care_leaver")
+    pathway_plan_on = models.DateField("date of the pathway plan", null=True, blank=True, validators=[validate_in_range])
+    personal_adviser = models.CharField(max_length=200, blank=True)
+    personal_adviser_phone = models.CharField("personal adviser's phone", max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Leaving care: {self.child}"
+
+
+class CareLeaverContact(models.Model):
+    """Contact with a care leaver around one birthday from 17 to 21: the 903 OC3 return's row for that year."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_leaver_contacts")
+    birthday = models.PositiveSmallIntegerField(choices=[(age, f"{age}th birthday") for age in codes.CARE_LEAVER_BIRTHDAYS])
+    in_touch = models.CharField(max_length=4, choices=codes.InTouch.choices)
+    activity = models.CharField(max_length=2, choices=codes.CareLeaverActivity.choices, blank=True)
+    accommodation = models.CharField(max_length=1, choices=codes.CareLeaverAccommodation.choices, blank=True)
+    accommodation_suitable = models.BooleanField("the accommodation is suitable", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "birthday"]
+        constraints = [models.UniqueConstraint(fields=["child", "birthday"], name="one_contact_a_birthday")]
+
+    def __str__(self) -> str:
+        return f"{self.child}: {self.get_birthday_display()}"
 
 
 class FamilyMember(models.Model):

@@ -3,6 +3,8 @@
 An app registers in its AppConfig.ready(); casework's views render whatever is registered.
 - A visit panel takes (request, visit or None while starting one, child id) and returns HTML.
 - A child panel takes (request, child) and returns HTML: a section of the child's page.
+- A caseload notice takes (request) and returns HTML shown above the caseload: something waiting for this
+  user (a manager's emergency moves to approve), or "" when nothing is.
 - A caseload column takes the children on one page of a caseload and returns {child id: text},
   fetched for the whole page at once (never a query per row)."""
 
@@ -18,6 +20,7 @@ from casework.models import Child, Visit
 T = TypeVar("T")
 VisitPanel = Callable[[SignedInRequest, Visit | None, int], str]
 ChildPanel = Callable[[SignedInRequest, Child], str]
+CaseloadNotice = Callable[[SignedInRequest], str]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class CaseloadColumn:
 _visit_panels: list[VisitPanel] = []
 _child_panels: list[ChildPanel] = []
 _caseload_columns: list[CaseloadColumn] = []
+_caseload_notices: list[CaseloadNotice] = []
 
 
 def _register(registry: list[T], item: T) -> None:
@@ -47,6 +51,11 @@ def register_child_panel(panel: ChildPanel) -> ChildPanel:
     return panel
 
 
+def register_caseload_notice(notice: CaseloadNotice) -> CaseloadNotice:
+    _register(_caseload_notices, notice)
+    return notice
+
+
 def register_caseload_column(column: CaseloadColumn) -> CaseloadColumn:
     _register(_caseload_columns, column)
     return column
@@ -59,6 +68,10 @@ def render_visit_panels(request: SignedInRequest, visit: Visit | None, child_id:
 
 def render_child_panels(request: SignedInRequest, child: Child) -> SafeString:
     return mark_safe("".join(panel(request, child) for panel in _child_panels))  # noqa: S308 - panels render templates
+
+
+def render_caseload_notices(request: SignedInRequest) -> SafeString:
+    return mark_safe("".join(notice(request) for notice in _caseload_notices))  # noqa: S308 - notices render templates
 
 
 def caseload_columns(children: Sequence[Child]) -> list[tuple[CaseloadColumn, dict[int, str]]]:

@@ -24,6 +24,7 @@ from casework.ids import parse_id
 from casework.models import (
     Allocation,
     CareEpisode,
+    CareLeaverRecord,
     Child,
     ChildAccount,
     ChildInvite,
@@ -180,6 +181,10 @@ def child_can_record(*, user: User, child: Child) -> bool:
     if user.role == codes.Role.TEAM_MANAGER:
         return user.team_id is not None and current.worker.team_id == user.team_id
     return False
+
+
+def care_leaver_of(*, child: Child) -> CareLeaverRecord | None:
+    return CareLeaverRecord.objects.filter(child=child).first()
 
 
 def current_allocation(*, child: Child) -> Allocation | None:

@@ -16,8 +16,12 @@ from casework import codes, selectors, services
 from casework.dates import validate_in_range
 from casework.models import (
     Allocation,
+    CareEpisode,
+    CareLeaverContact,
+    CareLeaverRecord,
     Child,
     FamilyMember,
+    LegalStatus,
     RecordCheck,
     SharedRecord,
     SiblingContactArrangement,
@@ -240,6 +244,47 @@ class ReopenCaseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=90, help_text="Why the case is opening again.")
     worker = AllocatableWorkerField(help_text="The social worker allocated from now.")
     allocated_on = DateField(help_text="The day the worker starts.")
+
+
+class CareStartSerializer(serializers.Serializer):
+    started_on = DateField(help_text="The day the child came into care.")
+    legal_status = serializers.ChoiceField(choices=codes.LegalStatusCode.choices, help_text="903 LS at the start.")
+    category_of_need = serializers.ChoiceField(
+        choices=codes.CategoryOfNeed.choices, help_text="903 CIN, as the worker records it."
+    )
+
+
+class CareEpisodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareEpisode
+        fields = ("id", "child", "started_on", "ended_on", "category_of_need")
+
+
+class LegalStatusChangeSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=codes.LegalStatusCode.choices, help_text="The new 903 legal status.")
+    started_on = DateField(help_text="The day it began.")
+
+
+class LegalStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalStatus
+        fields = ("id", "child", "code", "started_on", "ended_on")
+
+
+class CareLeaverSerializer(serializers.ModelSerializer):
+    version = version_field()
+
+    class Meta:
+        model = CareLeaverRecord
+        fields = ("child", "pathway_plan_on", "personal_adviser", "personal_adviser_phone", "updated_at", "version")
+        read_only_fields = ("child", "updated_at")
+
+
+class CareLeaverContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareLeaverContact
+        fields = ("id", "child", "birthday", "in_touch", "activity", "accommodation", "accommodation_suitable", "updated_at")
+        read_only_fields = ("id", "child", "updated_at")
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):

@@ -22,10 +22,13 @@ from casework import codes, selectors, versions
 from casework.models import (
     Allocation,
     CareEpisode,
+    CareLeaverContact,
+    CareLeaverRecord,
     Child,
     ChildAccount,
     ChildInvite,
     FamilyMember,
+    LegalStatus,
     RecordCheck,
     RecordView,
     SharedRecord,
@@ -362,18 +365,103 @@ def child_reopen(*, child: Child, actor: User, reason: str, worker: User, alloca
 
 
 @transaction.atomic
-def care_episode_start(*, child: Child, actor: User, started_on: datetime.date) -> CareEpisode:
+def care_start(*, child: Child, actor: User, started_on: datetime.date, legal_status: str, category_of_need: str) -> CareEpisode:
+    """The child comes into care: a period in care with the legal status it starts under and the category of need
+    the worker records (the 903's CIN: never a default). Their first home follows as a move (placements)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
     require_recorder(actor=actor, child=child)
+    if child.status != codes.CaseStatus.OPEN:
+        raise ValidationError("This child's case is closed. Open it again before they come into care.")
     if started_on < child.date_of_birth:
         raise ValidationError({"started_on": "A child cannot come into care before they were born."})
     _check_date_not_future(started_on, field="started_on", label="The date the child came into care")
+    if legal_status not in codes.LegalStatusCode.values:
+        raise ValidationError({"legal_status": "Choose the legal status the child came into care under."})
+    if category_of_need not in codes.CategoryOfNeed.values:
+        raise ValidationError({"category_of_need": "Choose the main reason the child needs care."})
     if child.care_episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError({"started_on": "This child is already in care."})
     if child.care_episodes.filter(ended_on__gt=started_on).exists():
         raise ValidationError({"started_on": "This overlaps an earlier period in care."})
-    episode = CareEpisode(child=child, started_on=started_on)
-    save_with_history(episode, actor=actor)
+    if child.legal_statuses.filter(ended_on__gt=started_on).exists():
+        raise ValidationError({"started_on": "This overlaps an earlier legal status."})
+    episode = CareEpisode(child=child, started_on=started_on, category_of_need=category_of_need)
+    save_with_history(episode, actor=actor, reason="Came into care")
+    save_with_history(LegalStatus(child=child, code=legal_status, started_on=started_on), actor=actor, reason="Came into care")
     return episode
+
+
+@transaction.atomic
+def legal_status_change(*, child: Child, actor: User, code: str, started_on: datetime.date) -> LegalStatus:
+    """A new legal status (an interim care order becoming a full one, say) from a day: the current one ends then."""
+    require_recorder(actor=actor, child=child)
+    current = LegalStatus.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    if current is None or not child.care_episodes.filter(ended_on__isnull=True).exists():
+        raise ValidationError("This child is not in care: record that they came into care first.")
+    if code not in codes.LegalStatusCode.values:
+        raise ValidationError({"code": "Choose the new legal status."})
+    if code == current.code:
+        raise ValidationError({"code": f"The child's legal status is already {current.get_code_display().lower()}."})
+    _check_date_not_future(started_on, field="started_on", label="The date the legal status changed")
+    if started_on <= current.started_on:
+        raise ValidationError({"started_on": f"This must be after the current status began ({current.started_on:%d/%m/%Y})."})
+    current.ended_on = started_on
+    save_with_history(current, actor=actor, reason="Legal status changed", update_fields=["ended_on"])
+    status = LegalStatus(child=child, code=code, started_on=started_on)
+    save_with_history(status, actor=actor, reason="Legal status changed")
+    return status
+
+
+CARE_LEAVER_FIELDS = ("pathway_plan_on", "personal_adviser", "personal_adviser_phone")
+
+
+@transaction.atomic
+def care_leaver_update(*, child: Child, actor: User, version: datetime.datetime | None = None, **fields: Any) -> CareLeaverRecord:
+    """The leaving-care record (pathway plan, personal adviser), kept from the young person's 16th birthday."""
+    require_recorder(actor=actor, child=child)
+    if child.age_on(timezone.localdate()) < codes.CARE_LEAVER_FROM_AGE:
+        raise ValidationError(f"A leaving-care record starts at {codes.CARE_LEAVER_FROM_AGE}.")
+    record, created = CareLeaverRecord.objects.select_for_update().get_or_create(child=child)
+    if not created:
+        versions.check_version(record, version=version)
+    unknown = set(fields) - set(CARE_LEAVER_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+    if record.pathway_plan_on is not None:
+        _check_date_not_future(record.pathway_plan_on, field="pathway_plan_on", label="The pathway plan's date")
+    save_with_history(record, actor=actor, reason="Leaving-care record")
+    return record
+
+
+@transaction.atomic
+def care_leaver_contact_record(
+    *, child: Child, actor: User, birthday: int, in_touch: str, activity: str = "", accommodation: str = "",
+    accommodation_suitable: bool | None = None,
+) -> CareLeaverContact:  # fmt: skip
+    """Contact around a birthday from 17 to 21, once the birthday has come: one row a birthday, changed in place.
+    Someone who died or went home needs no activity or accommodation (the 903 leaves them blank)."""
+    require_recorder(actor=actor, child=child)
+    if birthday not in codes.CARE_LEAVER_BIRTHDAYS:
+        raise ValidationError({"birthday": "Choose a birthday from 17 to 21."})
+    if child.age_on(timezone.localdate()) < birthday:
+        raise ValidationError({"birthday": f"{child.display_name} has not turned {birthday} yet."})
+    if in_touch not in codes.InTouch.values:
+        raise ValidationError({"in_touch": "Say whether the council is in touch with the young person."})
+    no_answers = in_touch in (codes.InTouch.DIED, codes.InTouch.RHOM)
+    if not no_answers and in_touch != codes.InTouch.NO and not (activity and accommodation):
+        raise ValidationError({"activity": "Say what the young person is doing and where they live."})
+    if accommodation and accommodation_suitable is None:
+        raise ValidationError({"accommodation_suitable": "Say whether the accommodation is suitable."})
+    contact = CareLeaverContact.objects.select_for_update().filter(child=child, birthday=birthday).first()
+    contact = contact or CareLeaverContact(child=child, birthday=birthday)
+    contact.in_touch, contact.recorded_by = in_touch, actor
+    contact.activity = "" if no_answers else activity
+    contact.accommodation = "" if no_answers else accommodation
+    contact.accommodation_suitable = None if no_answers or not accommodation else accommodation_suitable
+    save_with_history(contact, actor=actor, reason=f"Contact at {birthday}")
+    return contact
 
 
 # Allocations -------------------------------------------------------------------------------

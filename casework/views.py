@@ -23,6 +23,9 @@ from django.views.decorators.http import require_http_methods
 
 from casework import codes, selectors, services
 from casework.forms import (
+    CareLeaverContactForm,
+    CareLeaverForm,
+    CareStartForm,
     ChangeWorkerForm,
     ChildEditForm,
     ChildNewForm,
@@ -31,6 +34,7 @@ from casework.forms import (
     CorrectionAnswerForm,
     FamilyMemberForm,
     GovukForm,
+    LegalStatusForm,
     ReopenCaseForm,
     ShareVisitForm,
     SiblingContactForm,
@@ -42,7 +46,7 @@ from casework.forms import (
 )
 from casework.http import SignedInRequest
 from casework.models import Child, User, Visit
-from casework.panels import caseload_columns, render_child_panels, render_visit_panels
+from casework.panels import caseload_columns, render_caseload_notices, render_child_panels, render_visit_panels
 
 PAGE_SIZE = 25
 
@@ -128,6 +132,7 @@ def caseload(request: SignedInRequest) -> HttpResponse:
     # A child's "this isn't right" stays at the top of their worker's caseload until it is answered.
     corrections = list(selectors.open_corrections_for(user=user))
     context = {
+        "notices": render_caseload_notices(request),
         "corrections": corrections,
         "correction_child_ids": {check.shared_record.visit.child_id for check in corrections},
         "page": page,
@@ -219,6 +224,72 @@ def child_close(request: SignedInRequest, child_id: int) -> HttpResponse:
                 return redirect("casework:child-detail", child_id=child.pk)
             return redirect("casework:caseload")
     return render(request, "casework/child_close.html", {"child": child, "form": form})
+
+
+def _child_form_page(
+    request: SignedInRequest, form: GovukForm, *, child: Child, title: str, button: str, **extra: Any
+) -> HttpResponse:
+    context = {"form": form, "child": child, "title": title, "button": button, **extra}
+    return render(request, "casework/child_form_page.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_start(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "child:care-start", to_record=True)
+    form = CareStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        episode = form.submit(lambda: services.care_start(child=child, actor=request.user, **form.cleaned_data))
+        if episode is not None:
+            messages.success(
+                request, f"{child.display_name} is in care from {episode.started_on:%-d %b %Y}. Record their first home next."
+            )
+            return redirect("placements:child-homes", child_id=child.pk)
+    intro = "The first home follows as a move, after an approved decision (or as an emergency move)."
+    return _child_form_page(request, form, child=child, title="Comes into care", button="Record", intro=intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_status_change(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "child:legal-status", to_record=True)
+    form = LegalStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        status = form.submit(lambda: services.legal_status_change(child=child, actor=request.user, **form.cleaned_data))
+        if status is not None:
+            messages.success(request, f"Legal status is now {status.get_code_display().lower()}.")
+            return redirect("casework:child-detail", child_id=child.pk)
+    return _child_form_page(request, form, child=child, title="Change the legal status", button="Save")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leaving_care(request: SignedInRequest, child_id: int) -> HttpResponse:
+    """A young person's leaving-care record from 16: the pathway plan, their personal adviser, contact at 17 to 21."""
+    child = child_for_page(request, child_id, "child:leaving-care")
+    record = selectors.care_leaver_of(child=child)
+    initial = {name: getattr(record, name) for name in services.CARE_LEAVER_FIELDS} if record else {}
+    initial["version"] = record.updated_at.isoformat() if record else None
+    form = CareLeaverForm(request.POST if "pathway" in request.POST else None, initial=initial)
+    contact_form = CareLeaverContactForm(request.POST if "contact" in request.POST else None)
+    if request.method == "POST":
+        child_for_page(request, child_id, "child:leaving-care", to_record=True)
+        if "pathway" in request.POST and form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in services.CARE_LEAVER_FIELDS}
+            version = form.cleaned_data["version"]
+            if form.submit(lambda: services.care_leaver_update(child=child, actor=request.user, version=version, **fields)):
+                messages.success(request, "Leaving-care record saved.")
+                return redirect("casework:leaving-care", child_id=child.pk)
+        elif "contact" in request.POST and contact_form.is_valid():
+            fields = contact_form.cleaned_data
+            if contact_form.submit(lambda: services.care_leaver_contact_record(child=child, actor=request.user, **fields)):
+                messages.success(request, "Contact recorded.")
+                return redirect("casework:leaving-care", child_id=child.pk)
+    context = {
+        "child": child, "form": form, "contact_form": contact_form, "record": record,
+        "contacts": child.care_leaver_contacts.all(), "can_record": selectors.child_can_record(user=request.user, child=child),
+    }  # fmt: skip
+    return render(request, "casework/leaving_care.html", context)
 
 
 @login_required

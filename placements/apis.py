@@ -80,7 +80,9 @@ class PlacementEpisodeViewSet(LoggedListMixin, CaseworkViewSet):
 
     @extend_schema(
         summary="Move a child to a new home",
-        description="Ends the current home the day the new one starts. Overlaps and moves before the current home are refused.",
+        description="Ends the current home the day the new one starts. Overlaps and moves before the current home are "
+        "refused. The move follows the child's approved decision for the home's rung; with none, it is an emergency move "
+        "(`emergency_reason`), whose decision must be approved within 72 hours.",
         request=s.PlacementStartSerializer,
         responses={201: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
     )
@@ -91,6 +93,17 @@ class PlacementEpisodeViewSet(LoggedListMixin, CaseworkViewSet):
         fields["reason"] = fields.pop("reason_place_change")
         episode = services.placement_start(child=child, actor=request.user, **fields)
         return created(s.PlacementEpisodeSerializer(episode))
+
+    @extend_schema(
+        summary="The Residential Review Group's monthly review of a child living in a children's home now",
+        request=s.ResidentialReviewSerializer,
+        responses={201: s.ResidentialReviewSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="children/<int:child_id>/residential-review")
+    def residential_review(self, request: ApiRequest, child_id: int) -> Response:
+        review_fields = self.parse(s.ResidentialReviewSerializer)
+        review = services.residential_review_record(child=self._child(child_id), actor=request.user, **review_fields)
+        return created(s.ResidentialReviewSerializer(review))
 
     @extend_schema(
         summary="A child leaves care",

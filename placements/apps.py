@@ -8,13 +8,14 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         from casework.demo import register_demo_extension
         from casework.me.journey import JourneySource, register_journey_source
-        from casework.panels import CaseloadColumn, register_caseload_column, register_child_panel
+        from casework.panels import CaseloadColumn, register_caseload_column, register_caseload_notice, register_child_panel
         from placements import measures
         from placements.demo import EXTENSION
         from placements.selectors import current_home_names
-        from placements.views import child_homes_panel, journey_homes
+        from placements.views import child_homes_panel, emergency_moves_notice, journey_homes
 
         register_child_panel(child_homes_panel)
+        register_caseload_notice(emergency_moves_notice)
         register_journey_source(JourneySource("my-homes", "My homes", 20, journey_homes))
         register_caseload_column(CaseloadColumn(heading="Home", values=current_home_names, empty="No home recorded"))
         register_demo_extension(EXTENSION)

@@ -4,6 +4,8 @@ Codes are stored as the DfE writes them, so the statutory return is a straight e
 
 from django.db import models
 
+from casework import codes as casework_codes
+
 
 class Rung(models.IntegerChoices):
     """The ladder (Children Act 1989 s22C order): a lower rung only once every higher one is ruled out."""
@@ -128,17 +130,7 @@ class ReasonEpisodeCeased(models.TextChoices):
 END_OF_CARE = [(code, label) for code, label in ReasonEpisodeCeased.choices if code != ReasonEpisodeCeased.X1]
 
 
-class CategoryOfNeed(models.TextChoices):
-    """903 CIN: the main reason the child is in care."""
-
-    N1 = "N1", "Abuse or neglect"
-    N2 = "N2", "Child's disability"
-    N3 = "N3", "Parental illness or disability"
-    N4 = "N4", "Family in acute stress"
-    N5 = "N5", "Family dysfunction"
-    N6 = "N6", "Socially unacceptable behaviour"
-    N7 = "N7", "Low income"
-    N8 = "N8", "Absent parenting"
+CategoryOfNeed = casework_codes.CategoryOfNeed  # recorded when care starts (casework), carried on each home
 
 
 class WhyNot(models.TextChoices):
@@ -187,3 +179,16 @@ class RiskOfResidentialOutcome(models.TextChoices):
 RESIDENTIAL_PLACE_CODES = (PlaceCode.K1, PlaceCode.K2, PlaceCode.R1, PlaceCode.S1)
 STEP_DOWN_WEEKS = 12
 TRANSITION_AGE = 16
+
+
+class ResidentialReviewOutcome(models.TextChoices):
+    """What the Residential Review Group decided at a child's monthly review."""
+
+    STAYS = "stays", "Stays: the home meets the child's needs; keep the step-down plan"
+    SEARCH = "search", "Step down: search for a family now"
+    READY = "ready", "Step down: a family is found; plan the move"
+    ESCALATE = "escalate", "Escalate: the home is not meeting the child's needs"
+
+
+EMERGENCY_APPROVAL_HOURS = 72  # an emergency move needs its decision approved within this
+RESIDENTIAL_REVIEW_WEEKS = 5  # the group meets monthly: the next review is due within about a month

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from casework.demo import DemoExtension
-from casework.demo.county import DAY, Mix
+from casework.demo.county import DAY, Mix, need_of
 from casework.demo.loader import Row, insert
 from casework.models import Child, User
 from placements import codes, measures
@@ -151,9 +151,10 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
                 "reason_place_change": MOVE_REASON.draw(county.rng) if i else "", "distance_miles": miles,
                 "school_changed": county.rng.random() < 0.3 if i else False,
                 "rec": LEFT_CARE.draw(county.rng) if end is not None and end == plan.end else "",
+                "category_of_need": need_of(plan),
             })  # fmt: skip
             rung = KINDS[kind][2]  # a transition (lodgings, supported) is not on the ladder: no decision
-            if isinstance(rung, int) and (kind == "residential" or county.rng.random() < 0.3):
+            if isinstance(rung, int):  # every move onto the ladder follows an approved decision
                 decisions.append(_decision(county, plan, state, start, rung, home, end is None))
     insert(PlacementEpisode, episodes)
     insert(PlacementDecision, [row for row, _ in decisions], with_ids=True)

@@ -39,6 +39,10 @@ class MoveForm(GovukForm):
     )
     distance_miles = forms.DecimalField(label="Miles from the child's home area", max_digits=6, decimal_places=1, required=False)
     school_changed = forms.BooleanField(label="The child has to change school", required=False)
+    emergency_reason = _text(
+        "If this is an emergency move with no approved decision yet, why could it not wait?",
+        help_text="Only for a move today or last night. Its decision must then be approved within 72 hours.",
+    )
 
     def __init__(self, *args: Any, homes: QuerySet[Home], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,6 +128,15 @@ class ForumForm(GovukForm):
     outcome = forms.ChoiceField(label="Forum outcome", choices=codes.RiskOfResidentialOutcome.choices)
     actions = _text("Actions agreed", rows=2)
     reviewed_on = DateField(label="Forum date", widget=DateInput, error_messages=DATE_ERRORS, initial=timezone.localdate)
+
+
+class ResidentialReviewForm(GovukForm):
+    reviewed_on = DateField(label="Date of the review", widget=DateInput, error_messages=DATE_ERRORS, initial=timezone.localdate)
+    outcome = _radios("What did the group decide?", codes.ResidentialReviewOutcome.choices)
+    notes = _text("What the group agreed", rows=4)
+    next_review_on = DateField(
+        label="Next review", widget=DateInput, error_messages=DATE_ERRORS, help_text="The group meets monthly."
+    )
 
 
 class ExportForm(GovukForm):

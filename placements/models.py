@@ -78,11 +78,16 @@ class PlacementEpisode(models.Model):
     place = models.CharField("903 PLACE", max_length=2, choices=codes.PlaceCode.choices)
     place_provider = models.CharField("903 PLACE_PROVIDER", max_length=3, choices=codes.ProviderCode.choices)
     legal_status = models.CharField("legal status at the start", max_length=2, blank=True)
-    category_of_need = models.CharField(max_length=2, choices=codes.CategoryOfNeed.choices, default=codes.CategoryOfNeed.N1)
+    # As the worker recorded it when care started (casework.CareEpisode), carried from home to home: never a default.
+    category_of_need = models.CharField(max_length=2, choices=codes.CategoryOfNeed.choices)
     reason_place_change = models.CharField(max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True)
     distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     school_changed = models.BooleanField(default=False)
     rec = models.CharField("903 REC (care ended)", max_length=3, choices=codes.ReasonEpisodeCeased.choices, blank=True)
+    # A move the same day, before a decision: its decision must be approved by `approval_due_at` (72 hours on).
+    emergency = models.BooleanField("an emergency move", default=False, editable=False)
+    emergency_reason = models.TextField("why it could not wait for a decision", blank=True, max_length=2000)
+    approval_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -195,3 +200,26 @@ class RungConsideration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rung_display()}: {self.get_why_not_display()}"
+
+
+class ResidentialReview(models.Model):
+    """The Residential Review Group's monthly review of one child living in a children's home."""
+
+    episode = models.ForeignKey(PlacementEpisode, on_delete=models.PROTECT, related_name="residential_reviews")
+    reviewed_on = models.DateField(validators=[validate_in_range])
+    outcome = models.CharField(max_length=12, choices=codes.ResidentialReviewOutcome.choices)
+    notes = models.TextField("what the group agreed", blank=True, max_length=4000)
+    next_review_on = models.DateField("next review", validators=[validate_in_range])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["episode", "-reviewed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "reviewed_on"], name="one_review_a_day"),
+            models.CheckConstraint(condition=Q(next_review_on__gt=models.F("reviewed_on")), name="next_review_after_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Residential review {self.reviewed_on:%d/%m/%Y}"

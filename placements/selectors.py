@@ -37,7 +37,7 @@ from placements.measures import (
     steps_down_from_residential,
     years_before,
 )
-from placements.models import Home, PlacementDecision, PlacementEpisode
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview
 
 MANAGERS = (casework_codes.Role.TEAM_MANAGER, casework_codes.Role.HEAD_OF_SERVICE)
 
@@ -142,6 +142,16 @@ class ResidentialRow:
     cost_so_far: Decimal
     next_review: datetime.date | None
     step_down_plan: str
+    last_review: datetime.date | None = None
+    last_outcome: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_review is not None and self.next_review < timezone.localdate()
+
+    @property
+    def last_outcome_label(self) -> str:
+        return codes.ResidentialReviewOutcome(self.last_outcome).label if self.last_outcome else ""
 
 
 def residential_review(*, user: User, today: datetime.date | None = None) -> list[ResidentialRow]:
@@ -150,13 +160,19 @@ def residential_review(*, user: User, today: datetime.date | None = None) -> lis
     approved = PlacementDecision.objects.filter(
         child=OuterRef("child"), status=codes.DecisionStatus.APPROVED, chosen_rung=codes.Rung.RESIDENTIAL
     ).order_by("-created_at")
+    reviews = ResidentialReview.objects.filter(episode=OuterRef("pk")).order_by("-reviewed_on", "-id")
     episodes = (
         PlacementEpisode.objects.filter(
             child__in=managed_children(user=user), ended_on__isnull=True, home__rung=codes.Rung.RESIDENTIAL
         )
         .select_related("child", "home__provider")
         .annotate(
-            next_review=Subquery(approved.values("step_down_review_on")[:1]),
+            # The group's own last review sets the next one; before its first, the decision's step-down review.
+            next_review=Coalesce(
+                Subquery(reviews.values("next_review_on")[:1]), Subquery(approved.values("step_down_review_on")[:1])
+            ),
+            last_review=Subquery(reviews.values("reviewed_on")[:1]),
+            last_outcome=Subquery(reviews.values("outcome")[:1]),
             plan=Subquery(approved.values("step_down_plan")[:1]),
         )
         .order_by("started_on", "id")
@@ -165,8 +181,36 @@ def residential_review(*, user: User, today: datetime.date | None = None) -> lis
     for episode in episodes:
         days = (today - episode.started_on).days
         cost = (episode.home.weekly_cost * days / 7).quantize(Decimal("1"))
-        rows.append(ResidentialRow(episode, days // 7, cost, episode.next_review, episode.plan or ""))
+        rows.append(
+            ResidentialRow(
+                episode, days // 7, cost, episode.next_review, episode.plan or "", episode.last_review, episode.last_outcome or ""
+            )
+        )
     return rows
+
+
+def residential_stay_of(*, child: Child) -> PlacementEpisode | None:
+    """The child's stay in a children's home now, if they live in one (access is the caller's to check)."""
+    current = PlacementEpisode.objects.filter(child=child, ended_on__isnull=True, home__rung=codes.Rung.RESIDENTIAL)
+    return current.select_related("home").first()
+
+
+def decisions_waiting_for_move(*, child: Child) -> QuerySet[PlacementDecision]:
+    """Approved decisions for the child that no move has followed yet."""
+    return PlacementDecision.objects.filter(
+        child=child, status=codes.DecisionStatus.APPROVED, episode__isnull=True
+    ).select_related("chosen_home")
+
+
+def emergency_moves_waiting(*, user: User) -> QuerySet[PlacementEpisode]:
+    """Emergency moves of the manager's children whose decision is not approved yet, the most urgent first."""
+    return (
+        PlacementEpisode.objects.filter(
+            child__in=managed_children(user=user), emergency=True, decision__isnull=True, ended_on__isnull=True
+        )
+        .select_related("child", "home")
+        .order_by("approval_due_at", "id")
+    )
 
 
 # Sufficiency -------------------------------------------------------------------------------------

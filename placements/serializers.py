@@ -12,7 +12,7 @@ from rest_framework import serializers
 from casework.models import User
 from casework.serializers import DateField, VisibleChildField, VisibleRelatedField, version_field
 from placements import codes, selectors
-from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
 
 
 class CodeField(serializers.ChoiceField):
@@ -147,7 +147,21 @@ class PlacementStartSerializer(serializers.Serializer):
     reason_place_change = CodeField(choices=codes.ReasonPlaceChange.choices, required=False, allow_blank=True, default="")
     distance_miles = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True, default=None)
     school_changed = serializers.BooleanField(required=False, default=False)
-    category_of_need = CodeField(choices=codes.CategoryOfNeed.choices, required=False, default="N1")
+    category_of_need = CodeField(
+        choices=codes.CategoryOfNeed.choices, required=False, default="", allow_blank=True,
+        help_text="Blank: the one recorded when care started, carried from home to home.",
+    )  # fmt: skip
+    emergency_reason = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=2000,
+        help_text="Only with no approved decision for the home: why the move could not wait. Its decision is due in 72 hours.",
+    )  # fmt: skip
+
+
+class ResidentialReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResidentialReview
+        fields = ("id", "episode", "reviewed_on", "outcome", "notes", "next_review_on", "recorded_by", "created_at")
+        read_only_fields = ("id", "episode", "recorded_by", "created_at")
 
 
 class EndCareSerializer(serializers.Serializer):

@@ -17,7 +17,8 @@ from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes
-from placements.models import Home, PlacementDecision, PlacementEpisode, RungConsideration
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
+from placements.selectors import residential_stay_of
 
 Status = codes.DecisionStatus
 DECISION_FIELDS = (
@@ -40,30 +41,83 @@ def placement_start(
     reason: str = "",
     distance_miles: Any = None,
     school_changed: bool = False,
-    category_of_need: str = codes.CategoryOfNeed.N1,
+    category_of_need: str = "",
+    decision: PlacementDecision | None = None,
+    emergency_reason: str = "",
 ) -> PlacementEpisode:
-    """End the child's current home (if any) the day the next one starts, and start the next.
+    """Move the child: end their current home (if any) the day the next one starts, and start the next.
 
-    A child has one home at a time: an overlap with an earlier home is refused with a reason."""
+    A move follows an approved decision for the new home's rung of the ladder (or its late-teen transition). An
+    emergency move, the same day, goes first: it is marked, and its decision must be approved within 72 hours
+    (decision_approve links it). A child has one home at a time: an overlap with an earlier home is refused."""
     require_recorder(actor=actor, child=child)
     current = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     _check_start(child=child, home=home, started_on=started_on, current=current, reason=reason)
+    decision = decision or _decision_for_move(child=child, home=home)
+    if decision is None:
+        _check_emergency(home=home, started_on=started_on, emergency_reason=emergency_reason)
     if current is not None:
         current.ended_on = started_on
         save_with_history(current, actor=actor, update_fields=["ended_on"])
     episode = PlacementEpisode(
         child=child, home=home, started_on=started_on, place=home.place_code, place_provider=home.provider.provider_code,
         legal_status=_legal_status_on(child, started_on), reason_place_change=reason if current else "",
-        distance_miles=distance_miles, school_changed=school_changed, category_of_need=category_of_need,
+        distance_miles=distance_miles, school_changed=school_changed,
+        category_of_need=category_of_need or _category_of_need(child, current),
     )  # fmt: skip
+    if decision is None:
+        episode.emergency, episode.emergency_reason = True, emergency_reason.strip()
+        episode.approval_due_at = timezone.now() + datetime.timedelta(hours=codes.EMERGENCY_APPROVAL_HOURS)
     try:
         with transaction.atomic():
-            save_with_history(episode, actor=actor)
+            save_with_history(episode, actor=actor, reason="Emergency move" if episode.emergency else "Moved")
     except IntegrityError as error:
         raise ValidationError(
             "Someone else recorded a move for this child at the same time. Please check and try again."
         ) from error
+    if decision is not None:
+        decision.episode = episode
+        save_with_history(decision, actor=actor, reason="Move recorded", update_fields=["episode", "updated_at"])
     return episode
+
+
+def _fits(decision: PlacementDecision, home: Home) -> bool:
+    """The decision chose this home, or a rung (or transition) this home is on and no particular home."""
+    if decision.chosen_home_id is not None:
+        return decision.chosen_home_id == home.pk
+    if home.transition:
+        return decision.transition == home.transition
+    return decision.chosen_rung is not None and decision.chosen_rung == home.rung
+
+
+def _decision_for_move(*, child: Child, home: Home) -> PlacementDecision | None:
+    """The approved decision, not yet used for a move, that this move to `home` follows."""
+    approved = PlacementDecision.objects.select_for_update().filter(child=child, status=Status.APPROVED, episode__isnull=True)
+    return next((decision for decision in approved.order_by("-manager_approved_at", "-id") if _fits(decision, home)), None)
+
+
+def _check_emergency(*, home: Home, started_on: datetime.date, emergency_reason: str) -> None:
+    if not emergency_reason.strip():
+        where = home.get_transition_display() if home.transition else home.get_rung_display()
+        raise ValidationError({
+            "home": f"A move to {where.lower()} needs an approved decision for it. Start a decision, or, if the child "
+            "cannot wait, record an emergency move and say why.",
+        })  # fmt: skip
+    if started_on < timezone.localdate() - datetime.timedelta(days=1):
+        raise ValidationError({
+            "started_on": "An emergency move is recorded the day it happens (or the next morning). "
+            "An earlier move needs its approved decision.",
+        })  # fmt: skip
+
+
+def _category_of_need(child: Child, current: PlacementEpisode | None) -> str:
+    """The CIN the worker recorded when care started, carried from home to home."""
+    if current is not None and current.category_of_need:
+        return current.category_of_need
+    care = CareEpisode.objects.filter(child=child, ended_on__isnull=True).first()
+    if care is None or not care.category_of_need:
+        raise ValidationError({"category_of_need": "Choose the main reason the child needs care."})
+    return care.category_of_need
 
 
 def _check_start(*, child: Child, home: Home, started_on: datetime.date, current: PlacementEpisode | None, reason: str) -> None:
@@ -296,13 +350,26 @@ def decision_approve(*, decision: PlacementDecision, actor: User) -> PlacementDe
     save_with_history(
         decision, actor=actor, reason="Approved" if decision.status == Status.APPROVED else "Approved by team manager"
     )
-    if decision.status == Status.APPROVED and decision.chosen_home and decision.move_on:
-        decision.episode = placement_start(
+    if decision.status != Status.APPROVED:
+        return decision
+    emergency = _emergency_waiting(decision)
+    if emergency is not None:
+        decision.episode = emergency
+        save_with_history(decision, actor=actor, reason="Approves the emergency move", update_fields=["episode", "updated_at"])
+    elif decision.chosen_home and decision.move_on:
+        placement_start(
             child=decision.child, home=decision.chosen_home, started_on=decision.move_on, actor=actor,
-            reason=decision.reason_place_change or codes.ReasonPlaceChange.CARPL,
+            reason=decision.reason_place_change or codes.ReasonPlaceChange.CARPL, decision=decision,
         )  # fmt: skip
-        save_with_history(decision, actor=actor, update_fields=["episode", "updated_at"])
     return decision
+
+
+def _emergency_waiting(decision: PlacementDecision) -> PlacementEpisode | None:
+    """The child's current home, when it was an emergency move still waiting for this decision."""
+    current = PlacementEpisode.objects.filter(child=decision.child, ended_on__isnull=True, emergency=True).first()
+    if current is None or PlacementDecision.objects.filter(episode=current).exists() or not _fits(decision, current.home):
+        return None
+    return current
 
 
 @transaction.atomic
@@ -333,3 +400,35 @@ def decision_record_forum(
     decision.ror_outcome, decision.ror_actions, decision.ror_reviewed_on = outcome, actions, reviewed_on
     save_with_history(decision, actor=actor, reason="Risk of Residential forum")
     return decision
+
+
+# The Residential Review Group ------------------------------------------------------------------
+
+
+@transaction.atomic
+def residential_review_record(
+    *, child: Child, actor: User, reviewed_on: datetime.date, outcome: str, next_review_on: datetime.date, notes: str = ""
+) -> ResidentialReview:
+    """The group's monthly review of a child living in a children's home now: what it decided and when it meets next."""
+    if not _may_approve(user=actor, child=child):
+        raise PermissionDenied("Only a team manager or head of service records the Residential Review Group's review.")
+    episode = residential_stay_of(child=child)
+    if episode is None:
+        raise ValidationError(f"{child.display_name} does not live in a children's home now: the group reviews those who do.")
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "The review's date cannot be in the future."})
+    if reviewed_on < episode.started_on:
+        raise ValidationError({"reviewed_on": f"The child moved in on {episode.started_on:%d/%m/%Y}: review after that."})
+    if outcome not in codes.ResidentialReviewOutcome.values:
+        raise ValidationError({"outcome": "Choose what the group decided."})
+    latest = reviewed_on + datetime.timedelta(weeks=codes.RESIDENTIAL_REVIEW_WEEKS)
+    if not reviewed_on < next_review_on <= latest:
+        raise ValidationError({"next_review_on": f"The group meets monthly: set the next review by {latest:%d/%m/%Y}."})
+    if ResidentialReview.objects.filter(episode=episode, reviewed_on=reviewed_on).exists():
+        raise ValidationError({"reviewed_on": "A review on this date is already recorded."})
+    review = ResidentialReview(
+        episode=episode, reviewed_on=reviewed_on, outcome=outcome, next_review_on=next_review_on, notes=notes.strip(),
+        recorded_by=actor,
+    )  # fmt: skip
+    save_with_history(review, actor=actor, reason="Residential Review Group")
+    return review

@@ -20,6 +20,7 @@ urlpatterns = [
     path("decisions/<int:decision_id>/reject/", views.decision_reject, name="decision-reject"),
     path("risk-of-residential/", views.risk_of_residential, name="risk-of-residential"),
     path("residential-review/", views.residential_review, name="residential-review"),
+    path("children/<int:child_id>/residential-review/", views.residential_review_new, name="residential-review-new"),
     path("sufficiency/", views.sufficiency, name="sufficiency"),
     path("measures/", views.measures, name="measures"),
     path("ssda903/", views.ssda903, name="ssda903"),

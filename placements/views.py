@@ -85,9 +85,20 @@ def move_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         episode = form.submit(lambda: services.placement_start(child=child, actor=request.user, **form.cleaned_data))
         if episode is not None:
-            messages.success(request, f"Move to {episode.home} recorded.")
+            done = "Emergency move" if episode.emergency else "Move"
+            messages.success(request, f"{done} to {episode.home} recorded.")
             return redirect("placements:child-homes", child_id=child.pk)
-    return _form_page(request, form, child=child, title="Record a move", button="Record the move")
+    return _form_page(request, form, child=child, title="Record a move", button="Record the move", intro=_move_intro(child))
+
+
+def _move_intro(child: Child) -> str:
+    """What the move can follow: the approved decisions not yet acted on, or how to make one."""
+    waiting = [decision.chosen_home or decision.get_chosen_rung_display() or decision.get_transition_display()
+               for decision in selectors.decisions_waiting_for_move(child=child)]  # fmt: skip
+    if not waiting:
+        return "A move follows an approved decision. There is none waiting for this child: decide on a new home first, " \
+            "unless this is an emergency."  # fmt: skip
+    return f"Approved and waiting for the move: {'; '.join(str(w) for w in waiting)}."
 
 
 @login_required
@@ -294,6 +305,36 @@ def residential_review(request: SignedInRequest) -> HttpResponse:
     children = (row.episode.child_id for row in rows)
     casework_services.record_list_log(user=request.user, children=children, page="residential-review")
     return render(request, "placements/residential_review.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def residential_review_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    _require_manager(request)
+    child = child_for_page(request, child_id, "residential-review:new", to_record=True)
+    episode = selectors.residential_stay_of(child=child)
+    form = forms.ResidentialReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = form.submit(lambda: services.residential_review_record(child=child, actor=request.user, **form.cleaned_data))
+        if review is not None:
+            messages.success(request, f"Review of {child.display_name} recorded. Next review {review.next_review_on:%-d %b %Y}.")
+            return redirect("placements:residential-review")
+    reviews = episode.residential_reviews.select_related("recorded_by") if episode else []
+    return render(
+        request, "placements/residential_review_form.html", {"form": form, "child": child, "episode": episode, "reviews": reviews}
+    )
+
+
+def emergency_moves_notice(request: SignedInRequest) -> str:
+    """Above a manager's caseload: emergency moves whose decision is not approved yet, and when each is due."""
+    if not selectors.is_manager(request.user):
+        return ""
+    episodes = list(selectors.emergency_moves_waiting(user=request.user))
+    if not episodes:
+        return ""
+    casework_services.record_list_log(user=request.user, children=(e.child_id for e in episodes), page="emergency-moves")
+    context = {"episodes": episodes, "now": timezone.now()}
+    return render_to_string("placements/emergency_moves_notice.html", context, request=request)
 
 
 @login_required

@@ -136,6 +136,11 @@ PAGE_NEW_CHILD = Access(
     read=row(LOGIN, 200, 200, 200, 200, 200, 200, 403, 403, 403),
     write=row(LOGIN, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, 403, 403, 403),
 )
+PAGE_RESIDENTIAL_REVIEW = Access(
+    "the Residential Review Group's review of one child (managers who may see the child)",
+    read=row(LOGIN, 403, 403, 403, 200, 404, 200, 403, 403, 403),
+    write=row(LOGIN, 403, 403, 403, ALLOWED, 404, ALLOWED, 403, 403, 403),
+)
 PAGE_HEAD_ONLY = Access("head of service only", row(LOGIN, 403, 403, 403, 403, 403, 200, 403, 403, 403))
 PAGE_DASHBOARD = Access(
     "case staff figures (their own children, team or all)", row(LOGIN, 200, 200, 200, 200, 200, 200, 403, 403, 403)
@@ -410,6 +415,11 @@ PAGES: dict[str, Target] = {
     "casework:child-new": Target(PAGE_NEW_CHILD, writes=("POST",)),
     "casework:child-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-close": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:care-start": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:legal-status-change": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:leaving-care": Target(
+        PAGE_CHILD_READ_WRITE, writes=("POST",), body=lambda world: {"pathway": "1", "personal_adviser": "Matrix PA"}
+    ),
     "casework:child-reopen": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:family-member-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:family-member-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
@@ -454,6 +464,7 @@ PAGES: dict[str, Target] = {
         },
     ),
     "placements:residential-review": Target(PAGE_MANAGERS),
+    "placements:residential-review-new": Target(PAGE_RESIDENTIAL_REVIEW, writes=("POST",)),
     "placements:sufficiency": Target(PAGE_MANAGERS),
     # The placement measures moved to the dashboard: old links land there, for managers only.
     "placements:measures": Target(PAGE_MANAGERS, overrides={f"GET {u}": REDIRECT for u in ("manager", "other_manager", "head")}),
@@ -534,6 +545,16 @@ ENDPOINTS: dict[str, Target] = {
     "PATCH /api/v1/children/{id}/": Target(API_CHILD_WRITE, body=lambda world: {"school": "Matrix Primary"}),
     # The subject child is in care, so closing is refused (a 400, which counts as allowed) and stays open for the rest.
     "POST /api/v1/children/{id}/close/": Target(API_CHILD_WRITE, body=lambda world: {"closed_on": _today(), "reason": "nfa"}),
+    "POST /api/v1/children/{id}/care/start/": Target(
+        API_CHILD_WRITE, body=lambda world: {"started_on": _today(), "legal_status": "V2", "category_of_need": "N4"}
+    ),
+    "POST /api/v1/children/{id}/care/legal-status/": Target(
+        API_CHILD_WRITE, body=lambda world: {"code": "C2", "started_on": _today()}
+    ),
+    "PATCH /api/v1/children/{id}/leaving-care/": Target(API_CHILD_WRITE, body=lambda world: {"personal_adviser": "Matrix PA"}),
+    "POST /api/v1/children/{id}/leaving-care/contact/": Target(
+        API_CHILD_WRITE, body=lambda world: {"birthday": 17, "in_touch": "NO"}
+    ),
     "POST /api/v1/children/{id}/reopen/": Target(
         API_CHILD_WRITE,
         body=lambda world: {"reason": "A new referral", "worker": world.county.worker.pk, "allocated_on": _today()},
@@ -639,6 +660,10 @@ ENDPOINTS: dict[str, Target] = {
     "GET /api/v1/placement-episodes/": Target(API_LIST, leak_query=_child_query),
     "POST /api/v1/placement-episodes/children/{child_id}/start/": Target(
         API_CHILD_WRITE, body=lambda world: {"home": world.home.pk, "started_on": _today()}
+    ),
+    "POST /api/v1/placement-episodes/children/{child_id}/residential-review/": Target(
+        API_APPROVAL,
+        body=lambda world: {"reviewed_on": _today(), "outcome": "stays", "next_review_on": _today()},
     ),
     "POST /api/v1/placement-episodes/children/{child_id}/end-care/": Target(
         API_CHILD_WRITE, body=lambda world: {"ended_on": _today(), "rec_code": "E11"}

@@ -65,6 +65,7 @@ class CareEpisodeFactory(factory.django.DjangoModelFactory):
 
     child = factory.SubFactory(ChildFactory)
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+    category_of_need = "N1"
 
 
 class LegalStatusFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,6 @@ from casework import services as casework_services
 from casework.models import Allocation, Visit
 from outcomes import services as outcome_services
 from placements import codes as placement_codes
-from placements import services as placement_services
 from placements.models import PlacementEpisode
 from tests import factories
 from tests.outcomes import factories as star_factories
@@ -107,9 +106,7 @@ def two_homes(db) -> list:
 @examples
 def test_a_move_on_any_date_for_any_reason_keeps_one_home_at_a_time(county, two_homes, started_on, reason, which):
     refused_with_a_message(
-        lambda: placement_services.placement_start(
-            child=county.child, home=two_homes[which], started_on=started_on, reason=reason, actor=county.worker
-        )
+        lambda: placement_factories.move(county.child, two_homes[which], started_on, county.worker, reason=reason)
     )
     episodes = list(PlacementEpisode.objects.filter(child=county.child).order_by("started_on", "id"))
     assert sum(1 for episode in episodes if episode.ended_on is None) <= 1

@@ -236,6 +236,15 @@ class Plan:
     journey: Journey | None = None
 
 
+# 903 CIN as England's children in care are recorded (DfE, 2024): mostly abuse or neglect.
+NEEDS = Mix({"N1": 65, "N2": 3, "N3": 3, "N4": 8, "N5": 14, "N6": 1, "N7": 0.2, "N8": 6})
+
+
+def need_of(plan: Plan) -> str:
+    """The category of need the child's worker recorded: the same for a child however often it is asked."""
+    return NEEDS.draw(random.Random(f"need-{plan.child['id']}"))
+
+
 @dataclass
 class Staff:
     teams: list[int]
@@ -467,7 +476,9 @@ class County:
                 for w, s, e, r in rows]  # fmt: skip
 
     def episodes(self, plan: Plan) -> list[Row]:
-        return [] if plan.kind == "known" else [{"child_id": plan.child["id"], "started_on": plan.start, "ended_on": plan.end}]
+        if plan.kind == "known":
+            return []
+        return [{"child_id": plan.child["id"], "started_on": plan.start, "ended_on": plan.end, "category_of_need": need_of(plan)}]
 
     def legal_statuses(self, plan: Plan) -> list[Row]:
         ends: list[datetime.date | None] = [start for _, start in plan.legal[1:]]

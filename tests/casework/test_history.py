@@ -15,6 +15,8 @@ from tests import factories
 
 NFA = codes.ClosureReason.NO_FURTHER_ACTION
 
+CARE = {"legal_status": "C1", "category_of_need": "N1"}  # care_start needs both, chosen by the worker
+
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
@@ -85,7 +87,7 @@ def test_care_episode_start_history_names_the_actor(county):
     child = factories.ChildFactory()
     factories.AllocationFactory(child=child, worker=county.worker)
 
-    episode = services.care_episode_start(child=child, actor=county.worker, started_on=days_ago(2))
+    episode = services.care_start(child=child, actor=county.worker, started_on=days_ago(2), **CARE)
 
     assert_change_kept(episode, actor=county.worker, kind="+")
 

@@ -18,6 +18,8 @@ from tests import factories
 
 NFA = codes.ClosureReason.NO_FURTHER_ACTION
 
+CARE = {"legal_status": "C1", "category_of_need": "N1"}  # care_start needs both, chosen by the worker
+
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
@@ -564,7 +566,7 @@ def test_same_team_worker_cannot_record_a_session(county):
 def test_care_episode_starts_for_a_child_not_in_care(county):
     child = own_child(county.worker)
 
-    episode = services.care_episode_start(child=child, actor=county.worker, started_on=days_ago(3))
+    episode = services.care_start(child=child, actor=county.worker, started_on=days_ago(3), **CARE)
 
     assert list(child.care_episodes.all()) == [episode]
     assert episode.ended_on is None
@@ -572,7 +574,7 @@ def test_care_episode_starts_for_a_child_not_in_care(county):
 
 def test_care_episode_refused_while_already_in_care(county):
     with pytest.raises(ValidationError) as excinfo:
-        services.care_episode_start(child=county.child, actor=county.worker, started_on=days_ago(1))
+        services.care_start(child=county.child, actor=county.worker, started_on=days_ago(1), **CARE)
 
     assert "started_on" in error_fields(excinfo)
     assert county.child.care_episodes.count() == 1
@@ -584,10 +586,10 @@ def test_care_episode_refused_when_it_overlaps_an_earlier_one(county):
 
     for started_on in (days_ago(200), days_ago(500)):
         with pytest.raises(ValidationError) as excinfo:
-            services.care_episode_start(child=child, actor=county.worker, started_on=started_on)
+            services.care_start(child=child, actor=county.worker, started_on=started_on, **CARE)
         assert "started_on" in error_fields(excinfo)
 
-    services.care_episode_start(child=child, actor=county.worker, started_on=days_ago(50))
+    services.care_start(child=child, actor=county.worker, started_on=days_ago(50), **CARE)
     assert child.care_episodes.count() == 2
 
 
@@ -596,7 +598,7 @@ def test_care_episode_refused_in_the_future_or_before_birth(county):
 
     for started_on in (days_ago(-1), child.date_of_birth - datetime.timedelta(days=1)):
         with pytest.raises(ValidationError) as excinfo:
-            services.care_episode_start(child=child, actor=county.worker, started_on=started_on)
+            services.care_start(child=child, actor=county.worker, started_on=started_on, **CARE)
         assert "started_on" in error_fields(excinfo)
     assert not child.care_episodes.exists()
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from casework.models import Child
+from casework.models import Child, User
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
 from tests.factories import CareEpisodeFactory, ChildFactory
@@ -53,6 +53,7 @@ class PlacementEpisodeFactory(factory.django.DjangoModelFactory):
     place = factory.SelfAttribute("home.place_code")
     place_provider = factory.SelfAttribute("home.provider.provider_code")
     legal_status = "C2"
+    category_of_need = "N1"
 
 
 CHECKLIST_YES = {stem: codes.Answer.YES for stem, _ in codes.CHECKLIST}
@@ -85,3 +86,19 @@ def child_in_care(
 def homes(child: Child, *spans: tuple[datetime.date, datetime.date | None], home: Home | None = None) -> None:
     for start, end in spans:
         PlacementEpisodeFactory(child=child, started_on=start, ended_on=end, **({"home": home} if home else {}))
+
+
+def approved_decision(child: Child, home: Home, by: User) -> PlacementDecision:
+    """An approved decision for a move to `home`, as if it had been walked down the ladder and signed off."""
+    return PlacementDecisionFactory(
+        child=child, created_by=by, status=codes.DecisionStatus.APPROVED, chosen_rung=home.rung,
+        transition=home.transition, manager_approved_by=by, manager_approved_at=timezone.now(),
+    )  # fmt: skip
+
+
+def move(child: Child, home: Home, started_on: datetime.date, actor: User, **kwargs: object) -> PlacementEpisode:
+    """A move that follows an approved decision (placement_start refuses one without, unless an emergency)."""
+    from placements import services
+
+    approved_decision(child, home, actor)
+    return services.placement_start(child=child, home=home, started_on=started_on, actor=actor, **kwargs)  # type: ignore[arg-type]

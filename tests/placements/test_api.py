@@ -74,6 +74,7 @@ def test_overlapping_homes_and_care_ending_before_the_home_are_refused(county, h
     client = client_for(county.worker)
     url = f"{API}/placement-episodes/children/{county.child.pk}"
     ten_days_ago = (TODAY() - datetime.timedelta(days=10)).isoformat()
+    factories.approved_decision(county.child, homes[3], county.worker)
     assert client.post(f"{url}/start/", {"home": homes[3].pk, "started_on": ten_days_ago}, format="json").status_code == 201
     earlier = (TODAY() - datetime.timedelta(days=20)).isoformat()
     response = client.post(f"{url}/start/", {"home": homes[2].pk, "started_on": earlier, "reason_place_change": "CARPL"})
@@ -134,13 +135,7 @@ def test_lists_take_a_fixed_number_of_queries(county, homes, django_assert_max_n
         factories.HomeFactory()
         ready_decision(county, homes).delete()
     for i, rung in enumerate((3, 2, 4)):
-        services.placement_start(
-            child=county.child,
-            home=homes[rung],
-            started_on=TODAY() - datetime.timedelta(days=30 - i),
-            actor=county.worker,
-            reason="CARPL",
-        )
+        factories.move(county.child, homes[rung], TODAY() - datetime.timedelta(days=30 - i), county.worker, reason="CARPL")
     ready_decision(county, homes)
     ready_decision(county, homes)
     client = client_for(county.head)

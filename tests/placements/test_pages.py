@@ -67,7 +67,7 @@ def test_manager_pages_are_for_managers_and_the_903_for_heads(client, county):
 
 
 def test_the_caseload_shows_each_childs_home_in_one_query(client, county, homes, django_assert_max_num_queries):
-    services.placement_start(child=county.child, home=homes[3], started_on=TODAY(), actor=county.worker)
+    factories.move(county.child, homes[3], TODAY(), county.worker)
     client.force_login(county.head)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("casework:caseload"))
@@ -75,7 +75,7 @@ def test_the_caseload_shows_each_childs_home_in_one_query(client, county, homes,
 
 
 def test_the_childs_page_shows_the_home_by_its_child_facing_name(client, county, homes):
-    services.placement_start(child=county.child, home=homes[3], started_on=TODAY(), actor=county.worker)
+    factories.move(county.child, homes[3], TODAY(), county.worker)
     client.force_login(county.worker)
     page = client.get(reverse("casework:child-detail", args=[county.child.pk])).content.decode()
     assert homes[3].child_facing_name in page and "placement" not in page.lower().replace("placements/", "")

@@ -23,9 +23,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def start(county, home, days_ago: int, **kwargs):
-    return services.placement_start(
-        child=county.child, home=home, started_on=TODAY() - days_ago * DAY, actor=county.worker, **kwargs
-    )
+    return factories.move(county.child, home, TODAY() - days_ago * DAY, county.worker, **kwargs)
 
 
 # A child's homes --------------------------------------------------------------------------------
@@ -63,7 +61,7 @@ def test_a_move_needs_a_reason(county, homes):
 def test_a_full_home_takes_no_more_children(county, homes):
     homes[3].capacity = 1
     homes[3].save()
-    services.placement_start(child=county.other_child, home=homes[3], started_on=TODAY() - 5 * DAY, actor=county.other_worker)
+    factories.move(county.other_child, homes[3], TODAY() - 5 * DAY, county.other_worker)
     with pytest.raises(ValidationError, match="no vacancy"):
         start(county, homes[3], 1)
 
@@ -196,7 +194,9 @@ def test_a_statutory_visit_counts_only_while_the_care_it_was_made_in_lasts(count
     start(county, homes[3], 100)
     services.placement_end_care(child=child, ended_on=TODAY() - 20 * DAY, rec_code="E4A", actor=worker)
     assert kept() == TODAY() - 20 * DAY
-    casework_services.care_episode_start(child=child, actor=worker, started_on=TODAY() - 10 * DAY)
+    casework_services.care_start(
+        child=child, actor=worker, started_on=TODAY() - 10 * DAY, legal_status="V2", category_of_need="N4"
+    )
     assert (kept(), in_time()) == (TODAY() - 20 * DAY, (0, set()))  # back in care 10 days: overdue
     assert Visit.objects.get(pk=visit.pk).updated_at == visit.updated_at  # bookkeeping, not anyone's change
     casework_services.visit_create(
