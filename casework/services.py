@@ -655,6 +655,10 @@ def _case_note_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _check_case_note(note: CaseNote) -> None:
     note.full_clean()
+    # A TextField's max_length is not one of its model validators: checked here for every caller, the API included.
+    limit = CaseNote._meta.get_field("summary").max_length or 0
+    if len(note.summary) > limit:
+        raise ValidationError({"summary": f"Keep the summary to {limit:,} characters or fewer."})
     if timezone.is_naive(note.happened_at):
         raise ValidationError({"happened_at": "Give the time with its time zone."})
     if note.happened_at > timezone.now() + datetime.timedelta(minutes=5):
