@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckStatusEnum": "casework.codes.CheckStatus",
         "ClosureReasonEnum": "casework.codes.ClosureReason",
+        # Case notes are drafted then signed as visits are: one set of choices, under the name it had before them.
+        "VisitStatusEnum": "casework.codes.VisitStatus",
     },
 }
 
