@@ -220,7 +220,8 @@ def family_entries(child: Child) -> Iterable[Entry]:
             title = f"{row.name} left the network"
         else:
             title = f"{row.name}'s details changed"
-        yield Entry(row.history_date, "family", title, short(row.history_change_reason or ""), link, str(row.history_user or ""))
+        why = "" if earlier is None else short(row.history_change_reason or "")
+        yield Entry(row.history_date, "family", title, why, link, str(row.history_user or ""))
 
 
 def case_entries(child: Child) -> Iterable[Entry]:

@@ -533,7 +533,7 @@ def case_note_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         note = form.submit(lambda: services.case_note_create(child=child, author=request.user, **form.note_fields()))
         if note is not None:
-            return _after_case_note_save(request, form, note)
+            return _after_case_note_save(request, note)
     return _case_note_form_page(request, child=child, form=form, note=None)
 
 
@@ -544,18 +544,17 @@ def _case_note_form_page(
     return render(request, "casework/case_note_form.html", context)
 
 
-def _after_case_note_save(request: SignedInRequest, form: GovukForm, note: CaseNote) -> HttpResponse:
-    """Keep the draft open for more writing, or sign it when the worker pressed Sign."""
+def _after_case_note_save(request: SignedInRequest, note: CaseNote) -> HttpResponse:
+    """Keep the draft open for more writing, or sign it when the worker pressed Sign. A refused signing goes back to
+    the saved draft (not this form again, which on a new note would post a second one), saying why."""
     if "sign" not in request.POST:
         messages.success(request, "Draft saved.")
         return redirect("casework:case-note-edit", note_id=note.pk)
-    if form.submit(lambda: services.case_note_sign(note=note, actor=request.user)) is None:
-        # The draft was saved, only signing was refused: the form goes on from the version just saved.
-        note.refresh_from_db(fields=["updated_at"])
-        data = request.POST.copy()
-        data["version"] = note.updated_at.isoformat()
-        form.data = data
-        return _case_note_form_page(request, child=note.child, form=form, note=note)
+    try:
+        services.case_note_sign(note=note, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "The draft is saved but not signed: " + " ".join(error.messages))
+        return redirect("casework:case-note-edit", note_id=note.pk)
     messages.success(request, "Case note signed.")
     return redirect("casework:case-note-detail", note_id=note.pk)
 
@@ -588,7 +587,7 @@ def case_note_edit(request: SignedInRequest, note_id: int) -> HttpResponse:
         fields = form.note_fields()
         saved = form.submit(lambda: services.case_note_update(note=note, actor=request.user, version=version, **fields))
         if saved is not None:
-            return _after_case_note_save(request, form, saved)
+            return _after_case_note_save(request, saved)
     return _case_note_form_page(request, child=child, form=form, note=note)
 
 

@@ -252,3 +252,12 @@ def test_the_list_filters_by_child_and_logs_who_was_shown(county: County) -> Non
     assert [row["id"] for row in response.data["results"]] == [mine.pk]
     logged = RecordView.objects.filter(user=county.head, page__startswith="api:").latest("viewed_at")
     assert list(logged.children.values_list("pk", flat=True)) == [county.child.pk]
+
+
+def test_signing_an_empty_new_note_keeps_one_draft_and_says_why(county: County) -> None:
+    data = {"kind": "meeting", "happened_on": timezone.localdate().isoformat(), "happened_time": "00:00", "sign": ""}
+    response = client_for(county.worker).post(reverse("casework:case-note-new", args=[county.child.pk]), data, follow=True)
+    note = CaseNote.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("casework:case-note-edit", args=[note.pk])
+    assert "Write what was said or agreed before signing." in response.content.decode()
+    assert note.status == codes.VisitStatus.DRAFT
