@@ -28,6 +28,7 @@ from casework.ids import parse_id
 from casework.models import (
     Allocation,
     CareEpisode,
+    CaseNote,
     Child,
     ChildAccount,
     ChildInvite,
@@ -306,6 +307,13 @@ class ChildAdmin(CaseRecordAdmin):
 class VisitAdmin(CaseRecordAdmin):
     list_display = ["child", "visit_type", "visited_at", "status", "author"]
     list_filter = ["status", "visit_type"]
+    list_select_related = ["child", "author"]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(CaseRecordAdmin):
+    list_display = ["child", "kind", "happened_at", "status", "author"]
+    list_filter = ["status", "kind"]
     list_select_related = ["child", "author"]
 
 

@@ -9,6 +9,7 @@ router = SimpleRouter(use_regex_path=False)  # so ids use the int converter (see
 router.register("children", apis.ChildViewSet, basename="child")
 router.register("allocations", apis.AllocationViewSet, basename="allocation")
 router.register("visits", apis.VisitViewSet, basename="visit")
+router.register("case-notes", apis.CaseNoteViewSet, basename="case-note")
 router.register("sibling-contact/arrangements", apis.SiblingContactArrangementViewSet, basename="sibling-contact-arrangement")
 router.register("sibling-contact/sessions", apis.SiblingContactSessionViewSet, basename="sibling-contact-session")
 router.register("corrections", apis.CorrectionViewSet, basename="correction")

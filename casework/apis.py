@@ -32,6 +32,7 @@ from casework.dashboard.registry import measure_get
 from casework.http import ApiRequest
 from casework.models import (
     Allocation,
+    CaseNote,
     Child,
     FamilyMember,
     RecordCheck,
@@ -127,6 +128,14 @@ class VisitFilter(filters.FilterSet):
     class Meta:
         model = Visit
         fields = ("child", "status", "visit_type")
+
+
+class CaseNoteFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = CaseNote
+        fields = ("child", "status", "kind")
 
 
 class SiblingContactArrangementFilter(filters.FilterSet):
@@ -480,6 +489,67 @@ class VisitViewSet(LoggedListMixin, CaseworkViewSet):
     def share(self, request: ApiRequest, pk: int) -> Response:
         share = services.visit_share(visit=self.visit_from_url(), actor=request.user, **self.parse(s.VisitShareSerializer))
         return created(s.SharedRecordSerializer(share))
+
+
+# Case notes -------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Case notes (contact that is not a visit) on the children you may see, latest first"),
+    retrieve=extend_schema(summary="A case note (the view is logged)", responses={200: s.CaseNoteSerializer, 404: NOT_FOUND}),
+)
+class CaseNoteViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    queryset = CaseNote.objects.none()
+    serializer_class = s.CaseNoteSerializer
+    filterset_class = CaseNoteFilter
+
+    def get_queryset(self) -> QuerySet[CaseNote]:
+        return selectors.case_notes_visible_to(user=self.request.user)
+
+    def note_from_url(self) -> CaseNote:
+        return selectors.case_note_get(user=self.request.user, note_id=self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Start a draft case note",
+        request=s.CaseNoteCreateSerializer,
+        responses={201: s.CaseNoteSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        note = services.case_note_create(author=request.user, **self.parse(s.CaseNoteCreateSerializer))
+        return created(s.CaseNoteSerializer(note))
+
+    @extend_schema(
+        summary="Change a draft case note (its author only)",
+        description="Send only the fields that change, and the `updated_at` you read as `version`.",
+        request=s.CaseNoteUpdateSerializer,
+        responses={200: s.CaseNoteSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        fields = self.parse(s.CaseNoteUpdateSerializer, partial=True)
+        note = services.case_note_update(note=self.note_from_url(), actor=request.user, **fields)
+        return Response(s.CaseNoteSerializer(note).data)
+
+    @extend_schema(
+        summary="Sign a draft case note (its author only)", request=None, responses={200: s.CaseNoteSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request: ApiRequest, pk: int) -> Response:
+        note = services.case_note_sign(note=self.note_from_url(), actor=request.user)
+        return Response(s.CaseNoteSerializer(note).data)
+
+    @extend_schema(
+        summary="Amend a signed case note",
+        description="Send the reason, only the fields that change, and the `updated_at` you read as `version`. "
+        "The reason is kept in the case note's history.",
+        request=s.CaseNoteAmendSerializer,
+        responses={200: s.CaseNoteSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request: ApiRequest, pk: int) -> Response:
+        changes = self.parse(s.CaseNoteAmendSerializer, partial=True)
+        reason = changes.pop("reason", "")  # a missing reason reaches the service, which says what to write
+        note = services.case_note_amend(note=self.note_from_url(), actor=request.user, reason=reason, **changes)
+        return Response(s.CaseNoteSerializer(note).data)
 
 
 # Sibling contact --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from casework import measures, sign_in, tokens
+        from casework.chronology import CASEWORK_SOURCES, register_chronology_source
         from casework.me import views as me
         from casework.me.journey import JourneySource, register_journey_source
 
@@ -21,3 +22,5 @@ class CaseworkConfig(AppConfig):
             JourneySource("what-my-worker-wrote", "What my worker wrote", 70, me.records_part),
         ):
             register_journey_source(source)
+        for chronology_source in CASEWORK_SOURCES:
+            register_chronology_source(chronology_source)

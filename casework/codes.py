@@ -127,6 +127,16 @@ class VisitStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
+class CaseNoteKind(models.TextChoices):
+    """Contact about a child that is not a visit: a case note records it (a visit has its own record)."""
+
+    PHONE_CALL = "phone_call", "Phone call"
+    MEETING = "meeting", "Meeting"
+    MESSAGE = "message", "Text or app message"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other contact"
+
+
 class ContactFrequency(models.TextChoices):
     WEEKLY = "weekly", "Every week"
     FORTNIGHTLY = "fortnightly", "Every two weeks"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from casework import codes
 from casework.dates import validate_in_range
-from casework.models import Child, FamilyMember, SiblingContactArrangement, User, Visit
+from casework.models import CaseNote, Child, FamilyMember, SiblingContactArrangement, User, Visit
 from casework.services import PossibleDuplicate
 
 T = TypeVar("T")
@@ -584,3 +584,69 @@ class CareLeaverContactForm(GovukForm):
         label="Is it suitable?", choices=[("", "Choose"), ("yes", "Yes"), ("no", "No")], required=False,
         coerce=lambda answer: answer == "yes", empty_value=None,
     )  # fmt: skip
+
+
+# Case notes ---------------------------------------------------------------------------------------
+
+
+class CaseNoteForm(GovukForm):
+    """Contact that is not a visit; the service (case_note_create, case_note_update) checks the rest."""
+
+    version = version_field()
+    kind = forms.ChoiceField(label="Type of contact", choices=_choose(codes.CaseNoteKind.choices))
+    happened_on = DateField(label="Date")
+    happened_time = forms.TimeField(label="Time", widget=TimeInput, error_messages={"invalid": "Enter a time like 14:30."})
+    who = forms.CharField(label="With whom", max_length=300, required=False, help_text="For example, the child's teacher")
+    summary = forms.CharField(
+        label="What was said or agreed", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000, required=False
+    )
+
+    @classmethod
+    def initial_for(cls, note: CaseNote | None = None) -> dict[str, Any]:
+        if note is None:
+            now = timezone.localtime()
+            return {"happened_on": now.date(), "happened_time": now.time().replace(second=0, microsecond=0)}
+        local = timezone.localtime(note.happened_at)
+        fields = {name: getattr(note, name) for name in ("kind", "who", "summary")}
+        return fields | {"happened_on": local.date(), "happened_time": local.time(), "version": note.updated_at.isoformat()}
+
+    def note_fields(self) -> dict[str, Any]:
+        """The cleaned data in the shape services.case_note_create and case_note_update take."""
+        data = {name: self.cleaned_data[name] for name in ("kind", "who", "summary")}
+        moment = datetime.datetime.combine(self.cleaned_data["happened_on"], self.cleaned_data["happened_time"])
+        return data | {"happened_at": timezone.make_aware(moment)}
+
+
+class CaseNoteAmendForm(CaseNoteForm):
+    reason = forms.CharField(
+        label="Why are you changing a signed record?", widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+
+# A child's chronology ------------------------------------------------------------------------------------------
+
+
+class ChronologyForm(GovukForm):
+    """The chronology's filters, sent as a GET so a filtered chronology (and its CSV) has its own address."""
+
+    kind = forms.MultipleChoiceField(
+        label="Show", required=False, widget=forms.CheckboxSelectMultiple, help_text="Tick none to show everything.",
+        error_messages={"invalid_choice": "Choose from the kinds of record listed."},
+    )  # fmt: skip
+    since = DateField(label="From", required=False)
+    until = DateField(label="To", required=False)
+    order = forms.ChoiceField(
+        label="Order", required=False, widget=forms.RadioSelect, choices=[("newest", "Newest first"), ("oldest", "Oldest first")]
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_as("kind", forms.MultipleChoiceField).choices = kinds
+        self.fields["order"].initial = "newest"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The “to” date must be the same as or after the “from” date.")
+        return cleaned

@@ -314,6 +314,36 @@ class Visit(models.Model):
         return self.drafted_from_voice and self.draft_reviewed_at is None
 
 
+class CaseNote(models.Model):
+    """Contact about a child that is not a visit: a phone call, a meeting, a message. Drafted, signed and amended
+    as a visit is (services.case_note_*): only its author changes a draft; a signed note changes with a reason."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_notes")
+    kind = models.CharField("type of contact", max_length=20, choices=codes.CaseNoteKind.choices)
+    happened_at = models.DateTimeField("when it happened", validators=[validate_moment_in_range])
+    who = models.CharField("with whom", max_length=300, blank=True)
+    summary = models.TextField(blank=True, max_length=20000)
+    # A case note is drafted and signed as a visit is, so it has the visit's two states.
+    status = models.CharField(max_length=10, choices=codes.VisitStatus.choices, default=codes.VisitStatus.DRAFT)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+        indexes = [models.Index(fields=["child", "happened_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_at:%d %b %Y}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == codes.VisitStatus.SIGNED
+
+
 class SiblingContactArrangement(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sibling_contact")
     sibling = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, related_name="contact_arrangements")

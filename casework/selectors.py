@@ -25,6 +25,7 @@ from casework.models import (
     Allocation,
     CareEpisode,
     CareLeaverRecord,
+    CaseNote,
     Child,
     ChildAccount,
     ChildInvite,
@@ -219,6 +220,18 @@ def visit_get(*, user: User, visit_id: int) -> Visit:
     if visit is None:
         raise Http404("No visit found")
     return visit
+
+
+def case_notes_visible_to(*, user: User) -> QuerySet[CaseNote]:
+    """Case notes are read as visits are: by whoever may see the child, drafts included."""
+    return CaseNote.objects.filter(child__in=children_visible_to(user=user)).select_related("author", "signed_by", "child")
+
+
+def case_note_get(*, user: User, note_id: int) -> CaseNote:
+    note = case_notes_visible_to(user=user).filter(pk=note_id).first()
+    if note is None:
+        raise Http404("No case note found")
+    return note
 
 
 def sibling_contact_visible_to(*, user: User) -> QuerySet[SiblingContactArrangement]:

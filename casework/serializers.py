@@ -19,6 +19,7 @@ from casework.models import (
     CareEpisode,
     CareLeaverContact,
     CareLeaverRecord,
+    CaseNote,
     Child,
     FamilyMember,
     LegalStatus,
@@ -29,7 +30,7 @@ from casework.models import (
     User,
     Visit,
 )
-from casework.services import VISIT_FIELDS
+from casework.services import CASE_NOTE_FIELDS, VISIT_FIELDS
 
 # Relations resolved through the selectors ---------------------------------------------------
 
@@ -392,6 +393,51 @@ class VisitAmendSerializer(VisitFieldsSerializer):
     class Meta(VisitFieldsSerializer.Meta):
         fields = ("reason", "version", *VISIT_FIELDS)
         extra_kwargs = {name: {"required": False} for name in VISIT_FIELDS}
+
+
+# Case notes -----------------------------------------------------------------------------------
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    author = WorkerSerializer(read_only=True)
+    signed_by = WorkerSerializer(read_only=True, allow_null=True)
+    child_name = serializers.CharField(source="child.display_name", read_only=True)
+
+    class Meta:
+        model = CaseNote
+        fields: tuple[str, ...] = ("id", "child", "child_name", "author", *CASE_NOTE_FIELDS)
+        fields += ("status", "signed_at", "signed_by", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+class CaseNoteCreateSerializer(serializers.ModelSerializer):
+    child = VisibleChildField()
+
+    class Meta:
+        model = CaseNote
+        fields = ("child", *CASE_NOTE_FIELDS)
+
+
+class CaseNoteUpdateSerializer(serializers.ModelSerializer):
+    """Changes to a draft: send only what changes, with the version you read."""
+
+    version = version_field()
+
+    class Meta:
+        model = CaseNote
+        fields = ("version", *CASE_NOTE_FIELDS)
+
+
+class CaseNoteAmendSerializer(serializers.ModelSerializer):
+    """Changes to a signed case note, with the reason kept in its history. Send only what changes."""
+
+    reason = serializers.CharField(max_length=500, help_text="Why the signed record is being changed.")
+    version = version_field()
+
+    class Meta:
+        model = CaseNote
+        fields = ("reason", "version", *CASE_NOTE_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in CASE_NOTE_FIELDS}
 
 
 # Sibling contact ------------------------------------------------------------------------------

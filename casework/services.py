@@ -24,6 +24,7 @@ from casework.models import (
     CareEpisode,
     CareLeaverContact,
     CareLeaverRecord,
+    CaseNote,
     Child,
     ChildAccount,
     ChildInvite,
@@ -69,6 +70,9 @@ def save_with_history(instance: Model, *, actor: User | None, reason: str = "", 
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save(update_fields=update_fields)
+
+
+CASE_NOTE_FIELDS = ("kind", "happened_at", "who", "summary")
 
 
 # Children ------------------------------------------------------------------------------------
@@ -653,6 +657,102 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
     _apply_visit_fields(visit, fields)
     save_with_history(visit, actor=actor, reason=f"Amended: {reason.strip()}")
     return visit
+
+
+# Case notes --------------------------------------------------------------------------------
+# Contact that is not a visit. The same life as a visit's record: a draft its author writes and signs, then only
+# amendments with a reason. Nobody changes another person's draft: it is their unfinished account.
+
+
+@transaction.atomic
+def case_note_create(*, child: Child, author: User, **fields: Any) -> CaseNote:
+    """Start a draft case note."""
+    require_recorder(actor=author, child=child, record="case notes")
+    note = CaseNote(child=child, author=author, **_case_note_fields(fields))
+    _check_case_note(note)
+    save_with_history(note, actor=author)
+    return note
+
+
+@transaction.atomic
+def case_note_update(*, note: CaseNote, actor: User, version: datetime.datetime | None = None, **fields: Any) -> CaseNote:
+    """Change a draft. `version` is its updated_at when the person opened it: if someone saved since, nothing is saved."""
+    note = _case_note_for_change(note, actor=actor, version=version)
+    if note.is_signed:
+        raise ValidationError("This case note is signed. To change it, amend it and say why.")
+    _require_author(note, actor=actor)
+    for name, value in _case_note_fields(fields).items():
+        setattr(note, name, value)
+    _check_case_note(note)
+    save_with_history(note, actor=actor)
+    return note
+
+
+@transaction.atomic
+def case_note_sign(*, note: CaseNote, actor: User) -> CaseNote:
+    note = _case_note_for_change(note, actor=actor, version=None)
+    if note.is_signed:
+        return note  # signing twice (a second click) changes nothing
+    _require_author(note, actor=actor)
+    if not note.summary.strip():
+        raise ValidationError({"summary": "Write what was said or agreed before signing."})
+    note.status, note.signed_at, note.signed_by = codes.VisitStatus.SIGNED, timezone.now(), actor
+    save_with_history(note, actor=actor, reason="Signed")
+    return note
+
+
+@transaction.atomic
+def case_note_amend(
+    *, note: CaseNote, actor: User, reason: str, version: datetime.datetime | None = None, **fields: Any
+) -> CaseNote:
+    """Change a signed note: anyone who may record for the child, with a reason kept in the history beside both
+    versions. `version` as for case_note_update."""
+    note = _case_note_for_change(note, actor=actor, version=version)
+    if not note.is_signed:
+        raise ValidationError("This case note is still a draft: change it directly.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are changing a signed record."})
+    for name, value in _case_note_fields(fields).items():
+        setattr(note, name, value)
+    _check_case_note(note)
+    if not note.summary.strip():
+        raise ValidationError({"summary": "A signed case note keeps its summary: write what was said or agreed."})
+    save_with_history(note, actor=actor, reason=f"Amended: {reason.strip()}")
+    return note
+
+
+def _case_note_for_change(note: CaseNote, *, actor: User, version: datetime.datetime | None) -> CaseNote:
+    """The note's row, locked, once the actor may record for the child and the version they read is current."""
+    note = CaseNote.objects.select_for_update().select_related("child").get(pk=note.pk)
+    require_recorder(actor=actor, child=note.child, record="case notes")
+    versions.check_version(note, version=version)
+    return note
+
+
+def _require_author(note: CaseNote, *, actor: User) -> None:
+    if note.author_id != actor.pk:
+        raise PermissionDenied("Only the person who wrote this draft can change or sign it.")
+
+
+def _case_note_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(CASE_NOTE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not parts of a case note: {', '.join(sorted(unknown))}.")
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+
+
+def _check_case_note(note: CaseNote) -> None:
+    note.full_clean()
+    # A TextField's max_length is not one of its model validators: checked here for every caller, the API included.
+    limit = CaseNote._meta.get_field("summary").max_length or 0
+    if len(note.summary) > limit:
+        raise ValidationError({"summary": f"Keep the summary to {limit:,} characters or fewer."})
+    if timezone.is_naive(note.happened_at):
+        raise ValidationError({"happened_at": "Give the time with its time zone."})
+    if note.happened_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"happened_at": "A case note cannot be about something in the future."})
+    if note.happened_at < timezone.make_aware(datetime.datetime.combine(note.child.date_of_birth, datetime.time.min)):
+        raise ValidationError({"happened_at": "A case note cannot be about a time before the child was born."})
 
 
 # Sibling contact ---------------------------------------------------------------------------

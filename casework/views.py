@@ -11,25 +11,30 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_http_methods
 
-from casework import codes, selectors, services
+from casework import chronology, codes, selectors, services
+from casework.csv_export import csv_response
 from casework.forms import (
     CareLeaverContactForm,
     CareLeaverForm,
     CareStartForm,
+    CaseNoteAmendForm,
+    CaseNoteForm,
     ChangeWorkerForm,
     ChildEditForm,
     ChildNewForm,
     ChildStoryForm,
+    ChronologyForm,
     CloseCaseForm,
     CorrectionAnswerForm,
     FamilyMemberForm,
@@ -45,7 +50,7 @@ from casework.forms import (
     field_label,
 )
 from casework.http import SignedInRequest
-from casework.models import Child, User, Visit
+from casework.models import CaseNote, Child, User, Visit
 from casework.panels import caseload_columns, render_caseload_notices, render_child_panels, render_visit_panels
 
 PAGE_SIZE = 25
@@ -164,6 +169,7 @@ def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
         "family": selectors.family_visible_to(user=request.user).filter(child=child),
         "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
         "visits": page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
+        "case_notes": list(selectors.case_notes_visible_to(user=request.user).filter(child=child)[:10]),
         "contact": selectors.sibling_contact_visible_to(user=request.user).filter(child=child),
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
@@ -336,6 +342,54 @@ def family_member_edit(request: SignedInRequest, member_id: int) -> HttpResponse
             messages.success(request, f"Saved. The history keeps what {member.name}'s details said before.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#family")
     return render(request, "casework/family_member_form.html", {"child": child, "form": form, "member": member})
+
+
+# A child's chronology -------------------------------------------------------------------------------
+
+
+@login_required
+def child_chronology(request: SignedInRequest, child_id: int) -> HttpResponse:
+    """Everything recorded about the child, from every app, in date order; filtered by kind and dates."""
+    child = child_for_page(request, child_id, "chronology")
+    form, entries = _chronology_for(request, child)
+    labels = {source.kind: source.label for source in chronology.chronology_sources()}
+    rows = [(entry, labels.get(entry.kind, entry.kind)) for entry in entries]
+    context = {"child": child, "form": form, "rows": rows, "csv_query": request.GET.urlencode()}
+    return render(request, "casework/chronology.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+def child_chronology_csv(request: SignedInRequest, child_id: int) -> HttpResponseBase:
+    """The chronology as the page filters it, for a spreadsheet or a court bundle."""
+    child = child_for_page(request, child_id, "chronology.csv")
+    form, entries = _chronology_for(request, child)
+    if not form.is_valid():
+        return render(request, "casework/chronology.html", {"child": child, "form": form, "rows": []}, status=400)
+    site = request.build_absolute_uri("/").rstrip("/")
+    rows: list[list[object]] = [["date", "time", "kind", "title", "detail", "recorded by", "link"]]
+    rows += [
+        [entry.day, entry.time.strftime("%H:%M") if entry.time else "", entry.kind, entry.title, entry.detail,
+         entry.recorded_by, site + entry.link if entry.link else ""]
+        for entry in entries
+    ]  # fmt: skip
+    return csv_response(rows, f"chronology_{child.pk}_{timezone.localdate():%Y-%m-%d}.csv")
+
+
+def _chronology_for(request: SignedInRequest, child: Child) -> tuple[ChronologyForm, list[chronology.Entry]]:
+    """The filter form as sent (an empty query is every kind, newest first) and, when it is valid, the entries."""
+    kinds = [(source.kind, source.label) for source in chronology.chronology_sources()]
+    form = ChronologyForm(request.GET or {"order": "newest"}, kinds=kinds)
+    if not form.is_valid():
+        return form, []
+    chosen = form.cleaned_data
+    entries = chronology.chronology(
+        child=child,
+        kinds=chosen["kind"],
+        since=chosen["since"],
+        until=chosen["until"],
+        newest_first=chosen["order"] != "oldest",
+    )
+    return form, entries
 
 
 @login_required
@@ -537,6 +591,107 @@ def visit_amend(request: SignedInRequest, visit_id: int) -> HttpResponse:
             messages.success(request, "Visit amended. The history keeps the earlier version.")
             return redirect("casework:visit-detail", visit_id=visit.pk)
     return _visit_form_page(request, child=child, form=form, visit=visit, amending=True)
+
+
+# Case notes: contact that is not a visit ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_note_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "case-note:new", to_record=True)
+    form = CaseNoteForm(request.POST or None, initial=CaseNoteForm.initial_for())
+    if request.method == "POST" and form.is_valid():
+        note = form.submit(lambda: services.case_note_create(child=child, author=request.user, **form.note_fields()))
+        if note is not None:
+            return _after_case_note_save(request, note)
+    return _case_note_form_page(request, child=child, form=form, note=None)
+
+
+def _case_note_form_page(
+    request: SignedInRequest, *, child: Child, form: GovukForm, note: CaseNote | None, amending: bool = False
+) -> HttpResponse:
+    context = {"child": child, "form": form, "note": note, "amending": amending}
+    return render(request, "casework/case_note_form.html", context)
+
+
+def _after_case_note_save(request: SignedInRequest, note: CaseNote) -> HttpResponse:
+    """Keep the draft open for more writing, or sign it when the worker pressed Sign. A refused signing goes back to
+    the saved draft (not this form again, which on a new note would post a second one), saying why."""
+    if "sign" not in request.POST:
+        messages.success(request, "Draft saved.")
+        return redirect("casework:case-note-edit", note_id=note.pk)
+    try:
+        services.case_note_sign(note=note, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "The draft is saved but not signed: " + " ".join(error.messages))
+        return redirect("casework:case-note-edit", note_id=note.pk)
+    messages.success(request, "Case note signed.")
+    return redirect("casework:case-note-detail", note_id=note.pk)
+
+
+@login_required
+def case_note_detail(request: SignedInRequest, note_id: int) -> HttpResponse:
+    note = selectors.case_note_get(user=request.user, note_id=note_id)
+    services.record_view_log(user=request.user, child=note.child, page=f"case-note:{note.pk}")
+    context = {
+        "note": note,
+        "child": note.child,
+        "can_record": selectors.child_can_record(user=request.user, child=note.child),
+        "history": note.history.select_related("history_user").order_by("-history_date", "-history_id")[:50],
+    }
+    return render(request, "casework/case_note_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_note_edit(request: SignedInRequest, note_id: int) -> HttpResponse:
+    note = selectors.case_note_get(user=request.user, note_id=note_id)
+    child = child_for_page(request, note.child_id, f"case-note:{note.pk}:edit", to_record=True)
+    if note.is_signed:
+        return redirect("casework:case-note-amend", note_id=note.pk)
+    if note.author_id != request.user.pk:
+        raise PermissionDenied("Only the person who wrote this draft can change or sign it.")
+    form = CaseNoteForm(request.POST or None, initial=CaseNoteForm.initial_for(note))
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        fields = form.note_fields()
+        saved = form.submit(lambda: services.case_note_update(note=note, actor=request.user, version=version, **fields))
+        if saved is not None:
+            return _after_case_note_save(request, saved)
+    return _case_note_form_page(request, child=child, form=form, note=note)
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_note_sign(request: SignedInRequest, note_id: int) -> HttpResponse:
+    """Sign a draft from its page (the draft's own form has a Sign button too)."""
+    note = selectors.case_note_get(user=request.user, note_id=note_id)
+    child_for_page(request, note.child_id, f"case-note:{note.pk}:sign", to_record=True)
+    try:
+        services.case_note_sign(note=note, actor=request.user)
+        messages.success(request, "Case note signed.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("casework:case-note-edit", note_id=note.pk)
+    return redirect("casework:case-note-detail", note_id=note.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_note_amend(request: SignedInRequest, note_id: int) -> HttpResponse:
+    note = selectors.case_note_get(user=request.user, note_id=note_id)
+    child = child_for_page(request, note.child_id, f"case-note:{note.pk}:amend", to_record=True)
+    if not note.is_signed:
+        return redirect("casework:case-note-edit", note_id=note.pk)
+    form = CaseNoteAmendForm(request.POST or None, initial=CaseNoteForm.initial_for(note))
+    if request.method == "POST" and form.is_valid():
+        fields = form.note_fields() | {"reason": form.cleaned_data["reason"], "version": form.cleaned_data["version"]}
+        amended = form.submit(lambda: services.case_note_amend(note=note, actor=request.user, **fields))
+        if amended is not None:
+            messages.success(request, "Case note amended. The history keeps the earlier version.")
+            return redirect("casework:case-note-detail", note_id=note.pk)
+    return _case_note_form_page(request, child=child, form=form, note=note, amending=True)
 
 
 # Worker changes and sibling contact --------------------------------------------------------

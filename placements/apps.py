@@ -6,10 +6,11 @@ class PlacementsConfig(AppConfig):
     verbose_name = "Homes and placement decisions"
 
     def ready(self) -> None:
+        from casework.chronology import register_chronology_source
         from casework.demo import register_demo_extension
         from casework.me.journey import JourneySource, register_journey_source
         from casework.panels import CaseloadColumn, register_caseload_column, register_caseload_notice, register_child_panel
-        from placements import measures
+        from placements import chronology, measures
         from placements.demo import EXTENSION
         from placements.selectors import current_home_names
         from placements.views import child_homes_panel, emergency_moves_notice, journey_homes
@@ -20,3 +21,5 @@ class PlacementsConfig(AppConfig):
         register_caseload_column(CaseloadColumn(heading="Home", values=current_home_names, empty="No home recorded"))
         register_demo_extension(EXTENSION)
         measures.register()
+        for source in chronology.SOURCES:
+            register_chronology_source(source)

@@ -33,7 +33,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from casework import codes, services
-from casework.models import FamilyMember, RecordCheck, RecordView, SharedRecord, User, Visit
+from casework.models import CaseNote, FamilyMember, RecordCheck, RecordView, SharedRecord, User, Visit
 from outcomes import codes as outcome_codes
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
 from placements.models import Home, PlacementDecision
@@ -237,6 +237,8 @@ class World:
     home: Home
     decision: PlacementDecision
     recording: Recording
+    draft_note: CaseNote
+    signed_note: CaseNote
     clients: dict[str, APIClient] = field(default_factory=dict)
 
     def user(self, name: str) -> User | None:
@@ -294,6 +296,15 @@ def build_world(county: County) -> World:
     recording.size_bytes = recording.audio.size
     recording.save()
 
+    happened_at = timezone.now() - datetime.timedelta(days=2)
+    draft_note = services.case_note_create(
+        child=child, author=worker, kind=codes.CaseNoteKind.PHONE_CALL, happened_at=happened_at, summary=f"Draft: {OBSERVATION}"
+    )
+    signed_note = services.case_note_create(
+        child=child, author=worker, kind=codes.CaseNoteKind.MEETING, happened_at=happened_at, summary=OBSERVATION
+    )
+    signed_note = services.case_note_sign(note=signed_note, actor=worker)
+
     world = World(
         county,
         child_user,
@@ -312,6 +323,8 @@ def build_world(county: County) -> World:
         home,
         decision,
         recording,
+        draft_note,
+        signed_note,
     )
     for name in USERS:
         client = APIClient()
@@ -388,6 +401,7 @@ PAGE_IDS = {
     "decision_id": "decision",
     "recording_id": "recording",
     "member_id": "sibling",
+    "note_id": "draft_note",
 }
 PAGE_VALUES: dict[str, Any] = {"rung": 1, "key": "statutory-visits"}
 
@@ -432,6 +446,20 @@ PAGES: dict[str, Target] = {
     "casework:visit-share": Target(PAGE_CHILD_WRITE, writes=("POST",), ids={"visit_id": "signed_visit"}),
     "casework:correction-answer": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:visit-detail": Target(PAGE_CHILD_READ),
+    # Case notes: only the author changes or signs a draft (the team manager and head of service may record for the
+    # child, but not in someone else's unfinished account).
+    "casework:case-note-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:case-note-detail": Target(PAGE_CHILD_READ),
+    "casework:case-note-edit": Target(
+        PAGE_CHILD_WRITE, writes=("POST",), overrides={f"{m} {u}": 403 for m in ("GET", "POST") for u in ("manager", "head")}
+    ),
+    "casework:case-note-sign": Target(
+        PAGE_CHILD_WRITE, writes=("POST",), post_only=True, overrides={f"POST {u}": 403 for u in ("manager", "head")}
+    ),
+    "casework:case-note-amend": Target(PAGE_CHILD_WRITE, writes=("POST",), ids={"note_id": "signed_note"}),
+    # The chronology, on the page and as a CSV: a read of the child's record.
+    "casework:child-chronology": Target(PAGE_CHILD_READ),
+    "casework:child-chronology-csv": Target(PAGE_CHILD_READ),
     "casework:visit-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:visit-amend": Target(PAGE_CHILD_WRITE, writes=("POST",), ids={"visit_id": "signed_visit"}),
     # Voice notes.
@@ -503,6 +531,7 @@ EXCLUDED_PREFIXES = {
 API_IDS = {  # the first part of the path -> the World attribute that fills {id}
     "children": "county.child",
     "visits": "draft_visit",
+    "case-notes": "draft_note",
     "corrections": "correction",
     "me/records": "shared_record",
     "sibling-contact/arrangements": "arrangement",
@@ -599,6 +628,27 @@ ENDPOINTS: dict[str, Target] = {
         API_CHILD_WRITE, ids={"id": "signed_visit"}, body=lambda world: {"sections": ["child_said"]}
     ),
     "POST /api/v1/visits/{visit_id}/recordings/": Target(API_CHILD_WRITE, body=upload_body, multipart=True),
+    # Case notes: only the author changes or signs a draft.
+    "GET /api/v1/case-notes/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/case-notes/": Target(
+        API_CHILD_WRITE_BODY,
+        body=lambda world: {
+            "child": world.county.child.pk,
+            "kind": "phone_call",
+            "happened_at": timezone.now().isoformat(),
+            "summary": "Rang school.",
+        },
+    ),
+    "GET /api/v1/case-notes/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/case-notes/{id}/": Target(
+        API_CHILD_WRITE,
+        body=lambda world: _version("draft_note")(world) | {"who": "The school nurse"},
+        overrides={f"PATCH {u}": 403 for u in ("manager", "head")},
+    ),
+    "POST /api/v1/case-notes/{id}/sign/": Target(API_CHILD_WRITE, overrides={f"POST {u}": 403 for u in ("manager", "head")}),
+    "POST /api/v1/case-notes/{id}/amend/": Target(
+        API_CHILD_WRITE, ids={"id": "signed_note"}, body=lambda world: {"reason": "Wrong day.", "who": "Her teacher"}
+    ),
     # Sibling contact.
     "GET /api/v1/sibling-contact/arrangements/": Target(API_LIST, leak_query=_child_query),
     "POST /api/v1/sibling-contact/arrangements/": Target(

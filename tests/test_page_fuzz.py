@@ -194,6 +194,7 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "decision_id": list(PlacementDecision.objects.order_by("pk").values_list("pk", flat=True)),
         "recording_id": [world.recording.pk],
         "member_id": [world.sibling.pk],
+        "note_id": [world.draft_note.pk, world.signed_note.pk],
         "rung": [*placement_codes.Rung.values, 8],
     }
 

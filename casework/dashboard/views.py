@@ -5,7 +5,6 @@ dashboard's selectors, render. Whose children are counted is decided by
 selectors.children_for_figures: every child for a head of service, the team's for a team manager, and a
 social worker's own; anyone else gets a 403. Bad filter input is shown on the form, never a 500."""
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +12,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from casework import codes, selectors, services
+from casework.csv_export import csv_response
 from casework.dashboard.charts import trend_svg
 from casework.dashboard.figures import MeasureFigures, dashboard, measure_figures
 from casework.dashboard.filters import FilterForm, Filters, filtered_children, filters_from
@@ -131,24 +131,6 @@ def dashboard_children(request: SignedInRequest, key: str) -> HttpResponse:
 # CSV exports ----------------------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: object) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula: never let a name do that."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv(rows: Iterator[list[object]], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    response = StreamingHttpResponse((writer.writerow([_safe(v) for v in row]) for row in rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def measure_csv_rows(figures: MeasureFigures, filters: Filters) -> Iterator[list[object]]:
     measure = figures.measure
     yield ["measure", "figure", "from", "to", "value", "unit", "count", "out of", "england"]
@@ -188,7 +170,7 @@ def dashboard_measure_csv(request: SignedInRequest, key: str) -> HttpResponseBas
     if filters is None:
         return render(request, "casework/dashboard_measure.html", _context(request, form, None, measure=measure), status=400)
     figures = measure_figures(measure=measure, children=children, periods=filters.periods)
-    return _csv(measure_csv_rows(figures, filters), f"{measure.key}_{filters.on:%Y-%m-%d}.csv")
+    return csv_response(measure_csv_rows(figures, filters), f"{measure.key}_{filters.on:%Y-%m-%d}.csv")
 
 
 def children_csv_rows(children: QuerySet[Child], filters: Filters) -> Iterator[list[object]]:
@@ -219,6 +201,6 @@ def dashboard_children_csv(request: SignedInRequest, key: str) -> HttpResponseBa
     behind = measure.children_behind(children=children, period=filters.periods.current, part=part)
     behind = behind.order_by(*(Child._meta.ordering or ()))
     services.record_list_log(user=request.user, children=behind.values_list("pk", flat=True), page=request.get_full_path())
-    return _csv(
+    return csv_response(
         children_csv_rows(behind, filters), f"{measure.key}{'_' + part if part else ''}_children_{filters.on:%Y-%m-%d}.csv"
     )

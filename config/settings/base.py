@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
         "CheckStatusEnum": "casework.codes.CheckStatus",
         "ClosureReasonEnum": "casework.codes.ClosureReason",
         "LegalStatusEnum": "casework.codes.LegalStatusCode",
+        # Case notes are drafted then signed as visits are: one set of choices, under the name it had before them.
+        "VisitStatusEnum": "casework.codes.VisitStatus",
     },
 }
 

@@ -1,0 +1,70 @@
+"""Homes, placement decisions and the Risk of Residential forum in a child's chronology (casework.chronology).
+Registered in PlacementsConfig.ready(): casework never imports this app."""
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+
+from casework.chronology import ChronologySource, Entry, ended, first_recorded, history_rows, short
+from casework.models import Child
+from placements import codes
+from placements.models import PlacementDecision, PlacementEpisode
+
+
+def home_entries(child: Child) -> Iterable[Entry]:
+    rows = history_rows(PlacementEpisode.history.filter(child_id=child.pk))
+    started_by, ended_by = first_recorded(rows), first_recorded(rows, when=ended)
+    link = reverse("placements:child-homes", args=[child.pk])
+    for episode in PlacementEpisode.objects.filter(child=child).select_related("home"):
+        why = episode.get_reason_place_change_display() if episode.reason_place_change else ""
+        detail = "; ".join(part for part in (episode.get_place_display(), why) if part)
+        yield Entry(episode.started_on, "home", f"Moved to {episode.home}", detail, link, started_by.get(episode.pk, ""))
+        if episode.ended_on:
+            left = episode.get_rec_display() if episode.rec else ""
+            yield Entry(episode.ended_on, "home", f"Left {episode.home}", left, link, ended_by.get(episode.pk, ""))
+
+
+def decision_entries(child: Child) -> Iterable[Entry]:
+    """A decision when it was started, and each approval or refusal after it."""
+    decisions = PlacementDecision.objects.filter(child=child).select_related(
+        "created_by", "chosen_home", "manager_approved_by", "head_approved_by"
+    )
+    rows = history_rows(PlacementDecision.history.filter(child_id=child.pk))
+    refused_by = first_recorded(rows, when=lambda row: row.status == codes.DecisionStatus.REJECTED)
+    for decision in decisions:
+        link = reverse("placements:decision-detail", args=[decision.pk])
+        rung = f" Chosen: {decision.get_chosen_rung_display()}." if decision.chosen_rung else ""
+        title = f"Placement decision started ({decision.get_status_display().lower()})"
+        yield Entry(decision.created_at, "decision", title, short(decision.why_needed + rung), link, str(decision.created_by))
+        home = f"{decision.chosen_home}" if decision.chosen_home else ""
+        if decision.manager_approved_at:
+            by = str(decision.manager_approved_by)
+            yield Entry(
+                decision.manager_approved_at, "decision", "Placement decision approved by the team manager", home, link, by
+            )
+        if decision.head_approved_at:
+            by = str(decision.head_approved_by)
+            yield Entry(decision.head_approved_at, "decision", "Placement decision approved by a head of service", home, link, by)
+        if decision.status == codes.DecisionStatus.REJECTED:
+            yield Entry(decision.updated_at, "decision", "Placement decision not approved", short(decision.rejected_reason),
+                        link, refused_by.get(decision.pk, ""))  # fmt: skip
+
+
+def forum_entries(child: Child) -> Iterable[Entry]:
+    """What the Risk of Residential forum decided, on the day it reviewed the decision."""
+    decisions = PlacementDecision.objects.filter(child=child, ror_reviewed_on__isnull=False).exclude(ror_outcome="")
+    rows = history_rows(PlacementDecision.history.filter(child_id=child.pk).exclude(ror_outcome=""))
+    recorded_by = first_recorded(rows)
+    for decision in decisions:
+        if decision.ror_reviewed_on is None:
+            continue  # filtered out above; says so to the type checker
+        link = reverse("placements:decision-detail", args=[decision.pk])
+        title = f"Risk of Residential forum: {decision.get_ror_outcome_display().lower()}"
+        yield Entry(decision.ror_reviewed_on, "forum", title, short(decision.ror_actions), link, recorded_by.get(decision.pk, ""))
+
+
+SOURCES = (
+    ChronologySource("home", "Homes", 30, home_entries),
+    ChronologySource("decision", "Placement decisions", 70, decision_entries),
+    ChronologySource("forum", "Risk of Residential forum", 75, forum_entries),
+)
