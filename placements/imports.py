@@ -715,10 +715,13 @@ def _refused_row(line: Line, refusal: Refused) -> ReportRow:
     if line is refusal.line:
         return ReportRow(line.table, line.number, line.child, REFUSED, refusal.reason)
     where = f"{TABLE_NAMES[refusal.line.table]} line {refusal.line.number}"
-    return ReportRow(line.table, line.number, line.child, REFUSED, f"Not imported: this child's row on {where} is refused.")
+    detail = f"Not imported: this child's row on {where} is refused ({refusal.reason})"
+    return ReportRow(line.table, line.number, line.child, REFUSED, detail)
 
 
 def _row(line: Line, notes: list[tuple[str, str]]) -> ReportRow:
     outcomes = {outcome for outcome, _ in notes}
     outcome = ADD if ADD in outcomes else UPDATE if UPDATE in outcomes else HELD
-    return ReportRow(line.table, line.number, line.child, outcome, "; ".join(f"{o}: {what}" for o, what in notes))
+    # Each part is named with its own outcome only where they differ (a new home for a child already held).
+    parts = [what if len(outcomes) == 1 else f"{part_outcome}: {what}" for part_outcome, what in notes]
+    return ReportRow(line.table, line.number, line.child, outcome, "; ".join(parts))
