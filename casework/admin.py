@@ -126,7 +126,7 @@ class HearthUserAdmin(UserAdmin, OddInputHistoryAdmin):
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("Hearth", {"fields": ("role", "team", "job_title", "introduction")}),
+        ("Hearth", {"fields": ("role", "team", "job_title", "social_work_england_id", "introduction")}),
         ("Why", {"fields": ("change_reason",)}),
     )
     add_fieldsets = (*(UserAdmin.add_fieldsets or ()), ("Hearth", {"fields": ("role", "team")}))

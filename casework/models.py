@@ -41,12 +41,21 @@ class User(AbstractUser):
         max_length=1000,
         help_text="Children see this on their journey: who you are and what you will do together.",
     )
+    # The 903's SW_ID: the worker's registration with the regulator, by which an SSDA903 import finds them.
+    social_work_england_id = models.CharField(
+        "Social Work England registration number", max_length=20, blank=True, help_text="For example SW123456."
+    )
     # A change of role or team changes what the account may see: every change is kept, with who and why
     # (the admin asks why). Not the password's hash, nor the time of each sign-in (casework.sign_in).
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["social_work_england_id"], condition=~Q(social_work_england_id=""), name="one_worker_per_swe_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -67,6 +76,8 @@ class Child(models.Model):
     sex = models.CharField(max_length=1, choices=codes.Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    # Kept from an SSDA903 import, so the return Hearth writes names the child as the council's own system did.
+    la_child_id = models.CharField("the council's child ID (903 CHILD)", max_length=10, blank=True)
     upn_unknown = models.CharField("why there is no UPN", max_length=3, choices=codes.UpnUnknown.choices, blank=True)
     home_postcode = models.CharField("home postcode", max_length=8, blank=True, help_text="Where the child lived before.")
     school = models.CharField(max_length=200, blank=True)
@@ -94,6 +105,9 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(fields=["la_child_id"], condition=~Q(la_child_id=""), name="one_child_per_la_child_id"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

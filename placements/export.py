@@ -7,7 +7,7 @@ such date inside each period in care. Only a head of service may run it."""
 import csv
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -66,10 +66,11 @@ class Return:
     header: list[Row]
     episodes: list[Row]
     social_workers: list[Row]
+    children: list[int] = field(default_factory=list)  # Hearth's ids of everyone in it, for the access log
 
     def child_ids(self) -> list[int]:
         """Everyone in the return (each child in it has a header row): for the access log."""
-        return [int(row["CHILD"]) for row in self.header]
+        return self.children
 
     def csv(self, table: str) -> str:
         out = io.StringIO()
@@ -90,12 +91,16 @@ def ssda903_build(*, user: User, year: int) -> Return:
             Prefetch("care_episodes", queryset=CareEpisode.objects.filter(overlapping).order_by("started_on")),
             Prefetch("legal_statuses", queryset=LegalStatus.objects.order_by("started_on")),
             Prefetch("placement_episodes", queryset=PlacementEpisode.objects.select_related("home").order_by("started_on", "id")),
-            Prefetch("allocations", queryset=Allocation.objects.filter(overlapping).order_by("started_on", "id")),
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.filter(overlapping).select_related("worker").order_by("started_on", "id"),
+            ),
         )
         .order_by("pk")
     )
     result = Return([], [], [])
     for child in children:
+        result.children.append(child.pk)
         result.header.append(_header(child))
         for care in child.care_episodes.all():
             result.episodes += _episodes(child, care, start, end)
@@ -103,13 +108,24 @@ def ssda903_build(*, user: User, year: int) -> Return:
     return result
 
 
+def child_id(child: Child) -> str | int:
+    """CHILD: the council's own id when the child came from its 903 files (an import), so a return names them as
+    its earlier returns did; Hearth's id otherwise."""
+    return child.la_child_id or child.pk
+
+
+def worker_id(worker: User) -> str | int:
+    """SW_ID: the worker's Social Work England number, or Hearth's id for a worker with none recorded yet."""
+    return worker.social_work_england_id or worker.pk
+
+
 def _header(child: Child) -> Row:
     return {
-        "CHILD": child.pk,
+        "CHILD": child_id(child),
         "SEX": child.sex,
         "DOB": _d(child.date_of_birth),
         "ETHNIC": child.ethnicity,
-        "UPN": child.upn,
+        "UPN": child.upn or child.upn_unknown,  # the 903 puts a UN code where there is no UPN
         "MOTHER": "",
         "MC_DOB": "",
     }
@@ -149,7 +165,7 @@ def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: dateti
         rne = "S" if previous is None else _rne(previous["state"], state)
         row = {
             "state": state,
-            "CHILD": child.pk,
+            "CHILD": child_id(child),
             "DECOM": day,
             "RNE": rne,
             "LS": state[0],
@@ -190,9 +206,9 @@ def _dated(row: Row, end: datetime.date) -> Row:
 def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> Row:
     ended = allocation.ended_on is not None and allocation.ended_on <= end
     return {
-        "CHILD": child.pk,
+        "CHILD": child_id(child),
         "DOB": _d(child.date_of_birth),
-        "SW_ID": allocation.worker_id,
+        "SW_ID": worker_id(allocation.worker),
         "SW_DECOM": _d(allocation.started_on),
         "SW_DEC": _d(allocation.ended_on) if ended else "",
         "SW_REASON": allocation.end_reason if ended else "",

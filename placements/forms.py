@@ -145,3 +145,24 @@ class ExportForm(GovukForm):
         label="Table",
         choices=[("header", "Header"), ("episodes", "Episodes"), ("social_workers", "Social worker episodes")],
     )
+
+
+IMPORT_MAX_BYTES = 20_000_000  # a county's 903 tables are a few megabytes; anything far bigger is the wrong file
+
+
+class CsvFileField(forms.FileField):
+    widget = forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"})
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is not None and upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(f"The file is too big: a 903 table is under {IMPORT_MAX_BYTES // 1_000_000} MB.")
+        return upload
+
+
+class ImportForm(GovukForm):
+    """The council's three 903 tables, checked first in a dry run (views.ssda903_import)."""
+
+    header = CsvFileField(label="Header (CSV)", error_messages={"required": "Choose the Header file."})
+    episodes = CsvFileField(label="Episodes (CSV)", required=False)
+    social_workers = CsvFileField(label="Social worker episodes (CSV)", required=False)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("sufficiency/", views.sufficiency, name="sufficiency"),
     path("measures/", views.measures, name="measures"),
     path("ssda903/", views.ssda903, name="ssda903"),
+    path("ssda903/import/", views.ssda903_import, name="ssda903-import"),
 ]

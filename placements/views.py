@@ -5,6 +5,8 @@ The decision form walks down the ladder one rung per page; each step saves the d
 in the session and a worker can stop in a car park and carry on later."""
 
 import datetime
+import hashlib
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +26,7 @@ from casework.ids import parse_id
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from casework.views import child_for_page
-from placements import codes, export, forms, selectors, services
+from placements import codes, export, forms, imports, selectors, services
 from placements.apis import csv_response
 from placements.models import PlacementDecision
 
@@ -361,3 +363,49 @@ def ssda903(request: SignedInRequest) -> HttpResponse:
         casework_services.record_list_log(user=request.user, children=data.child_ids(), page=f"ssda903:{request.get_full_path()}")
         return csv_response(data.csv(table), f"ssda903_{form.cleaned_data['year']}_{table}.csv")
     return render(request, "placements/ssda903.html", {"form": form})
+
+
+# Bringing a council's children in from its 903 files: a dry run first, then the import of exactly what was checked.
+IMPORT_SESSION_KEY = "ssda903_import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ssda903_import(request: SignedInRequest) -> HttpResponse:
+    if not selectors.may_produce_903(request.user):
+        raise PermissionDenied("Only a head of service may import the SSDA903 files.")
+    if request.method == "POST" and "checked" in request.POST:
+        return _import_checked(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        texts = {table: upload.read() for table, upload in form.cleaned_data.items() if upload is not None}
+        report = imports.ssda903_import(user=request.user, files=_streams(texts), dry_run=True)
+        if not report.problems:  # every file is UTF-8 CSV: keep them for the import the person confirms
+            request.session[IMPORT_SESSION_KEY] = {table: content.decode("utf-8-sig") for table, content in texts.items()}
+    checked = request.session.get(IMPORT_SESSION_KEY) if report and not report.problems else None
+    context = {"form": form, "report": report, "checked": _fingerprint(checked) if checked else ""}
+    return render(request, "placements/ssda903_import.html", context)
+
+
+def _streams(texts: dict[str, bytes]) -> dict[str, Any]:
+    return {table: io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="") for table, content in texts.items()}
+
+
+def _fingerprint(texts: dict[str, str]) -> str:
+    """Names the files a dry run checked, so 'Import' imports those and not files checked since in another tab."""
+    digest = hashlib.sha256()
+    for table in sorted(texts):
+        digest.update(f"{table}\0{texts[table]}\0".encode())
+    return digest.hexdigest()
+
+
+def _import_checked(request: SignedInRequest) -> HttpResponse:
+    texts = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(texts, dict) or request.POST.get("checked") != _fingerprint(texts):
+        messages.error(request, "Those files are no longer the ones checked. Choose them again for a new dry run.")
+        return redirect("placements:ssda903-import")
+    report = imports.ssda903_import(user=request.user, files=_streams({t: x.encode() for t, x in texts.items()}), dry_run=False)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, "The files are imported. Rows that were refused are listed with the reason.")
+    return render(request, "placements/ssda903_import.html", {"form": forms.ImportForm(), "report": report, "checked": ""})

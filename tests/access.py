@@ -142,6 +142,11 @@ PAGE_RESIDENTIAL_REVIEW = Access(
     write=row(LOGIN, 403, 403, 403, ALLOWED, 404, ALLOWED, 403, 403, 403),
 )
 PAGE_HEAD_ONLY = Access("head of service only", row(LOGIN, 403, 403, 403, 403, 403, 200, 403, 403, 403))
+PAGE_HEAD_ONLY_WRITE = Access(
+    "head of service only, read and write",
+    read=PAGE_HEAD_ONLY.read,
+    write=row(LOGIN, 403, 403, 403, 403, 403, ALLOWED, 403, 403, 403),
+)
 PAGE_DASHBOARD = Access(
     "case staff figures (their own children, team or all)", row(LOGIN, 200, 200, 200, 200, 200, 200, 403, 403, 403)
 )
@@ -350,6 +355,14 @@ def upload_body(world: World) -> dict[str, Any]:
     return {"client_id": client_id, "audio": SimpleUploadedFile("note.wav", tiny_wav(), content_type="audio/wav")}
 
 
+IMPORT_HEADER = b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nM1,1,01/02/2015,WBRI,UN1,,\r\n"
+
+
+def import_body(world: World) -> dict[str, Any]:
+    """The 903 import's dry run: a Header table of one made-up child."""
+    return {"header": SimpleUploadedFile("header.csv", IMPORT_HEADER, content_type="text/csv")}
+
+
 def remove_uploads(world: World) -> None:
     """The database is rolled back after each request, the private storage is not."""
     storage = world.recording.audio.storage
@@ -497,6 +510,8 @@ PAGES: dict[str, Target] = {
     # The placement measures moved to the dashboard: old links land there, for managers only.
     "placements:measures": Target(PAGE_MANAGERS, overrides={f"GET {u}": REDIRECT for u in ("manager", "other_manager", "head")}),
     "placements:ssda903": Target(PAGE_HEAD_ONLY),
+    # A dry run of the 903 import: it saves nothing, so the matrix can send it.
+    "placements:ssda903-import": Target(PAGE_HEAD_ONLY_WRITE, writes=("POST",), body=import_body, multipart=True),
     # Outcome stars (staff).
     "outcomes:star-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "outcomes:star-detail": Target(PAGE_CHILD_READ),

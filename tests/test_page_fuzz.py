@@ -99,13 +99,20 @@ POST_KEYS: dict[str, list[str]] = {
     "login": ["username", "password", "next"],
     "placements:decision-reject": ["reason"],
     "placements:risk-of-residential": ["decision", "outcome", "actions", "reviewed_on"],
+    "placements:ssda903-import": ["checked"],  # shown only after a dry run
     "voice:upload": ["client_id", "audio"],
 }
 # Voice notes sent without JavaScript: real audio, empty, cut short, not audio at all. Their client ids are fixed, so
 # the files they leave in the private storage can be found and removed (the database is rolled back, files are not).
 UPLOAD_CLIENT_IDS = [str(uuid.UUID(int=n)) for n in (1, 2)]
 AUDIO = st.sampled_from([access.tiny_wav(), access.tiny_wav()[:60], b"", b"not audio"]) | st.binary(max_size=64)
+# The 903 import's tables: a real Header row, a cut one, no columns, bytes that are not UTF-8, anything at all.
+TABLE = st.sampled_from(
+    [access.IMPORT_HEADER, access.IMPORT_HEADER[:30], b"", b"CHILD\n\x00", b"\xff\xfe", b'"unclosed\n1,2']
+) | st.binary(max_size=64)
+CSV_UPLOAD = st.builds(lambda content: SimpleUploadedFile("table.csv", content, content_type="text/csv"), TABLE)
 SPECIAL: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "placements:ssda903-import": {"header": CSV_UPLOAD, "episodes": CSV_UPLOAD, "social_workers": CSV_UPLOAD},
     "voice:upload": {
         "client_id": st.sampled_from(UPLOAD_CLIENT_IDS),
         "audio": st.builds(lambda content: SimpleUploadedFile("note.wav", content, content_type="audio/wav"), AUDIO),

@@ -1,0 +1,310 @@
+"""Bringing a council's children in from its SSDA903 files: CSV written by hand here, small and made up."""
+
+import csv
+import datetime
+import io
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from casework.models import Allocation, CareEpisode, Child, LegalStatus
+from placements import export, imports
+from placements.models import Home, PlacementEpisode, Provider
+from tests import factories as cw
+
+pytestmark = pytest.mark.django_db
+
+HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+A1001,1,04/03/2012,WBRI,A999123456789,,
+A1002,2,15/06/2015,MWBA,UN2,,
+"""
+# A1001: section 20, then a care order; foster carers in WR5, then an IFA in B12 (carer asked); home on 1 February.
+# A1002: an interim care order, in a children's home with an Ofsted URN, still there.
+EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+A1001,10/05/2024,S,V2,N1,U6,PR1,01/07/2024,X1,,,WR5,XXXXXXX
+A1001,01/07/2024,L,C2,N1,U6,PR1,01/09/2024,X1,,,WR5,XXXXXXX
+A1001,01/09/2024,P,C2,N1,U4,PR4,01/02/2025,E4A,CREQO,,B12,XXXXXXX
+A1002,20/06/2024,S,C1,N4,K2,PR4,,,,,WR2,SC654321
+"""
+WORKERS = """CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON
+A1001,04/03/2012,SW100001,10/05/2024,01/08/2024,LEFTRL
+A1001,04/03/2012,SW100002,01/08/2024,,
+A1002,15/06/2015,SW100001,20/06/2024,,
+"""
+MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, Provider)
+
+
+@pytest.fixture
+def registered(county):
+    """The workers the files name, with their Social Work England numbers."""
+    for user, number in ((county.worker, "SW100001"), (county.teammate, "SW100002")):
+        user.social_work_england_id = number
+        user.save(update_fields=["social_work_england_id"])
+    return county
+
+
+def files(header: str = HEADER, episodes: str = EPISODES, workers: str = WORKERS) -> dict:
+    return {"header": StringIO(header), "episodes": StringIO(episodes), "social_workers": StringIO(workers)}
+
+
+def run(county, dry_run: bool = False, **tables: str) -> imports.ImportReport:
+    return imports.ssda903_import(user=county.head, files=files(**tables), dry_run=dry_run)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def history_counts() -> dict[str, int]:
+    return {model.__name__: model.history.count() for model in MODELS}
+
+
+def outcome(report: imports.ImportReport, table: str, line: int) -> imports.ReportRow:
+    return next(row for row in report.rows if (row.table, row.line) == (table, line))
+
+
+# A clean import ----------------------------------------------------------------------------------------------------
+
+
+def test_a_clean_import_brings_in_each_child_with_their_care_homes_and_workers(registered):
+    report = run(registered)
+    assert not report.problems and not report.refused
+    assert {row.outcome for row in report.rows} == {"add"}
+    child = Child.objects.get(la_child_id="A1001")
+    identity = (child.sex, child.date_of_birth.isoformat(), child.ethnicity, child.upn)
+    assert identity == ("1", "2012-03-04", "WBRI", "A999123456789")
+    assert child.display_name == "903 child A1001"
+    care = [(c.started_on.isoformat(), c.ended_on.isoformat()) for c in child.care_episodes.all()]
+    assert care == [("2024-05-10", "2025-02-01")]
+    assert [(s.code, str(s.started_on), str(s.ended_on)) for s in child.legal_statuses.order_by("started_on")] == [
+        ("V2", "2024-05-10", "2024-07-01"),
+        ("C2", "2024-07-01", "2025-02-01"),
+    ]
+    homes = list(child.placement_episodes.order_by("started_on"))
+    assert [(h.place, h.place_provider, h.home.postcode_district, h.reason_place_change, h.rec) for h in homes] == [
+        ("U6", "PR1", "WR5", "", ""),
+        ("U4", "PR4", "B12", "CREQO", "E4A"),
+    ]
+    assert homes[1].home.rung == 4 and homes[1].home.provider.kind == "ifa" and not homes[1].home.active
+    assert "name not known" in homes[0].home.name
+    allocations = list(child.allocations.order_by("started_on"))
+    assert [(a.worker, a.ended_on and str(a.ended_on), a.end_reason) for a in allocations] == [
+        (registered.worker, "2024-08-01", "LEFTRL"),
+        (registered.teammate, None, ""),
+    ]
+    second = Child.objects.get(la_child_id="A1002")
+    assert (second.upn, second.upn_unknown) == ("", "UN2")
+    living = second.placement_episodes.get()
+    assert (living.home.urn, living.home.rung, living.ended_on, living.category_of_need) == ("SC654321", 5, None, "N4")
+    assert child.history.first().history_change_reason == "SSDA903 import"
+    assert child.history.first().history_user == registered.head
+
+
+def test_a_home_the_council_named_by_its_ofsted_urn_is_found_not_made_again(registered):
+    from tests.placements.factories import residential_home
+
+    home = residential_home(urn="SC654321")
+    run(registered)
+    assert Child.objects.get(la_child_id="A1002").placement_episodes.get().home == home
+
+
+def test_a_dry_run_saves_nothing_and_reports_what_it_would_do(registered):
+    before, history = counts(), history_counts()
+    report = run(registered, dry_run=True)
+    assert report.dry_run and not report.refused
+    assert "a new child" in outcome(report, "header", 2).detail
+    assert counts() == before and history_counts() == history
+
+
+# Refused rows -----------------------------------------------------------------------------------------------------
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new", "line", "reason"),
+    [
+        ("header", "A1001,1,04/03/2012", "A1001,1,31/02/2012", 2, "DOB '31/02/2012' is not a date"),
+        ("header", "WBRI", "ZZZZ", 2, "ETHNIC 'ZZZZ' is not a 903 code"),
+        ("header", "A999123456789", "12345", 2, "neither a UPN"),
+        ("episodes", "U4,PR4", "U9,PR4", 4, "PLACE 'U9' is not a 903 code"),
+        ("episodes", "CREQO", "BORED", 4, "REASON_PLACE_CHANGE 'BORED'"),
+        ("episodes", "01/07/2024,L,C2", "01/06/2024,L,C2", 3, "Overlapping episodes"),
+        ("episodes", "01/07/2024,L,C2", "01/07/2024,S,C2", 3, "RNE is S"),
+        ("episodes", "01/02/2025,E4A", "01/02/2025,", 4, "DEC and REC go together"),
+        ("social_workers", "SW100002", "SW999999", 3, "Unknown worker: nobody in Hearth has the Social Work England number SW99"),
+        ("social_workers", "01/08/2024,,", "01/07/2024,,", 3, "Overlapping worker episodes"),
+        ("social_workers", "A1001,04/03/2012,SW100002", "A1001,05/03/2012,SW100002", 3, "is not the Header's"),
+    ],
+)
+def test_a_bad_row_refuses_its_child_with_the_reason_and_the_others_import(registered, table, old, new, line, reason):
+    tables = {"header": HEADER, "episodes": EPISODES, "workers": WORKERS}
+    key = "workers" if table == "social_workers" else table
+    tables[key] = _replace(tables[key], old, new)
+    report = run(registered, **tables)
+    assert reason in outcome(report, table, line).detail and outcome(report, table, line).outcome == "refused"
+    assert {row.outcome for row in report.rows if row.child == "A1001"} == {"refused"}
+    assert "Not imported" in outcome(report, "header", 2).detail or (table, line) == ("header", 2)
+    assert not Child.objects.filter(la_child_id="A1001").exists()
+    assert Child.objects.get(la_child_id="A1002").placement_episodes.count() == 1
+
+
+def test_an_episode_for_a_child_with_no_header_row_is_refused(registered):
+    report = run(registered, episodes=EPISODES + "B2002,01/01/2025,S,V2,N1,U6,PR1,,,,,WR5,XXXXXXX\n")
+    row = outcome(report, "episodes", 6)
+    assert (row.child, row.outcome) == ("B2002", "refused") and "No Header row" in row.detail
+    assert not Child.objects.filter(la_child_id="B2002").exists()
+
+
+def test_an_episode_overlapping_what_hearth_holds_is_refused(registered):
+    run(registered)
+    moved = _replace(EPISODES, "A1002,20/06/2024,S", "A1002,01/07/2024,S")
+    report = run(registered, episodes=moved)
+    row = outcome(report, "episodes", 5)
+    assert row.outcome == "refused" and "Overlapping: a period in care from 01/07/2024" in row.detail
+    assert "clashes with Hearth's from 20/06/2024" in row.detail
+    assert outcome(report, "episodes", 2).outcome == "already held"  # the other child is untouched
+    assert Child.objects.get(la_child_id="A1002").care_episodes.get().started_on.isoformat() == "2024-06-20"
+
+
+def test_a_child_hearth_holds_with_the_same_upn_keeps_their_record_and_gains_the_councils_id(registered):
+    held = cw.ChildFactory(upn="A999123456789", date_of_birth=datetime.date(2012, 3, 4), sex="1")
+    report = run(registered)
+    held.refresh_from_db()
+    assert held.la_child_id == "A1001" and held.care_episodes.count() == 1
+    assert not Child.objects.filter(first_name="903 child", last_name="A1001").exists()
+    assert outcome(report, "header", 2).outcome == "update" and "Hearth's record" in outcome(report, "header", 2).detail
+
+
+# Importing again ---------------------------------------------------------------------------------------------------
+
+
+def test_importing_the_same_files_again_changes_nothing(registered):
+    run(registered)
+    before, history = counts(), history_counts()
+    again = run(registered)
+    assert {row.outcome for row in again.rows} == {"already held"}
+    assert counts() == before and history_counts() == history
+
+
+def test_a_later_file_ends_what_hearth_still_has_going_on(registered):
+    run(registered)
+    ended = _replace(EPISODES, "A1002,20/06/2024,S,C1,N4,K2,PR4,,,", "A1002,20/06/2024,S,C1,N4,K2,PR4,01/03/2025,E13,")
+    report = run(registered, episodes=ended)
+    assert outcome(report, "episodes", 5).outcome == "update"
+    child = Child.objects.get(la_child_id="A1002")
+    assert str(child.care_episodes.get().ended_on) == "2025-03-01"
+    assert child.placement_episodes.get().rec == "E13"
+
+
+# The round trip ----------------------------------------------------------------------------------------------------
+
+
+def _rows(text: str, child_ids: set[str]) -> list[dict]:
+    return [row for row in csv.DictReader(io.StringIO(text)) if row["CHILD"] in child_ids]
+
+
+NOT_HELD = {"HOME_POST", "MOTHER", "MC_DOB"}  # columns Hearth does not keep, so it writes them empty
+
+
+def test_exporting_what_was_imported_gives_back_every_column_hearth_holds(registered):
+    run(registered)
+    result = export.ssda903_build(user=registered.head, year=2024)
+    ours = {"A1001", "A1002"}
+    for table, written in (("header", HEADER), ("episodes", EPISODES), ("social_workers", WORKERS)):
+        back = _rows(result.csv(table), ours)
+        sent = _rows(written, ours)
+        keep = [column for column in export.TABLES[table] if column not in NOT_HELD]
+        assert [{c: r[c] for c in keep} for r in back] == [{c: r[c] for c in keep} for r in sent], table
+
+
+# Who may import, the command and the page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["worker", "manager", "admin"])
+def test_only_a_head_of_service_may_import(registered, who):
+    with pytest.raises(PermissionDenied):
+        imports.ssda903_import(user=getattr(registered, who), files=files(), dry_run=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("", "empty"),
+        ("CHILD,SEX\nA1,1\n", "missing columns DOB, ETHNIC, UPN, MOTHER, MC_DOB"),
+        ('CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"A1,1\n', "not a CSV file"),
+    ],
+)
+def test_a_broken_file_is_a_clear_problem_and_nothing_is_imported(registered, header, problem):
+    before = counts()
+    report = run(registered, header=header)
+    assert any(problem in text for text in report.problems), report.problems
+    assert counts() == before
+
+
+def test_the_command_prints_the_report(registered, tmp_path: Path):
+    for name, text in (("h.csv", HEADER), ("e.csv", EPISODES), ("s.csv", WORKERS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = StringIO()
+    args = ["--header", str(tmp_path / "h.csv"), "--episodes", str(tmp_path / "e.csv")]
+    args += ["--social-workers", str(tmp_path / "s.csv")]
+    call_command("import_ssda903", *args, "--dry-run", "--as", registered.head.username, stdout=out)
+    assert "Dry run" in out.getvalue() and "Header line 2 CHILD A1001: add" in out.getvalue()
+    assert not Child.objects.filter(la_child_id="A1001").exists()
+    call_command("import_ssda903", *args, "--as", registered.head.username, stdout=StringIO())
+    assert Child.objects.filter(la_child_id="A1001").exists()
+    (tmp_path / "bad.csv").write_bytes(b"CHILD,SEX\n\xff\xfe\n")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_ssda903", "--header", str(tmp_path / "bad.csv"), "--as", registered.head.username, stdout=StringIO())
+    with pytest.raises(CommandError, match="head of service"):
+        call_command("import_ssda903", *args, "--as", registered.worker.username, stdout=StringIO())
+
+
+def _upload(name: str, text: str | bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text, content_type="text/csv")
+
+
+def _uploads() -> dict:
+    tables = {"header": HEADER, "episodes": EPISODES, "social_workers": WORKERS}
+    return {table: _upload(f"{table}.csv", text) for table, text in tables.items()}
+
+
+def test_the_page_checks_the_files_first_then_imports_what_was_checked(client, registered):
+    client.force_login(registered.head)
+    url = reverse("placements:ssda903-import")
+    assert client.get(url).status_code == 200
+    checked = client.post(url, _uploads())
+    assert checked.status_code == 200 and b"This is a dry run" in checked.content
+    assert not Child.objects.filter(la_child_id="A1001").exists()
+    done = client.post(url, {"checked": checked.context["checked"]})
+    assert done.status_code == 200 and b"Imported" in done.content
+    assert Child.objects.filter(la_child_id__in=["A1001", "A1002"]).count() == 2
+    again = client.post(url, {"checked": checked.context["checked"]}, follow=True)  # a second click imports nothing
+    assert b"no longer the ones checked" in again.content
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\xff\xfe\x00bad", b"not UTF-8"), (b"", b"The submitted file is empty"), (b"just words", b"missing column")],
+)
+def test_the_page_explains_a_broken_upload(client, registered, content, message):
+    client.force_login(registered.head)
+    response = client.post(reverse("placements:ssda903-import"), {"header": _upload("h.csv", content)})
+    assert response.status_code == 200 and message in response.content
+    assert b'name="checked"' not in response.content
+
+
+def test_the_page_is_for_a_head_of_service_only(client, registered):
+    client.force_login(registered.worker)
+    url = reverse("placements:ssda903-import")
+    assert client.get(url).status_code == 403
+    assert client.post(url, _uploads()).status_code == 403
+    assert not Child.objects.filter(la_child_id="A1001").exists()
