@@ -499,7 +499,9 @@ class ChildImport:
 
     def _period(self, child: Child, period: Period) -> None:
         first = period.episodes[0].line
-        wanted = CareEpisode(child=child, started_on=period.started_on, ended_on=period.ended_on)
+        # The period's category of need is the one its first episode records (the worker's, in the council's system).
+        need = period.episodes[0].category_of_need
+        wanted = CareEpisode(child=child, started_on=period.started_on, ended_on=period.ended_on, category_of_need=need)
         self._dated(wanted, CareEpisode.objects.filter(child=child), [first], "a period in care")
         for run in _runs(period.episodes, lambda e: e.legal_status):
             status = LegalStatus(child=child, code=run[0].legal_status, started_on=run[0].started_on, ended_on=run[-1].ended_on)
