@@ -423,7 +423,7 @@ def _slots_sql(children: QuerySet[Child], first: datetime.date, last: datetime.d
             SELECT started_on, months, days, shortest, longest, until, COUNT(*) AS arrangements
             FROM asked GROUP BY 1, 2, 3, 4, 5, 6
         ), due AS (
-            SELECT slot.ends, SUM(alike.arrangements) AS due
+            SELECT slot.ends, SUM(alike.arrangements)::bigint AS due
             FROM alike CROSS JOIN LATERAL (
                 SELECT (alike.started_on + make_interval(months => (k + 1) * alike.months, days => (k + 1) * alike.days))::date
                     - 1 AS ends
@@ -457,7 +457,8 @@ def _slots_sql(children: QuerySet[Child], first: datetime.date, last: datetime.d
                 until, COUNT(*) FILTER (WHERE met) AS met, COUNT(*) AS recorded
             FROM slots GROUP BY started_on, months, days, until, k
         )
-        SELECT ends, 0, SUM(met), SUM(recorded) FROM alike_slots WHERE ends >= %(first)s AND ends <= until GROUP BY 1
+        SELECT ends, 0, SUM(met)::bigint, SUM(recorded)::bigint
+        FROM alike_slots WHERE ends >= %(first)s AND ends <= until GROUP BY 1
         UNION ALL
         SELECT ends, due, 0, 0 FROM due""").format(steps=_steps_sql(), mine=mine.only("a.child_id"))
     bounds = {"first": first, "last": min(last, today), "earliest": first - LONGEST_SLOT, "happened": HAPPENED}

@@ -194,6 +194,8 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "decision_id": list(PlacementDecision.objects.order_by("pk").values_list("pk", flat=True)),
         "recording_id": [world.recording.pk],
         "member_id": [world.sibling.pk],
+        "arrangement_id": [world.arrangement.pk],
+        "session_id": [world.session.pk],
         "rung": [*placement_codes.Rung.values, 8],
     }
 
