@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckStatusEnum": "casework.codes.CheckStatus",
         "ClosureReasonEnum": "casework.codes.ClosureReason",
+        "ContactSessionStatusEnum": "casework.codes.ContactSessionStatus",
     },
 }
 
