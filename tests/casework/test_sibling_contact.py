@@ -90,13 +90,14 @@ def test_the_current_slot_is_the_one_today_falls_in():
 
 
 def arrange(county: County, **fields: Any) -> SiblingContactArrangement:
-    values = {"frequency": F.MONTHLY, "requested_by_child": True, "plan": "", "started_on": days_ago(100)} | fields
+    values: dict[str, Any] = {"frequency": F.MONTHLY, "requested_by_child": True, "plan": "", "started_on": days_ago(100)}
+    values |= fields
     sibling = factories.FamilyMemberFactory(child=county.child, relationship=codes.Relationship.FULL_SIBLING)
     return services.sibling_contact_arrangement_create(child=county.child, sibling=sibling, actor=county.worker, **values)
 
 
 def record(arrangement: SiblingContactArrangement, actor, **fields: Any) -> SiblingContactSession:
-    values = {"planned_on": days_ago(7), "status": S.HAPPENED} | fields
+    values: dict[str, Any] = {"planned_on": days_ago(7), "status": S.HAPPENED} | fields
     return services.sibling_contact_session_record(arrangement=arrangement, actor=actor, **values)
 
 
