@@ -580,6 +580,22 @@ class SiblingContactArrangementViewSet(LoggedListMixin, LoggedRetrieveMixin, Cas
         )
         return created(s.SiblingContactArrangementSerializer(arrangement))
 
+    @extend_schema(
+        summary="Change contact with a brother or sister, or end it",
+        description="Send only the fields that change, and the `updated_at` you read as `version`. To end contact, send "
+        "its last day as `ended_on` and why as `end_reason`; `ended_on: null` starts it again.",
+        request=s.SiblingContactArrangementUpdateSerializer,
+        responses={200: s.SiblingContactArrangementSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        arrangement = selectors.sibling_contact_get(user=request.user, arrangement_id=pk)
+        fields = self.parse(s.SiblingContactArrangementUpdateSerializer, partial=True)
+        version = fields.pop("version", None)
+        arrangement = services.sibling_contact_arrangement_update(
+            arrangement=arrangement, actor=request.user, version=version, **fields
+        )
+        return Response(s.SiblingContactArrangementSerializer(self.get_queryset().get(pk=arrangement.pk)).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Sibling contact sessions: planned, held and cancelled"),
@@ -604,6 +620,21 @@ class SiblingContactSessionViewSet(LoggedListMixin, LoggedRetrieveMixin, Casewor
     def create(self, request: ApiRequest) -> Response:
         session = services.sibling_contact_session_record(actor=request.user, **self.parse(s.SiblingContactSessionSerializer))
         return created(s.SiblingContactSessionSerializer(session))
+
+    @extend_schema(
+        summary="Record what happened at a session: held, cancelled (who, why) or still planned",
+        description="The same session is changed, its history kept. Send only the fields that change, and the "
+        "`updated_at` you read as `version`.",
+        request=s.SessionOutcomeSerializer,
+        responses={200: s.SiblingContactSessionSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        session = selectors.sibling_contact_session_get(user=request.user, session_id=pk)
+        sent = self.parse(s.SessionOutcomeSerializer, partial=True)
+        version = sent.pop("version", None)
+        kept = {name: getattr(session, name) for name in ("status", "cancelled_by", "cancel_reason", "child_comment")}
+        session = services.sibling_contact_session_update(session=session, actor=request.user, version=version, **(kept | sent))
+        return Response(s.SiblingContactSessionSerializer(session).data)
 
 
 # Tokens -----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Date arithmetic the measures share: whole months back from a day, and the start of a day in local time."""
+"""Date arithmetic the measures share: whole months back (or on) from a day, and the start of a day in local time."""
 
 import datetime
 
@@ -11,6 +11,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     last_day = (datetime.date(year + (month == 11), (month + 1) % 12 + 1, 1) - datetime.timedelta(days=1)).day
     return datetime.date(year, month + 1, min(day.day, last_day))
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the last day of that month where it is shorter (31 Jan + 1 = 28 Feb)."""
+    return months_before(day, -months)
 
 
 def start_of(day: datetime.date) -> datetime.datetime:

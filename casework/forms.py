@@ -229,6 +229,37 @@ class SiblingContactSessionForm(GovukForm):
         self.field_as("arrangement", ArrangementChoiceField).queryset = arrangements
 
 
+class SessionOutcomeForm(GovukForm):
+    """What became of a planned session, on a phone: held or cancelled (who, why), and what the child said."""
+
+    status = forms.ChoiceField(choices=codes.ContactSessionStatus.choices, label="What happened", widget=forms.RadioSelect)
+    cancelled_by = forms.ChoiceField(
+        choices=[("", "Not cancelled"), *codes.CancelledBy.choices], label="If cancelled, who cancelled", required=False
+    )
+    cancel_reason = forms.CharField(
+        label="If cancelled, why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    child_comment = forms.CharField(
+        label="What the child said about it", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+    version = version_field()
+
+
+class ArrangementChangeForm(GovukForm):
+    """Change how often contact is and its plan, or end it with a reason; the service checks the rest."""
+
+    frequency = forms.ChoiceField(choices=codes.ContactFrequency.choices, label="How often")
+    requested_by_child = forms.BooleanField(label="The child asked for this contact", required=False)
+    plan = forms.CharField(
+        label="What the plan agreed", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+    ended_on = DateField(label="Last day of contact", required=False, help_text="Leave empty while contact goes on.")
+    end_reason = forms.CharField(
+        label="Why contact ended", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    version = version_field()
+
+
 # A child's account, sharing with the child, answering the child ---------------------------------
 
 

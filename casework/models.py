@@ -365,7 +365,11 @@ class SiblingContactArrangement(models.Model):
     requested_by_child = models.BooleanField("the child asked for this contact", default=False)
     plan = models.TextField("what the plan agreed", blank=True, max_length=4000)
     started_on = models.DateField(validators=[validate_in_range])
-    ended_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    ended_on = models.DateField(
+        null=True, blank=True, validators=[validate_in_range], help_text="The last day of the arrangement."
+    )
+    end_reason = models.TextField("why the contact ended", blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     history = HistoricalRecords()
 
     class Meta:
@@ -388,10 +392,13 @@ class SiblingContactSession(models.Model):
     # without joining every session to its arrangement (measures.sibling_contact). Kept by PostgreSQL's triggers
     # (migration 0008) as sessions are recorded or moved and as an arrangement's is corrected.
     requested_by_child = models.BooleanField(default=False, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     history = HistoricalRecords(excluded_fields=["requested_by_child"])
 
     class Meta:
         ordering = ["arrangement", "-planned_on"]
+        # An arrangement's sessions by day: a session already recorded for a day, and the sessions due (slots).
+        indexes = [models.Index(fields=["arrangement", "planned_on"])]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.planned_on:%d/%m/%Y}"

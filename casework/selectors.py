@@ -18,8 +18,9 @@ from django.db.models.functions import Cast, Concat, Greatest, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from casework import codes
+from casework import codes, contact_due
 from casework.dates import months_before
+from casework.homes import homes_on, together
 from casework.ids import parse_id
 from casework.models import (
     Allocation,
@@ -201,6 +202,20 @@ def family_visible_to(*, user: User) -> QuerySet[FamilyMember]:
     return FamilyMember.objects.filter(child__in=children_visible_to(user=user))
 
 
+def family_with_homes_now(*, user: User, child: Child) -> list[FamilyMember]:
+    """The child's network, each with `lives_with_child_now`: for a brother or sister with their own record, worked out
+    from where the two of them live today (casework.homes); for anyone else, as recorded."""
+    family = list(family_visible_to(user=user).filter(child=child))
+    linked = [member.own_record_id for member in family if member.own_record_id]
+    homes = homes_on(timezone.localdate(), [child.pk, *linked]) if linked else {}
+    for member in family:
+        worked_out = member.own_record_id is not None and child.pk in homes
+        member.lives_with_child_now = (  # type: ignore[attr-defined]  # shown on the page only
+            together(homes, child.pk, member.own_record_id) if worked_out and member.own_record_id else member.lives_with_child
+        )
+    return family
+
+
 def family_member_get(*, user: User, member_id: int) -> FamilyMember:
     """Someone in the network of a child this user may see; 404 otherwise, so their existence does not leak."""
     member = family_visible_to(user=user).select_related("child").filter(pk=member_id).first()
@@ -247,6 +262,54 @@ def sibling_contact_sessions_visible_to(*, user: User) -> QuerySet[SiblingContac
     return SiblingContactSession.objects.filter(arrangement__child__in=children_visible_to(user=user)).select_related(
         "arrangement__sibling"
     )
+
+
+@dataclass(frozen=True)
+class ContactDue:
+    """A session an arrangement's frequency expects (casework.contact_due): overdue, or due by `ends`."""
+
+    arrangement: SiblingContactArrangement
+    starts: datetime.date
+    ends: datetime.date
+    overdue: bool
+    outcome: str
+
+
+CONTACT_DUE_LOOKBACK_DAYS = 365  # overdue sessions listed on the child's page: the last year's
+
+
+def sibling_contact_due(*, arrangements: Iterable[SiblingContactArrangement], today: datetime.date) -> list[ContactDue]:
+    """For the child's page: each arrangement's missed sessions of the last year, and the one due next if it has not
+    happened yet, soonest first. The arrangements come with their sessions (sibling_contact_visible_to)."""
+    since = today - datetime.timedelta(days=CONTACT_DUE_LOOKBACK_DAYS)
+    due = []
+    for arrangement in arrangements:
+        sessions = list(arrangement.sessions.all())
+        for slot in contact_due.slots(arrangement, sessions, since=since, until=today - datetime.timedelta(days=1)):
+            if not slot.met:
+                due.append(ContactDue(arrangement, slot.starts, slot.ends, True, slot.outcome()))
+        current = contact_due.current_slot(arrangement, today=today)
+        if current is not None:
+            [slot] = contact_due.slots(arrangement, sessions, since=current[1], until=current[1])
+            if not slot.met:
+                due.append(ContactDue(arrangement, slot.starts, slot.ends, False, slot.outcome()))
+    return sorted(due, key=lambda item: (item.ends, item.arrangement.pk))
+
+
+def sibling_contact_get(*, user: User, arrangement_id: int) -> SiblingContactArrangement:
+    """A contact arrangement of a child this user may see; 404 otherwise, so its existence does not leak."""
+    arrangement = sibling_contact_visible_to(user=user).filter(pk=arrangement_id).first()
+    if arrangement is None:
+        raise Http404("There is no such contact arrangement, or it is not one you may see.")
+    return arrangement
+
+
+def sibling_contact_session_get(*, user: User, session_id: int) -> SiblingContactSession:
+    """A contact session of a child this user may see; 404 otherwise."""
+    session = sibling_contact_sessions_visible_to(user=user).select_related("arrangement__child").filter(pk=session_id).first()
+    if session is None:
+        raise Http404("There is no such contact session, or it is not one you may see.")
+    return session
 
 
 def team_members(*, user: User) -> QuerySet[User]:

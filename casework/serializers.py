@@ -450,7 +450,8 @@ class SiblingContactSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SiblingContactSession
-        fields = ("id", "arrangement", "planned_on", "status", "cancelled_by", "cancel_reason", "child_comment")
+        fields = ("id", "arrangement", "planned_on", "status", "cancelled_by", "cancel_reason", "child_comment", "updated_at")
+        read_only_fields = ("updated_at",)
         extra_kwargs = {
             "status": {"required": True},
             "cancelled_by": {"default": ""},
@@ -472,7 +473,10 @@ class SiblingContactArrangementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SiblingContactArrangement
-        fields = ("id", "child", "sibling", "frequency", "requested_by_child", "plan", "started_on", "ended_on", "sessions")
+        fields = (
+            "id", "child", "sibling", "frequency", "requested_by_child", "plan", "started_on", "ended_on", "end_reason",
+            "updated_at", "sessions",
+        )  # fmt: skip
         read_only_fields = fields
 
 
@@ -484,6 +488,29 @@ class SiblingContactArrangementCreateSerializer(serializers.ModelSerializer):
         model = SiblingContactArrangement
         fields = ("child", "sibling", "frequency", "requested_by_child", "plan", "started_on")
         extra_kwargs = {"requested_by_child": {"default": False}, "plan": {"default": ""}}
+
+
+class SessionOutcomeSerializer(serializers.ModelSerializer):
+    """What became of a session, on its own row. Leave a field out to keep it; send the `updated_at` you read as
+    `version`."""
+
+    version = version_field()
+
+    class Meta:
+        model = SiblingContactSession
+        fields = ("status", "cancelled_by", "cancel_reason", "child_comment", "version")
+
+
+class SiblingContactArrangementUpdateSerializer(serializers.ModelSerializer):
+    """Change how often contact is, its plan or whether the child asked for it; end it with `ended_on` (its last
+    day) and `end_reason`. Leave a field out to keep it."""
+
+    ended_on = DateField(required=False, allow_null=True)
+    version = version_field()
+
+    class Meta:
+        model = SiblingContactArrangement
+        fields = ("frequency", "requested_by_child", "plan", "ended_on", "end_reason", "version")
 
 
 # Tokens ---------------------------------------------------------------------------------------

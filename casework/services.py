@@ -781,6 +781,47 @@ def sibling_contact_arrangement_create(
     return arrangement
 
 
+ARRANGEMENT_FIELDS = ("frequency", "requested_by_child", "plan", "ended_on", "end_reason")
+
+
+@transaction.atomic
+def sibling_contact_arrangement_update(
+    *, arrangement: SiblingContactArrangement, actor: User, version: datetime.datetime | None = None, **fields: Any
+) -> SiblingContactArrangement:
+    """Change how often contact is, its plan or whether the child asked for it; or end it (`ended_on`, the last day,
+    with `end_reason`); an empty `ended_on` starts it again. A change of frequency applies to the whole arrangement,
+    so the sessions due before it are counted at the new frequency too. `version` is its updated_at as read."""
+    arrangement = SiblingContactArrangement.objects.select_for_update().select_related("child", "sibling").get(pk=arrangement.pk)
+    require_recorder(actor=actor, child=arrangement.child)
+    versions.check_version(arrangement, version=version)
+    unknown = set(fields) - set(ARRANGEMENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not details of a contact arrangement: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(arrangement, name, value.strip() if isinstance(value, str) else value)
+    if arrangement.ended_on is None:
+        arrangement.end_reason = ""
+    _check_arrangement_end(arrangement)
+    ended = "ended_on" in fields and arrangement.ended_on is not None
+    save_with_history(arrangement, actor=actor, reason="Ended" if ended else "Changed")
+    return arrangement
+
+
+def _check_arrangement_end(arrangement: SiblingContactArrangement) -> None:
+    ended_on = arrangement.ended_on
+    if ended_on is None:
+        return
+    if ended_on < arrangement.started_on:
+        raise ValidationError({"ended_on": "Contact cannot end before it started."})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The day contact ended cannot be in the future."})
+    if not arrangement.end_reason:
+        raise ValidationError({"end_reason": "Say why the contact ended."})
+    later = arrangement.sessions.filter(planned_on__gt=ended_on).exclude(status=codes.ContactSessionStatus.CANCELLED)
+    if later.exists():
+        raise ValidationError({"ended_on": "Sessions are recorded after this day: cancel them first, or choose a later day."})
+
+
 @transaction.atomic
 def sibling_contact_session_record(
     *,
@@ -792,32 +833,83 @@ def sibling_contact_session_record(
     cancel_reason: str = "",
     child_comment: str = "",
 ) -> SiblingContactSession:
-    """Record a planned, held or cancelled session. A cancelled session says who cancelled and why."""
+    """Record a planned, held or cancelled session. A cancelled session says who cancelled and why.
+
+    One row a day for an arrangement: recording what happened on a day that already has a planned session changes
+    that session (the same row, its history kept); anything else already recorded for the day is refused."""
+    # Locked first, so two people recording the same day one after the other find each other's session.
+    arrangement = SiblingContactArrangement.objects.select_for_update().select_related("child").get(pk=arrangement.pk)
     require_recorder(actor=actor, child=arrangement.child)
-    _check_session(
-        arrangement=arrangement, planned_on=planned_on, status=status, cancelled_by=cancelled_by, cancel_reason=cancel_reason
-    )
-    session = SiblingContactSession(
-        arrangement=arrangement,
-        planned_on=planned_on,
-        status=status,
-        cancelled_by=cancelled_by if status == codes.ContactSessionStatus.CANCELLED else "",
-        cancel_reason=cancel_reason if status == codes.ContactSessionStatus.CANCELLED else "",
-        child_comment=child_comment,
-    )
+    outcome = {"status": status, "cancelled_by": cancelled_by, "cancel_reason": cancel_reason, "child_comment": child_comment}
+    existing = arrangement.sessions.filter(planned_on=planned_on).order_by("pk").first()
+    if existing is not None:
+        _refuse_second_session(existing, status=status)
+        return sibling_contact_session_update(session=existing, actor=actor, version=None, **outcome)
+    session = SiblingContactSession(arrangement=arrangement, planned_on=planned_on)
+    _apply_outcome(session, **outcome)
     save_with_history(session, actor=actor)
     return session
 
 
-def _check_session(
-    *, arrangement: SiblingContactArrangement, planned_on: datetime.date, status: str, cancelled_by: str, cancel_reason: str
+def _refuse_second_session(existing: SiblingContactSession, *, status: str) -> None:
+    """A planned session may be given its outcome; any other second session on the same day is a duplicate."""
+    if existing.status == codes.ContactSessionStatus.PLANNED and status != codes.ContactSessionStatus.PLANNED:
+        return
+    raise ValidationError(
+        {
+            "planned_on": f"A session on {existing.planned_on:%-d %B %Y} is already recorded for this contact "
+            f"({existing.get_status_display().lower()}). Change that session instead of adding another."
+        },
+        code="duplicate",
+    )
+
+
+@transaction.atomic
+def sibling_contact_session_update(
+    *,
+    session: SiblingContactSession,
+    actor: User,
+    version: datetime.datetime | None,
+    status: str,
+    cancelled_by: str = "",
+    cancel_reason: str = "",
+    child_comment: str = "",
+) -> SiblingContactSession:
+    """Record what became of a session on its own row: held, cancelled (who cancelled, why) or still planned, and what
+    the child said. `version` is its updated_at as read: if someone saved it since, nothing is saved."""
+    session = SiblingContactSession.objects.select_for_update().select_related("arrangement__child").get(pk=session.pk)
+    require_recorder(actor=actor, child=session.arrangement.child)
+    versions.check_version(session, version=version)
+    _apply_outcome(session, status=status, cancelled_by=cancelled_by, cancel_reason=cancel_reason, child_comment=child_comment)
+    reason: dict[str, str] = {codes.ContactSessionStatus.HAPPENED: "Happened", codes.ContactSessionStatus.CANCELLED: "Cancelled"}
+    save_with_history(session, actor=actor, reason=reason.get(status, "Changed"))
+    return session
+
+
+def _apply_outcome(
+    session: SiblingContactSession, *, status: str, cancelled_by: str, cancel_reason: str, child_comment: str
 ) -> None:
+    cancelled = status == codes.ContactSessionStatus.CANCELLED
+    session.status, session.child_comment = status, child_comment.strip()
+    session.cancelled_by = cancelled_by if cancelled else ""
+    session.cancel_reason = cancel_reason.strip() if cancelled else ""
+    _check_session(session)
+
+
+def _check_session(session: SiblingContactSession) -> None:
+    arrangement, planned_on, errors = session.arrangement, session.planned_on, {}
     if planned_on < arrangement.started_on:
-        raise ValidationError({"planned_on": "The session cannot be before the arrangement started."})
-    if status == codes.ContactSessionStatus.HAPPENED and planned_on > timezone.localdate():
-        raise ValidationError({"status": "A session in the future cannot have happened yet."})
-    if status == codes.ContactSessionStatus.CANCELLED and not (cancelled_by and cancel_reason.strip()):
-        raise ValidationError({"cancel_reason": "Say who cancelled the session and why."})
+        errors["planned_on"] = "The session cannot be before the arrangement started."
+    elif arrangement.ended_on and planned_on > arrangement.ended_on:
+        errors["planned_on"] = f"This contact ended on {arrangement.ended_on:%-d %B %Y}: the session cannot be after it."
+    if session.status == codes.ContactSessionStatus.HAPPENED and planned_on > timezone.localdate():
+        errors["status"] = "A session in the future cannot have happened yet."
+    if session.status == codes.ContactSessionStatus.CANCELLED and not session.cancelled_by:
+        errors["cancelled_by"] = "Say who cancelled the session."
+    if session.status == codes.ContactSessionStatus.CANCELLED and not session.cancel_reason:
+        errors["cancel_reason"] = "Say why the session was cancelled."
+    if errors:
+        raise ValidationError(errors)
 
 
 # The access log ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from casework import chronology, codes, selectors, services
 from casework.csv_export import csv_response
 from casework.forms import (
+    ArrangementChangeForm,
     CareLeaverContactForm,
     CareLeaverForm,
     CareStartForm,
@@ -41,6 +42,7 @@ from casework.forms import (
     GovukForm,
     LegalStatusForm,
     ReopenCaseForm,
+    SessionOutcomeForm,
     ShareVisitForm,
     SiblingContactForm,
     SiblingContactSessionForm,
@@ -162,15 +164,17 @@ def caseload(request: SignedInRequest) -> HttpResponse:
 @login_required
 def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child")
+    contact = list(selectors.sibling_contact_visible_to(user=request.user).filter(child=child))
     context = {
         "child": child,
         "row": selectors.caseload_rows(children=Child.objects.filter(pk=child.pk))[0],
         "can_record": selectors.child_can_record(user=request.user, child=child),
-        "family": selectors.family_visible_to(user=request.user).filter(child=child),
+        "family": selectors.family_with_homes_now(user=request.user, child=child),
+        "contact_due": selectors.sibling_contact_due(arrangements=contact, today=timezone.localdate()),
         "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
         "visits": page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
         "case_notes": list(selectors.case_notes_visible_to(user=request.user).filter(child=child)[:10]),
-        "contact": selectors.sibling_contact_visible_to(user=request.user).filter(child=child),
+        "contact": contact,
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
         "panels": render_child_panels(request, child),
@@ -744,3 +748,50 @@ def sibling_session_new(request: SignedInRequest, child_id: int) -> HttpResponse
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
     context = {"child": child, "form": form, "has_arrangements": arrangements.exists()}
     return render(request, "casework/sibling_session_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sibling_session_outcome(request: SignedInRequest, session_id: int) -> HttpResponse:
+    """Record what happened at a planned session, on its own row: held or cancelled, and what the child said."""
+    session = selectors.sibling_contact_session_get(user=request.user, session_id=session_id)
+    child = child_for_page(request, session.arrangement.child_id, f"sibling-contact:session:{session.pk}", to_record=True)
+    fields = ("status", "cancelled_by", "cancel_reason", "child_comment")
+    initial = {name: getattr(session, name) for name in fields} | {"version": session.updated_at.isoformat()}
+    if session.status == codes.ContactSessionStatus.PLANNED:
+        initial["status"] = ""  # the worker says what happened; nothing is chosen for them
+    form = SessionOutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outcome = {name: form.cleaned_data[name] for name in fields}
+        version = form.cleaned_data["version"]
+        saved = form.submit(
+            lambda: services.sibling_contact_session_update(session=session, actor=request.user, version=version, **outcome)
+        )
+        if saved is not None:
+            messages.success(request, f"Saved what happened at the session on {session.planned_on:%-d %B %Y}.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
+    context = {"child": child, "form": form, "session": session}
+    return render(request, "casework/sibling_session_outcome.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sibling_contact_edit(request: SignedInRequest, arrangement_id: int) -> HttpResponse:
+    """Change how often contact is, its plan, or end it with a reason."""
+    arrangement = selectors.sibling_contact_get(user=request.user, arrangement_id=arrangement_id)
+    child = child_for_page(request, arrangement.child_id, f"sibling-contact:{arrangement.pk}:edit", to_record=True)
+    initial = {name: getattr(arrangement, name) for name in services.ARRANGEMENT_FIELDS}
+    form = ArrangementChangeForm(request.POST or None, initial=initial | {"version": arrangement.updated_at.isoformat()})
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in services.ARRANGEMENT_FIELDS}
+        version = form.cleaned_data["version"]
+        saved = form.submit(
+            lambda: services.sibling_contact_arrangement_update(
+                arrangement=arrangement, actor=request.user, version=version, **changed
+            )
+        )
+        if saved is not None:
+            messages.success(request, f"Saved. The history keeps what contact with {arrangement.sibling.name} was before.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#sibling-contact")
+    context = {"child": child, "form": form, "arrangement": arrangement}
+    return render(request, "casework/sibling_contact_edit.html", context)

@@ -135,15 +135,28 @@ def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
     return stays
 
 
+Stay = tuple[datetime.date, str, int, Row]  # (start, kind, miles, home)
+
+
+def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) -> list[Stay]:
+    """The child's homes. Brothers and sisters placed together (casework's Plan.lives_with) share each home, move
+    for move, so that living together is what their homes say: the sibling measure works it out from them."""
+    for other in plan.group:
+        if id(other) in placed and plan.lives_with(other):
+            return placed[id(other)]
+    stays = [(start, kind, miles, next(state.homes[kind])) for start, kind, miles in _history(county, plan)]
+    placed[id(plan)] = stays
+    return stays
+
+
 def chunk(county: Any, plans: list[Any], state: State) -> None:
-    episodes, decisions = [], []
+    episodes, decisions, placed = [], [], dict[int, list[Stay]]()
     for plan in plans:
         if plan.kind == "known":
             continue
-        stays, legal = _history(county, plan), sorted(plan.legal, key=lambda item: item[1])
-        for i, (start, kind, miles) in enumerate(stays):
+        stays, legal = _homes(county, plan, state, placed), sorted(plan.legal, key=lambda item: item[1])
+        for i, (start, kind, miles, home) in enumerate(stays):
             end = stays[i + 1][0] if i + 1 < len(stays) else plan.end
-            home = next(state.homes[kind])
             status = [code for code, since in legal if since <= start][-1:] or [""]
             episodes.append({
                 "child_id": plan.child["id"], "home_id": home["id"], "started_on": start, "ended_on": end,

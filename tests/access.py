@@ -415,6 +415,8 @@ PAGE_IDS = {
     "recording_id": "recording",
     "member_id": "sibling",
     "note_id": "draft_note",
+    "arrangement_id": "arrangement",
+    "session_id": "session",
 }
 PAGE_VALUES: dict[str, Any] = {"rung": 1, "key": "statutory-visits"}
 
@@ -452,6 +454,8 @@ PAGES: dict[str, Target] = {
     "casework:family-member-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-contact-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-session-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:sibling-contact-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:sibling-session-outcome": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-invite": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
     "casework:child-account-suspend": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:child-account-reinstate": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
@@ -676,12 +680,18 @@ ENDPOINTS: dict[str, Target] = {
         },
     ),
     "GET /api/v1/sibling-contact/arrangements/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/sibling-contact/arrangements/{id}/": Target(
+        API_CHILD_WRITE, body=lambda world: _version("arrangement")(world) | {"plan": "Meet at the park."}
+    ),
     "GET /api/v1/sibling-contact/sessions/": Target(API_LIST, leak_query=lambda world: f"?arrangement={world.arrangement.pk}"),
     "POST /api/v1/sibling-contact/sessions/": Target(
         API_CHILD_WRITE_BODY,
         body=lambda world: {"arrangement": world.arrangement.pk, "planned_on": _today(), "status": "planned"},
     ),
     "GET /api/v1/sibling-contact/sessions/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/sibling-contact/sessions/{id}/": Target(
+        API_CHILD_WRITE, body=lambda world: _version("session")(world) | {"child_comment": "We went to the park."}
+    ),
     # The child's corrections, answered by staff.
     "GET /api/v1/corrections/": Target(API_LIST, leak_query=_child_query),
     "GET /api/v1/corrections/{id}/": Target(API_CHILD_READ),

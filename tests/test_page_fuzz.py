@@ -202,6 +202,8 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "recording_id": [world.recording.pk],
         "member_id": [world.sibling.pk],
         "note_id": [world.draft_note.pk, world.signed_note.pk],
+        "arrangement_id": [world.arrangement.pk],
+        "session_id": [world.session.pk],
         "rung": [*placement_codes.Rung.values, 8],
     }
 

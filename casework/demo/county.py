@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
-from casework import codes, services
+from casework import codes, contact_due, services
 from casework.demo.extensions import demo_extensions
 from casework.demo.loader import BATCH, Row, insert
 from casework.models import (
@@ -234,6 +234,12 @@ class Plan:
     together: bool = False
     parents: tuple[str, str] = ("", "")
     journey: Journey | None = None
+
+    def lives_with(self, other: "Plan") -> bool:
+        """Brothers and sisters placed together came into care on the same day and share every home since (the
+        placements demo gives them the same homes): the measure works living together out from those homes."""
+        same_group = any(member is other for member in self.group)
+        return same_group and self.together and (self.kind, self.start, self.end) == (other.kind, other.start, other.end)
 
 
 # 903 CIN as England's children in care are recorded (DfE, 2024): mostly abuse or neglect.
@@ -563,10 +569,12 @@ class County:
             return rows
         for _ in range(2 if plan.journey else rng.choice((0, 0, 1, 1, 2))):
             add(self.name(), Rel.GRANDPARENT, -rng.uniform(38, 70), lives_with=plan.kind == "known" and rng.random() < 0.15)
-        for other in (other.child for other in plan.group if other is not plan):
+        for brother_or_sister in (other for other in plan.group if other is not plan):
+            other = brother_or_sister.child
             kind = Rel.FULL_SIBLING if other["last_name"] == child["last_name"] else Rel.HALF_SIBLING
             years = (other["date_of_birth"] - child["date_of_birth"]).days / 365.25
-            add(f"{other['preferred_name'] or other['first_name']} {other['last_name']}", kind, years, other["id"], plan.together)
+            name = f"{other['preferred_name'] or other['first_name']} {other['last_name']}"
+            add(name, kind, years, other["id"], plan.lives_with(brother_or_sister))
         for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
             at_home = rng.random() < (0.1 if plan.kind == "in_care" else 0.7)
             add(self.name(last=child["last_name"]), SIBLING_KIND.draw(rng), rng.uniform(-10, 10), lives_with=at_home)
@@ -591,11 +599,12 @@ class County:
                 "requested_by_child": asked, "plan": self.rng.choice(PLANS), "started_on": started}  # fmt: skip
 
     def sessions(self, arrangement: Row) -> list[Row]:
-        """A year of sessions and the next one planned: about four in five past sessions happen."""
-        rng, (shortest, longest) = self.rng, FREQUENCY_DAYS[arrangement["frequency"]]
-        day, rows = max(arrangement["started_on"], self.ago(365)) + rng.randint(0, shortest) * DAY, []
-        of = {"arrangement_id": arrangement["id"]}
-        while day < self.today:
+        """A year of sessions and the next one planned: about four in five past sessions happen. One a slot of the
+        frequency (casework.contact_due), on a day inside it, so the measure's sessions due are the ones recorded."""
+        rng, of, rows = self.rng, {"arrangement_id": arrangement["id"]}, list[Row]()
+        for day in self._session_days(arrangement):
+            if day >= self.today:
+                return [*rows, {**of, "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
             row = {**of, "planned_on": day, "status": codes.ContactSessionStatus.HAPPENED}
             if rng.random() < 0.8:
                 row["child_comment"] = rng.choice(CHILD_COMMENTS) if rng.random() < 0.3 else ""
@@ -603,8 +612,23 @@ class County:
                 by = CANCELLED_BY.draw(rng)
                 row.update(status=codes.ContactSessionStatus.CANCELLED, cancelled_by=by, cancel_reason=CANCEL_REASONS[by])
             rows.append(row)
-            day += rng.randint(shortest, longest) * DAY
-        return [*rows, {**of, "planned_on": day, "status": codes.ContactSessionStatus.PLANNED}]
+        return rows
+
+    def _session_days(self, arrangement: Row) -> Iterator[datetime.date]:
+        """A day in each slot from about a year ago, on until one is today or later; 'other' every five to nine weeks."""
+        rng, started, frequency = self.rng, arrangement["started_on"], arrangement["frequency"]
+        since = max(started, self.ago(365))
+        if frequency not in contact_due.STEPS:
+            shortest, longest = FREQUENCY_DAYS[frequency]
+            day = since + rng.randint(0, shortest) * DAY
+            while True:
+                yield day
+                day += rng.randint(shortest, longest) * DAY
+        for k in itertools.count():  # the caller stops at the first day from today
+            starts, following = (contact_due.slot_start(started, frequency, i) for i in (k, k + 1))
+            if following <= since:
+                continue
+            yield max(starts, since) + rng.randint(0, (following - max(starts, since)).days - 1) * DAY
 
 
 def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str, Any]) -> None:

@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "LegalStatusEnum": "casework.codes.LegalStatusCode",
         # Case notes are drafted then signed as visits are: one set of choices, under the name it had before them.
         "VisitStatusEnum": "casework.codes.VisitStatus",
+        "ContactSessionStatusEnum": "casework.codes.ContactSessionStatus",
     },
 }
 

@@ -538,7 +538,7 @@ def test_sibling_contact_needs_a_brother_or_sister_of_that_child(county: County,
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"status": "cancelled"}, "cancel_reason"),
+        ({"status": "cancelled", "cancelled_by": "carer"}, "cancel_reason"),
         ({"status": "happened", "planned_on": "2099-01-01"}, "status"),
         ({"status": "postponed"}, "status"),
         ({"status": "planned", "planned_on": "2000-01-01"}, "planned_on"),

@@ -254,6 +254,21 @@ def test_brothers_and_sisters_in_care_point_at_each_other():
     assert {(b, a, together) for a, b, together in links} == links
 
 
+def test_brothers_and_sisters_the_demo_places_together_share_their_homes():
+    """Living together is worked out from homes (casework.homes), so the demo's "together" is a shared home."""
+    from casework.homes import homes_on, together
+
+    build(children=200)
+    today = timezone.localdate()
+    links = list(
+        FamilyMember.objects.filter(own_record__isnull=False).values_list("child_id", "own_record_id", "lives_with_child")
+    )
+    homes = homes_on(today, {child for child, _, _ in links} | {sibling for _, sibling, _ in links})
+    placed_together = [(child, sibling) for child, sibling, flagged in links if flagged]
+    assert placed_together
+    assert all(together(homes, child, sibling) for child, sibling in placed_together)
+
+
 def test_sibling_contact_sessions_follow_the_rules():
     build(children=200)
     sessions = SiblingContactSession.objects

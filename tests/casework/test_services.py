@@ -503,7 +503,8 @@ def test_a_session_is_counted_as_asked_for_when_its_arrangement_was(county, aske
     period = Period(days_ago(30), days_ago(0))
     for children in (Child.objects.all(), Child.objects.filter(pk=county.child.pk)):  # everyone, and a team's few
         figure = measures.sibling_contact(children=children, periods=[period])[0]
-        assert (figure.count, figure.total) == ((1, 1) if asked else (0, 0))
+        # held in the monthly slot it falls in; the slots due are the arrangement's (casework.contact_due)
+        assert (figure.count, figure.total and figure.total >= 1) == ((1, True) if asked else (0, 0))
 
 
 @pytest.mark.parametrize(
@@ -521,7 +522,8 @@ def test_cancelled_session_needs_who_and_why(county, cancelled_by, cancel_reason
             cancel_reason=cancel_reason,
         )
 
-    assert "cancel_reason" in error_fields(excinfo)
+    missing = {"cancelled_by"} if not cancelled_by else set()
+    assert set(error_fields(excinfo)) == missing | ({"cancel_reason"} if not cancel_reason.strip() else set())
     assert not arrangement.sessions.exists()
 
 

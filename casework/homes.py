@@ -1,0 +1,34 @@
+"""Where children lived on a day, for working out which brothers and sisters in care live together.
+
+Living together is worked out from each child's home that day (same home: together), never from
+FamilyMember.lives_with_child, a flag nobody keeps up to date when a child moves. The homes are the placements
+app's records; casework imports no other app (DESIGN.md), so this module, and only this module, reads the
+placements app's table by name, with SQL. A home is open on a day as a care episode is (casework.measures.in_care_on):
+started by the day and not ended by it, so on the day of a move a child is in the new home."""
+
+import datetime
+from collections.abc import Iterable
+
+from psycopg import sql
+
+from casework.dashboard.sql import fetch
+
+# Each child's home on the day %(on)s: (child_id, home_id). A child moves home, never lives in two at once.
+HOMES_ON_DAY = sql.SQL("""
+    SELECT p.child_id, p.home_id
+    FROM placements_placementepisode AS p
+    WHERE p.started_on <= %(on)s AND (p.ended_on IS NULL OR p.ended_on > %(on)s)""")
+
+
+def homes_on(day: datetime.date, children: Iterable[int]) -> dict[int, int]:
+    """{child id: the id of their home on `day`} for these children; a child with no home recorded that day is left out."""
+    ids = sorted(set(children))
+    if not ids:
+        return {}
+    query = sql.SQL("SELECT child_id, home_id FROM ({}) AS homes WHERE child_id = ANY(%(children)s)").format(HOMES_ON_DAY)
+    return dict(fetch(query, {"on": day, "children": ids}))
+
+
+def together(homes: dict[int, int], child_id: int, sibling_id: int) -> bool:
+    """Two children live together when both have a home recorded that day and it is the same one."""
+    return child_id in homes and homes.get(sibling_id) == homes[child_id]
