@@ -9,6 +9,8 @@ started by the day and not ended by it, so on the day of a move a child is in th
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import DateField
+from django.db.models.expressions import RawSQL
 from psycopg import sql
 
 from casework.dashboard.sql import fetch
@@ -32,3 +34,12 @@ def homes_on(day: datetime.date, children: Iterable[int]) -> dict[int, int]:
 def together(homes: dict[int, int], child_id: int, sibling_id: int) -> bool:
     """Two children live together when both have a home recorded that day and it is the same one."""
     return child_id in homes and homes.get(sibling_id) == homes[child_id]
+
+
+def latest_move() -> RawSQL:
+    """For a queryset of children: the day each last moved home (their latest home began; empty if none has)."""
+    return RawSQL(
+        'SELECT max(p.started_on) FROM placements_placementepisode AS p WHERE p.child_id = "casework_child"."id"',
+        (),
+        output_field=DateField(),
+    )

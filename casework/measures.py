@@ -206,23 +206,31 @@ def _statutory_window(on: datetime.date) -> tuple[datetime.datetime, datetime.da
 
 
 def _visited_in_time(on: datetime.date) -> Q:
-    """In care on `on`, and visited (statutory, since coming into care) within the weeks before it, or new to
-    care within the last week: exactly the caseload's "next visit due" not yet passed on that day."""
+    """In care on `on`, and visited (a signed statutory visit, since coming into care, not followed by a move by the
+    day) within the weeks before it, or new to care or to a home within the last week: exactly the caseload's "next
+    visit due" not yet passed on that day."""
     since, until = _statutory_window(on)
     visited = Q(
         recent_visits__visited_at__gte=since,
         recent_visits__visited_at__lt=until,
         recent_visits__visited_at__date__gte=F("care_episodes__started_on"),
-    )
-    new_to_care = Q(care_episodes__started_on__gte=on - datetime.timedelta(weeks=VISIT_WEEKS_GRACE))
-    return in_care_on(on) & (visited | new_to_care)
+    ) & (Q(recent_visits__moved_after_on__isnull=True) | Q(recent_visits__moved_after_on__gt=on))
+    week_before = on - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
+    new_to_care = Q(care_episodes__started_on__gte=week_before)
+    new_home = Q(placement_episodes__started_on__gte=week_before, placement_episodes__started_on__lte=on)
+    return in_care_on(on) & (visited | new_to_care | new_home)
 
 
 def _with_recent_visits(children: QuerySet[Child], periods: Sequence[Period]) -> QuerySet[Child]:
     """Join only the statutory visits that can count for some period, so the join stays small."""
     earliest = min(_statutory_window(period.end)[0] for period in periods)
     latest = max(_statutory_window(period.end)[1] for period in periods)
-    recent = Q(visits__visit_type=codes.VisitType.STATUTORY, visits__visited_at__gte=earliest, visits__visited_at__lt=latest)
+    recent = Q(
+        visits__visit_type=codes.VisitType.STATUTORY,
+        visits__status=codes.VisitStatus.SIGNED,
+        visits__visited_at__gte=earliest,
+        visits__visited_at__lt=latest,
+    )
     return children.annotate(recent_visits=FilteredRelation("visits", condition=recent))
 
 
@@ -244,9 +252,11 @@ def statutory_visits(*, children: QuerySet[Child], periods: Sequence[Period]) ->
 
 
 def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date]) -> Query:
-    """Statutory visits in time: of the children in care on each of the `ordered` days, those whose latest statutory
-    visit before the day ends was in the weeks before it and made in care that lasts past the day, and those new to
-    care (in care on the day in an episode that began in the week before it, so not yet due); counted once if both.
+    """Statutory visits in time: of the children in care on each of the `ordered` days, those whose latest signed
+    statutory visit before the day ends was in the weeks before it, made in care that lasts past the day and not
+    followed by a move by the day, and those new to care or to a home (in care on the day, and in care or moved home
+    in the week before it, so not yet due); counted once if both. A home's table is placements', read by name as
+    casework/homes.py reads it: casework does not import placements.
 
     Rows ("care", days in care, children), then for each day i: ("new", i, children), ("visited", i, children) and
     ("both", i, children). The visited are counted from the statutory visits' index alone, a range a day
@@ -261,6 +271,12 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
             FROM casework_careepisode AS e JOIN days AS d
                 ON e.started_on >= d.grace AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
             WHERE e.started_on >= %(first_grace)s AND e.started_on <= %(last_day)s {mine}
+            UNION
+            SELECT d.i, p.child_id, d.day, d.since, d.until
+            FROM placements_placementepisode AS p JOIN days AS d ON p.started_on >= d.grace AND p.started_on <= d.day
+            JOIN casework_careepisode AS e
+                ON e.child_id = p.child_id AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
+            WHERE p.started_on >= %(first_grace)s AND p.started_on <= %(last_day)s {moved}
         ), care AS (
             SELECT e.child_id, BIT_OR({in_care}) AS in_care
             FROM casework_careepisode AS e
@@ -280,23 +296,27 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
         SELECT 'both', i, COUNT(*) FROM new_and_visited GROUP BY 2""").format(
         days=sql.SQL(", ").join(_day_row(i) for i in range(len(ordered))),
         mine=among.only("e.child_id"),
+        moved=among.only("p.child_id"),
         in_care=days_open(),
         visited=sql.SQL(" UNION ALL ").join(_visited_on(i, among.only("child_id")) for i in range(len(ordered))),
         in_time=_in_time(sql.SQL("n.day"), sql.SQL("n.since"), sql.SQL("n.until")),
     )
     first_grace = ordered[0] - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
     bounds = {"days": ordered, "first_day": ordered[0], "last_day": ordered[-1], "first_grace": first_grace}
-    return query, bounds | _day_params(ordered) | {"statutory": codes.VisitType.STATUTORY} | among.params
+    kinds = {"statutory": codes.VisitType.STATUTORY, "signed": codes.VisitStatus.SIGNED}
+    return query, bounds | _day_params(ordered) | kinds | among.params
 
 
 def _in_time(day: sql.Composable, since: sql.Composable, until: sql.Composable) -> sql.Composed:
-    """A statutory visit made from `since` to `until` (the weeks before `day` and `day` itself) that is the latest
-    before `until`, made in care that lasts past the day: `_visited_in_time`'s "since a care episode open on the day
-    began". Visit.next_statutory_at says which is the latest, so nothing is grouped by child; Visit.in_care_until
-    when the care it was made in ended, so no visit is joined to the care episodes."""
+    """A signed statutory visit made from `since` to `until` (the weeks before `day` and `day` itself) that is the
+    latest before `until`, made in care that lasts past the day, with no move after it by the day:
+    `_visited_in_time`'s "since a care episode open on the day began" and "not moved since". Visit.next_statutory_at
+    says which is the latest, so nothing is grouped by child; Visit.in_care_until when the care it was made in
+    ended, and Visit.moved_after_on when the child next moved, so no visit is joined to care or homes."""
     return sql.SQL(
-        "visit_type = %(statutory)s AND visited_at >= {since} AND visited_at < {until} AND in_care_until > {day} "
-        "AND (next_statutory_at IS NULL OR next_statutory_at >= {until})"
+        "visit_type = %(statutory)s AND status = %(signed)s AND visited_at >= {since} AND visited_at < {until} "
+        "AND in_care_until > {day} AND (next_statutory_at IS NULL OR next_statutory_at >= {until}) "
+        "AND (moved_after_on IS NULL OR moved_after_on > {day})"
     ).format(day=day, since=since, until=until)
 
 
@@ -329,6 +349,7 @@ def _with_visit_rows(figure: Figure, children: QuerySet[Child]) -> Figure:
         of_children(Visit.objects.all(), children)
         .filter(
             visit_type=codes.VisitType.STATUTORY,
+            status=codes.VisitStatus.SIGNED,
             visited_at__gte=start_of(period.start),
             visited_at__lt=end_of(period.end),
         )
@@ -734,10 +755,11 @@ MEASURES = (
     Measure(
         key="statutory-visits",
         title="Statutory visits",
-        definition="Of children in care on the as-at date, the share whose statutory visit was in time on that day: "
-        "visited since coming into care within the 6 weeks before it (HEARTH_STATUTORY_VISIT_WEEKS), or in care for "
-        "under a week and so not yet due. Also, of statutory visits made in the period, the share where the child was "
-        "seen alone.",
+        definition="Of children in care on the as-at date, the share whose next statutory visit was not overdue on that "
+        "day: it is due 6 weeks after the last visit since coming into care (HEARTH_STATUTORY_VISIT_WEEKS), or a week "
+        "after coming into care or moving home when not visited since. Only a signed record is a visit: a draft does "
+        "not count until it is signed. Also, of signed statutory visits made in the period, the share where the child "
+        "was seen alone.",
         headline="visited in time",
         figures=statutory_visits,
         children_behind=children_visited,

@@ -310,7 +310,10 @@ class Visit(models.Model):
     # episodes. Both kept by PostgreSQL's triggers (migration 0008) as visits and care episodes are written, however:
     # bookkeeping, so not in the history, and never moving updated_at (the visit's version).
     in_care_until = models.DateField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["next_statutory_at", "in_care_until"])
+    # Kept by the database (migration 0018): on a signed statutory visit, the first day after it that the child moved
+    # home. A move after the last visit makes the next one due a week after the move, not six after the visit.
+    moved_after_on = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["next_statutory_at", "in_care_until", "moved_after_on"])
 
     class Meta:
         ordering = ["-visited_at", "-id"]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from casework import codes, contact_due
 from casework.dates import months_before
-from casework.homes import homes_on, together
+from casework.homes import homes_on, latest_move, together
 from casework.ids import parse_id
 from casework.models import (
     Allocation,
@@ -341,7 +341,7 @@ def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[CaseloadChild]:
     """The caseload's dates, worked out by the database so that the caseload can be filtered and sorted by them.
 
     Only a signed record is a visit (a draft is not yet one). The next statutory visit is due 6 weeks after the last
-    one in the current period in care, or, never visited since coming into care, a week after coming in."""
+    one in the current period in care, or, not visited since coming into care or since moving home, a week after."""
     signed = Q(visits__status=codes.VisitStatus.SIGNED)
     statutory = signed & Q(visits__visit_type=codes.VisitType.STATUTORY)
     open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by()  # one at most
@@ -350,10 +350,12 @@ def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[CaseloadChild]:
         last_visit_at=Max("visits__visited_at", filter=signed),
         last_statutory_on=TruncDate(Max("visits__visited_at", filter=statutory)),
         in_care_since=Subquery(open_episode.values("started_on")[:1]),
+        # GREATEST leaves out an empty value: never moved, or last moved before this period in care, is coming in.
+        came_or_moved_on=Greatest("in_care_since", latest_move(), output_field=DateField()),
         next_visit_due=Case(
             When(in_care_since__isnull=True, then=None),
-            When(last_statutory_on__gte=F("in_care_since"), then=Cast(F("last_statutory_on") + weeks, DateField())),
-            default=Cast(F("in_care_since") + datetime.timedelta(weeks=1), DateField()),
+            When(last_statutory_on__gte=F("came_or_moved_on"), then=Cast(F("last_statutory_on") + weeks, DateField())),
+            default=Cast(F("came_or_moved_on") + datetime.timedelta(weeks=1), DateField()),
             output_field=DateField(),
         ),
     )  # type: ignore[return-value]  # the stubs type TruncDate of a nullable Max as a date

@@ -104,6 +104,19 @@ class VisitFactory(factory.django.DjangoModelFactory):
     visit_type = codes.VisitType.STATUTORY
     visited_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
     observations = "Settled and chatty; showed me the garden."
+    # A visit as the measures count it: signed by its author (only a signed record is a visit). Pass status="draft"
+    # (and signed_at=None, signed_by=None) for one still being written.
+    status = codes.VisitStatus.SIGNED
+    signed_at = factory.SelfAttribute("visited_at")
+    signed_by = factory.SelfAttribute("author")
+
+
+class DraftVisitFactory(VisitFactory):
+    """A visit still being written: not yet a visit for the measures or the caseload."""
+
+    status = codes.VisitStatus.DRAFT
+    signed_at = None
+    signed_by = None
 
 
 class SiblingContactArrangementFactory(factory.django.DjangoModelFactory):

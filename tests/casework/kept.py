@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from casework import codes
 from casework.models import Allocation, CareEpisode, SiblingContactSession, Visit
+from placements.models import PlacementEpisode
 
-KeptVisit = tuple[datetime.datetime | None, datetime.date | None]  # (next_statutory_at, in_care_until)
+# (next_statutory_at, in_care_until, moved_after_on)
+KeptVisit = tuple[datetime.datetime | None, datetime.date | None, datetime.date | None]
 
 
 def first_changes() -> dict[int, bool]:
@@ -24,14 +26,19 @@ def first_changes() -> dict[int, bool]:
 
 
 def visit_links() -> dict[int, KeptVisit]:
-    """Visit.next_statutory_at and Visit.in_care_until: on a statutory visit, the child's next statutory visit, and
-    the latest end (date.max while open) of the child's care begun by the visit's local day; else empty."""
+    """Visit.next_statutory_at, Visit.in_care_until and Visit.moved_after_on: on a signed statutory visit, the child's
+    next signed statutory visit, the latest end (date.max while open) of the child's care begun by the visit's local
+    day, and the first day after that day on which one of the child's homes began; else empty."""
     episodes: defaultdict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
     for child_id, started_on, ended_on in CareEpisode.objects.values_list("child_id", "started_on", "ended_on"):
         episodes[child_id].append((started_on, ended_on or datetime.date.max))
-    links: dict[int, KeptVisit] = dict.fromkeys(Visit.objects.values_list("pk", flat=True), (None, None))
+    moves: defaultdict[int, list[datetime.date]] = defaultdict(list)
+    for child_id, started_on in PlacementEpisode.objects.values_list("child_id", "started_on"):
+        moves[child_id].append(started_on)
+    links: dict[int, KeptVisit] = dict.fromkeys(Visit.objects.values_list("pk", flat=True), (None, None, None))
     statutory: defaultdict[int, list[tuple[datetime.datetime, int]]] = defaultdict(list)
-    rows = Visit.objects.filter(visit_type=codes.VisitType.STATUTORY).values_list("pk", "child_id", "visited_at")
+    signed = Visit.objects.filter(visit_type=codes.VisitType.STATUTORY, status=codes.VisitStatus.SIGNED)
+    rows = signed.values_list("pk", "child_id", "visited_at")
     for pk, child_id, at in rows:
         statutory[child_id].append((at, pk))
     for child_id, visits in statutory.items():
@@ -39,7 +46,8 @@ def visit_links() -> dict[int, KeptVisit]:
         for (at, pk), following in zip(visits, [*visits[1:], None], strict=True):
             day = timezone.localdate(at)
             ends = [ended for started, ended in episodes[child_id] if started <= day]
-            links[pk] = (following[0] if following else None, max(ends, default=None))
+            moved = min((started for started in moves[child_id] if started > day), default=None)
+            links[pk] = (following[0] if following else None, max(ends, default=None), moved)
     return links
 
 
@@ -50,7 +58,8 @@ def sessions_asked_for() -> dict[int, bool]:
 
 def kept_now() -> tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool]]:
     """What the database keeps, in the same shapes."""
-    visits = {pk: (at, until) for pk, at, until in Visit.objects.values_list("pk", "next_statutory_at", "in_care_until")}
+    rows = Visit.objects.values_list("pk", "next_statutory_at", "in_care_until", "moved_after_on")
+    visits = {pk: (at, until, moved) for pk, at, until, moved in rows}
     return (
         dict(Allocation.objects.values_list("pk", "first_change_that_day")),
         visits,

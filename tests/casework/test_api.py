@@ -49,7 +49,7 @@ class Records:
 
 
 def _records_for(child: Child, author: User) -> tuple[Visit, FamilyMember, SiblingContactArrangement, SiblingContactSession]:
-    visit = factories.VisitFactory(child=child, author=author)
+    visit = factories.DraftVisitFactory(child=child, author=author)
     sibling = factories.FamilyMemberFactory(child=child, name=f"Sibling of {child.first_name}")
     arrangement = factories.SiblingContactArrangementFactory(child=child, sibling=sibling)
     return visit, sibling, arrangement, factories.SiblingContactSessionFactory(arrangement=arrangement)
@@ -412,7 +412,7 @@ def test_amending_a_draft_and_signing_an_empty_visit_are_refused(county: County,
     amend = client.post(url("visit-amend", records.visit.pk), {"reason": "typo"}, format="json")
     assert amend.status_code == 400
     assert amend.json() == {"non_field_errors": ["This visit is still a draft: change it directly."]}
-    empty = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    empty = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     sign = client.post(url("visit-sign", empty.pk))
     assert sign.status_code == 400
     assert "non_field_errors" in sign.json()
@@ -484,7 +484,7 @@ def test_malformed_json_is_a_bad_request(county: County, records: Records) -> No
 
 
 def test_visit_list_filters_by_child_type_and_status(county: County, records: Records) -> None:
-    direct = factories.VisitFactory(child=county.child, author=county.worker, visit_type=codes.VisitType.DIRECT_WORK)
+    direct = factories.DraftVisitFactory(child=county.child, author=county.worker, visit_type=codes.VisitType.DIRECT_WORK)
     client = client_for(county.head)
     assert ids(client.get(url("visit-list"), {"child": county.child.pk})) == {records.visit.pk, direct.pk}
     assert ids(client.get(url("visit-list"), {"visit_type": "direct_work"})) == {direct.pk}

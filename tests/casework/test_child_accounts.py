@@ -231,7 +231,7 @@ def test_sharing_refuses_nothing_unknown_or_empty_sections(county, sections, mes
 
 
 def test_a_draft_cannot_be_shared(county):
-    draft = factories.VisitFactory(child=county.child, author=county.worker)
+    draft = factories.DraftVisitFactory(child=county.child, author=county.worker)
 
     with pytest.raises(ValidationError, match="Sign the visit"):
         services.visit_share(visit=draft, actor=county.worker, sections=["observations"])

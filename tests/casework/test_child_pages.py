@@ -427,7 +427,7 @@ def test_a_shared_record_shows_only_the_shared_sections_and_the_note(client, cou
 def test_a_record_not_yet_signed_or_not_shared_is_not_shown(client, county):
     journey = build_journey(county)
     unshared = factories.VisitFactory(child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED)
-    draft = factories.VisitFactory(child=county.child, author=county.worker)
+    draft = factories.DraftVisitFactory(child=county.child, author=county.worker)
     factories.SharedRecordFactory(visit=draft, sections=["observations"])  # shared, then never signed
     client.force_login(journey.user)
 

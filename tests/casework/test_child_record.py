@@ -253,7 +253,7 @@ def test_the_caseload_shows_overdue_or_due_this_week_and_a_draft_is_not_a_visit(
     due_soon = create(county, first_name="Soon", upn="", upn_unknown="UN5")  # never visited, in care 3 days: due in 4 days
     factories.CareEpisodeFactory(child=due_soon, started_on=TODAY - datetime.timedelta(days=3))
     _in_care_since(county.child, 60)  # in care 60 days, visited only in a draft: overdue
-    factories.VisitFactory(child=county.child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=2))
+    factories.DraftVisitFactory(child=county.child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=2))
     client.force_login(county.worker)
 
     def names(**query: str) -> list[str]:

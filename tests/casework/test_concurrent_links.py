@@ -52,7 +52,10 @@ def test_two_statutory_visits_saved_at_once_are_both_linked():
     def visit(day: int):
         when = datetime.datetime(2025, 3, day, 10, tzinfo=datetime.UTC)
         fields: dict[str, Any] = {"visit_type": codes.VisitType.STATUTORY, "observations": "Seen at home."}
-        return lambda: services.visit_create(child=county.child, author=county.worker, visited_at=when, **fields)
+        return lambda: signed(services.visit_create(child=county.child, author=county.worker, visited_at=when, **fields))
+
+    def signed(visit):  # only a signed record is a visit, linked to the next
+        return services.visit_sign(visit=visit, actor=county.worker)
 
     at_once(visit(20), visit(5))
     visits = county.child.visits.filter(visit_type=codes.VisitType.STATUTORY).order_by("visited_at")
@@ -85,6 +88,7 @@ def test_a_visit_edited_while_another_is_saved_does_not_deadlock():
     first = services.visit_create(
         child=county.child, author=county.worker, visited_at=datetime.datetime(2025, 3, 5, 10, tzinfo=datetime.UTC), **statutory
     )
+    first = services.visit_sign(visit=first, actor=county.worker)  # signed: its link is the trigger's to rewrite
     holding, check_version = threading.Event(), versions.check_version
 
     def slow_check(visit, *, version):  # the edit, having locked what it locks, pauses here
@@ -108,8 +112,12 @@ def test_a_visit_edited_while_another_is_saved_does_not_deadlock():
 
     later = datetime.datetime(2025, 3, 20, 10, tzinfo=datetime.UTC)
     sixth = datetime.datetime(2025, 3, 6, 10, tzinfo=datetime.UTC)  # a new time: the edit's trigger needs the child too
-    edit = lambda: services.visit_update(visit=first, actor=county.worker, visited_at=sixth)  # noqa: E731
-    new = lambda: services.visit_create(child=county.child, author=county.worker, visited_at=later, **statutory)  # noqa: E731
+    edit = lambda: services.visit_amend(visit=first, actor=county.worker, reason="The wrong day", visited_at=sixth)  # noqa: E731
+
+    def new() -> None:
+        visit = services.visit_create(child=county.child, author=county.worker, visited_at=later, **statutory)
+        services.visit_sign(visit=visit, actor=county.worker)
+
     with mock.patch.object(versions, "check_version", slow_check):
         threads = [threading.Thread(target=run, args=(edit, "edit"), name="edit"),
                    threading.Thread(target=run, args=(new, "new", holding), name="new")]  # fmt: skip

@@ -159,7 +159,7 @@ def test_the_database_keeps_the_values_for_the_measures_of_the_records_the_demo_
     visit and the end of its care, each session's requested_by_child."""
     build(children=40)
     assert any(kept.first_changes().values())
-    assert any(until for _, until in kept.visit_links().values())
+    assert any(until for _, until, _ in kept.visit_links().values())
     assert any(kept.sessions_asked_for().values())
     assert kept.kept_now() == kept.expected()
 

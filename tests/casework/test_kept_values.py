@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 d = datetime.date
 D = d(2025, 3, 31)
 R, S, V = codes.WorkerChangeReason, codes.ContactSessionStatus, codes.VisitType
+SIGNED = codes.VisitStatus.SIGNED
 LONDON = timezone.get_default_timezone()
 
 
@@ -278,10 +279,10 @@ def test_records_added_one_at_a_time_or_in_bulk_are_kept(add: Callable[..., Any]
     add(Allocation, child=child, worker=worker, started_on=d(2025, 1, 10), ended_on=d(2025, 1, 10), end_reason=R.LEFTRL)
     add(Allocation, child=child, worker=worker, started_on=d(2025, 1, 10))
     Visit.objects.bulk_create(  # several children's visits in one statement, in no particular order
-        Visit(child=kid, author=worker, visited_at=at(day), visit_type=V.STATUTORY)
+        Visit(child=kid, author=worker, visited_at=at(day), visit_type=V.STATUTORY, status=SIGNED)
         for kid, day in ((child, d(2025, 3, 20)), (other, d(2025, 1, 2)), (child, d(2025, 1, 3)), (other, d(2025, 3, 25)))
     )
-    add(Visit, child=child, author=worker, visited_at=at(d(2025, 2, 1)))
+    add(Visit, child=child, author=worker, visited_at=at(d(2025, 2, 1)), status=SIGNED)
     add(CareEpisode, child=other, started_on=d(2013, 1, 1), ended_on=d(2015, 1, 1))  # an earlier stay, found later
     arrangement = add(SiblingContactArrangement, child=child, sibling=factories.FamilyMemberFactory(child=child),
                       frequency=codes.ContactFrequency.MONTHLY, requested_by_child=True, started_on=d(2024, 1, 1))  # fmt: skip
@@ -344,9 +345,11 @@ def test_a_value_the_database_keeps_adds_no_history_and_leaves_the_version(count
     earlier = services.visit_create(
         child=child, author=worker, visited_at=timezone.now() - datetime.timedelta(days=9), **statutory
     )
+    earlier = services.visit_sign(visit=earlier, actor=worker)  # only signed visits are linked
     earlier.refresh_from_db()
     version, history = earlier.updated_at, earlier.history.count()
-    services.visit_create(child=child, author=worker, visited_at=timezone.now() - datetime.timedelta(days=2), **statutory)
+    later = services.visit_create(child=child, author=worker, visited_at=timezone.now() - datetime.timedelta(days=2), **statutory)
+    services.visit_sign(visit=later, actor=worker)
     earlier.refresh_from_db()
     assert earlier.next_statutory_at is not None  # it now points at the later visit...
     assert (earlier.updated_at, earlier.history.count()) == (version, history)  # ...without anyone having changed it

@@ -121,9 +121,45 @@ def test_a_measure_of_some_children_counts_only_theirs_whatever_their_query_says
 # Statutory visits ----------------------------------------------------------------------------------
 
 
-def visit(child: Child, on: datetime.date, *, alone: bool = True, kind: str = codes.VisitType.STATUTORY) -> None:
+def visit(
+    child: Child, on: datetime.date, *, alone: bool = True, kind: str = codes.VisitType.STATUTORY, signed: bool = True
+) -> None:
     at = datetime.datetime(on.year, on.month, on.day, 10, tzinfo=datetime.UTC)
-    factories.VisitFactory(child=child, visited_at=at, seen_alone=alone, visit_type=kind)
+    made = factories.VisitFactory if signed else factories.DraftVisitFactory
+    made(child=child, visited_at=at, seen_alone=alone, visit_type=kind)
+
+
+def moves(child: Child, *days: datetime.date) -> None:
+    """The child's homes: one from each day to the next, the last still open."""
+    for began, ended in zip(days, [*days[1:], None][: len(days)], strict=True):
+        placement_factories.PlacementEpisodeFactory(child=child, started_on=began, ended_on=ended)
+
+
+def test_a_move_makes_the_next_visit_due_a_week_after_it_and_only_a_signed_visit_counts():
+    """DESIGN.md: due 6 weeks after the last visit, or a week after moving home when not visited since."""
+    moved_long_ago = in_care(d(2023, 1, 1))  # last seen 12 Mar, moved 20 Mar: due 27 Mar, overdue on the 31st
+    moves(moved_long_ago, d(2023, 1, 1), d(2025, 3, 20))
+    visit(moved_long_ago, d(2025, 3, 12))
+    moved_this_week = in_care(d(2023, 1, 1))  # last seen 7 weeks ago, moved on the 26th: due 2 Apr, in time
+    moves(moved_this_week, d(2023, 1, 1), d(2025, 3, 26))
+    visit(moved_this_week, d(2025, 2, 10))
+    seen_after_moving = in_care(d(2023, 1, 1))  # moved 1 Mar, seen 3 Mar: due 14 Apr
+    moves(seen_after_moving, d(2023, 1, 1), d(2025, 3, 1))
+    visit(seen_after_moving, d(2025, 3, 3))
+    seen_the_day_of_the_move = in_care(d(2023, 1, 1))  # a visit on the day of the move is after it
+    moves(seen_the_day_of_the_move, d(2023, 1, 1), d(2025, 3, 10))
+    visit(seen_the_day_of_the_move, d(2025, 3, 10))
+    only_a_draft = in_care(d(2023, 1, 1))  # seen 10 Feb and signed; a draft from the 25th is not yet a visit
+    visit(only_a_draft, d(2025, 2, 10))
+    visit(only_a_draft, d(2025, 3, 25), signed=False)
+    draft_hides_nothing = in_care(d(2023, 1, 1))  # a draft after the last signed visit does not hide it
+    visit(draft_hides_nothing, d(2025, 3, 1))
+    visit(draft_hides_nothing, d(2025, 3, 20), signed=False)
+    [figure] = measures.statutory_visits(children=Child.objects.all(), periods=[Period(d(2025, 1, 1), D)])
+    in_time = {moved_this_week.pk, seen_after_moving.pk, seen_the_day_of_the_move.pk, draft_hides_nothing.pk}
+    assert behind(measures.children_visited) == in_time
+    assert behind(measures.children_visited, "overdue") == {moved_long_ago.pk, only_a_draft.pk}
+    assert (figure.count, figure.total) == (4, 6)
 
 
 def test_statutory_visits_count_children_visited_within_six_weeks_or_new_to_care():
@@ -163,17 +199,26 @@ def test_each_statutory_visit_points_at_the_childs_next_whatever_order_they_are_
         return list(visits.values_list("visited_at", "next_statutory_at"))
 
     statutory = {"visit_type": codes.VisitType.STATUTORY, "observations": "Seen at home."}
-    later = services.visit_create(child=child, author=worker, visited_at=at(20), **statutory)
-    services.visit_create(child=child, author=worker, visited_at=at(5), **statutory)  # typed in late
+
+    def signed(day: int):  # only a signed record is a visit, and only visits point at each other
+        made = services.visit_create(child=child, author=worker, visited_at=at(day), **statutory)
+        return services.visit_sign(visit=made, actor=worker)
+
+    later = signed(20)
+    signed(5)  # typed in late
     assert pointers() == [(at(5), at(20)), (at(20), None)]
+    draft = services.visit_create(child=child, author=worker, visited_at=at(12), **statutory)
+    assert pointers() == [(at(5), at(20)), (at(12), None), (at(20), None)]  # a draft is passed over
+    services.visit_sign(visit=draft, actor=worker)
+    assert pointers() == [(at(5), at(12)), (at(12), at(20)), (at(20), None)]
     version, history = later.updated_at, later.history.count()
-    middle = services.visit_create(child=child, author=worker, visited_at=at(28), **statutory)
+    middle = signed(28)
     later.refresh_from_db()
     assert (later.updated_at, later.history.count()) == (version, history)  # bookkeeping, not anyone's change
-    services.visit_update(visit=middle, actor=worker, visited_at=at(12))  # the time was wrong
+    services.visit_amend(visit=middle, actor=worker, reason="Wrong day", visited_at=at(14))  # the time was wrong
+    assert pointers() == [(at(5), at(12)), (at(12), at(14)), (at(14), at(20)), (at(20), None)]
+    services.visit_amend(visit=middle, actor=worker, reason="A review", visit_type=codes.VisitType.REVIEW)
     assert pointers() == [(at(5), at(12)), (at(12), at(20)), (at(20), None)]
-    services.visit_update(visit=middle, actor=worker, visit_type=codes.VisitType.REVIEW)  # not statutory after all
-    assert pointers() == [(at(5), at(20)), (at(20), None)]
     assert child.visits.get(pk=middle.pk).next_statutory_at is None
 
 
@@ -188,10 +233,13 @@ visit_days = st.integers(-60, 8)
 @given(
     end=st.sampled_from(QUARTER_ENDS),
     stays=st.lists(st.tuples(days_from_the_end, st.one_of(st.none(), st.integers(1, 200))), min_size=1, max_size=3),
-    visits=st.lists(st.tuples(visit_days, st.sampled_from([codes.VisitType.STATUTORY, codes.VisitType.REVIEW])), max_size=8),
+    visits=st.lists(
+        st.tuples(visit_days, st.sampled_from([codes.VisitType.STATUTORY, codes.VisitType.REVIEW]), st.booleans()), max_size=8
+    ),
+    moved=st.lists(days_from_the_end, max_size=3, unique=True),
     visits_first=st.booleans(),
 )
-def test_statutory_visits_match_their_drill_down_definition_for_any_history(end, stays, visits, visits_first):
+def test_statutory_visits_match_their_drill_down_definition_for_any_history(end, stays, visits, moved, visits_first):
     """The measure finds each child's latest visit by its pointer, and whether it was made in the care the child is
     in by its care's end, and counts by day masks; the drill-down joins visits and care episodes afresh. For any
     stays in care (overlapping too) and visits, written in either order, both must agree."""
@@ -205,10 +253,14 @@ def test_statutory_visits_match_their_drill_down_definition_for_any_history(end,
                 factories.CareEpisodeFactory(child=child, started_on=began, ended_on=ended)
 
         def record_visits() -> None:
-            for offset, kind in visits:
-                visit(child, min(end + datetime.timedelta(days=offset), D), kind=kind)
+            for offset, kind, signed in visits:
+                visit(child, min(end + datetime.timedelta(days=offset), D), kind=kind, signed=signed)
 
-        for record in (record_visits, record_stays) if visits_first else (record_stays, record_visits):
+        def record_moves() -> None:
+            moves(child, *sorted(end + datetime.timedelta(days=offset) for offset in moved))
+
+        order = (record_visits, record_stays, record_moves) if visits_first else (record_moves, record_stays, record_visits)
+        for record in order:
             record()
         periods = dashboard.periods_for(on=D, months=3).all
         figures = measures.statutory_visits(children=Child.objects.all(), periods=periods)
@@ -363,7 +415,7 @@ def test_records_checked_count_signed_visits_shared_and_checked_and_what_became_
     corrected = factories.VisitFactory(child=county.child, author=county.worker, **signed)
     shared_only = factories.VisitFactory(child=county.child, author=county.worker, **signed)
     factories.VisitFactory(child=county.child, author=county.worker, **signed)  # not shared
-    factories.VisitFactory(child=county.child, author=county.worker)  # a draft: not counted
+    factories.DraftVisitFactory(child=county.child, author=county.worker)  # a draft: not counted
     old = factories.VisitFactory(
         child=county.child, author=county.worker, status="signed", signed_at=now - datetime.timedelta(days=200)
     )

@@ -283,10 +283,28 @@ def test_other_kinds_of_visit_do_not_count_as_statutory(county):
     assert row.next_visit_due == timezone.localdate() - datetime.timedelta(days=3) + datetime.timedelta(weeks=1)
 
 
+def test_a_move_since_the_last_visit_makes_the_next_one_due_a_week_after_it(county):
+    """DESIGN.md: due 6 weeks after the last visit, or a week after moving home when not visited since."""
+    from tests.placements.factories import PlacementEpisodeFactory
+
+    today = timezone.localdate()
+    child = in_care_child(county.worker, in_care_days=400)
+    factories.VisitFactory(child=child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=20))
+    PlacementEpisodeFactory(
+        child=child, started_on=today - datetime.timedelta(days=400), ended_on=today - datetime.timedelta(days=10)
+    )
+    PlacementEpisodeFactory(child=child, started_on=today - datetime.timedelta(days=10))
+    row = row_for(child, county.worker)
+    assert (row.next_visit_due, row.visit_overdue) == (today - datetime.timedelta(days=3), True)
+    factories.VisitFactory(child=child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=2))
+    row = row_for(child, county.worker)  # seen in the new home: six weeks from that visit
+    assert (row.next_visit_due, row.visit_overdue) == (today + datetime.timedelta(days=40), False)
+
+
 def test_a_draft_is_not_yet_a_visit(county):
     """Only a signed record is a visit: a draft does not move the next visit on, nor count as the last one."""
     child = in_care_child(county.worker, in_care_days=60)
-    factories.VisitFactory(child=child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=1))
+    factories.DraftVisitFactory(child=child, author=county.worker, visited_at=timezone.now() - datetime.timedelta(days=1))
 
     row = row_for(child, county.worker)
 

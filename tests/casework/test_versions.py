@@ -29,7 +29,7 @@ def signed_in(user) -> Client:
 
 @pytest.fixture
 def draft(county) -> Visit:
-    return factories.VisitFactory(child=county.child, author=county.worker, observations="Met at the foster home.")
+    return factories.DraftVisitFactory(child=county.child, author=county.worker, observations="Met at the foster home.")
 
 
 def test_the_second_person_saving_a_draft_is_told_who_changed_it_and_keeps_their_text(county, draft):

@@ -180,6 +180,7 @@ def test_a_statutory_visit_counts_only_while_the_care_it_was_made_in_lasts(count
     visit = casework_services.visit_create(
         child=child, author=worker, visited_at=when, visit_type=casework_codes.VisitType.STATUTORY, observations="Seen."
     )
+    visit = casework_services.visit_sign(visit=visit, actor=worker)
     period = Period(TODAY() - 90 * DAY, TODAY())
 
     def in_time() -> tuple[int | None, set[int]]:
@@ -199,7 +200,10 @@ def test_a_statutory_visit_counts_only_while_the_care_it_was_made_in_lasts(count
     )
     assert (kept(), in_time()) == (TODAY() - 20 * DAY, (0, set()))  # back in care 10 days: overdue
     assert Visit.objects.get(pk=visit.pk).updated_at == visit.updated_at  # bookkeeping, not anyone's change
-    casework_services.visit_create(
-        child=child, author=worker, visited_at=timezone.now() - DAY, visit_type=casework_codes.VisitType.STATUTORY
-    )
+    again = casework_services.visit_create(
+        child=child, author=worker, visited_at=timezone.now() - DAY, visit_type=casework_codes.VisitType.STATUTORY,
+        observations="Seen at the new home.",
+    )  # fmt: skip
+    assert in_time() == (0, set())  # a draft is not yet a visit
+    casework_services.visit_sign(visit=again, actor=worker)
     assert in_time() == (1, {child.pk})
