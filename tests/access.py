@@ -277,7 +277,7 @@ def build_world(county: County) -> World:
     arrangement = factories.SiblingContactArrangementFactory(child=child, sibling=sibling)
     session = factories.SiblingContactSessionFactory(arrangement=arrangement)
 
-    draft = factories.VisitFactory(child=child, author=worker, observations=f"Draft: {OBSERVATION}")
+    draft = factories.DraftVisitFactory(child=child, author=worker, observations=f"Draft: {OBSERVATION}")
     signed = factories.VisitFactory(
         child=child, author=worker, status=codes.VisitStatus.SIGNED, child_said="I like my new room.", observations=OBSERVATION
     )

@@ -31,7 +31,7 @@ def drafts_from_voice(visit) -> int:
 
 
 def test_a_voice_note_uploaded_while_redis_is_down_is_kept_and_transcribed_once_it_is_back(celery_worker, county, clips, caplog):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     page = Client()
     page.force_login(county.worker)
     client_id = uuid.uuid4()
@@ -92,7 +92,7 @@ def test_a_request_while_postgresql_is_down_gets_a_clear_503_and_hearth_recovers
 
 
 def test_a_worker_mid_transcription_survives_a_postgresql_restart_with_one_transcript(celery_worker, county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     client = APIClient()
     client.force_authenticate(county.worker)
     with clips["long"].open("rb") as audio:

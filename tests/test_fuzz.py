@@ -46,7 +46,7 @@ def records(county: County) -> County:
     """Something of each kind for the generated requests to find: visits, family, contact, a decision."""
     from tests.placements import factories as placement_factories
 
-    factories.VisitFactory(child=county.child, author=county.worker)
+    factories.DraftVisitFactory(child=county.child, author=county.worker)
     sibling = factories.FamilyMemberFactory(child=county.child, relationship=codes.Relationship.FULL_SIBLING)
     factories.SiblingContactArrangementFactory(child=county.child, sibling=sibling)
     placement_factories.PlacementDecisionFactory(child=county.child, created_by=county.worker)

@@ -73,7 +73,9 @@ def test_a_visit_yesterday_is_recorded(county):
 @example(visited_at=LATEST)
 @examples
 def test_changing_a_draft_to_any_moment_keeps_it_valid(county, visited_at):
-    draft = Visit.objects.filter(child=county.child).first() or factories.VisitFactory(child=county.child, author=county.worker)
+    draft = Visit.objects.filter(child=county.child).first() or factories.DraftVisitFactory(
+        child=county.child, author=county.worker
+    )
     refused_with_a_message(lambda: casework_services.visit_update(visit=draft, actor=county.worker, visited_at=visited_at))
     draft.refresh_from_db()
     assert draft.visited_at <= timezone.now() + datetime.timedelta(minutes=5)

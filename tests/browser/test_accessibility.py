@@ -30,8 +30,8 @@ def check_each(page: Page, paths: list[str]) -> None:
 def records(county):
     """A visit in each state, a star, a decision and a correction waiting, all for `county.child`."""
     child = county.child
-    draft = factories.VisitFactory(child=child, author=county.worker)
-    signed = factories.VisitFactory(child=child, author=county.worker, child_said="I like my room.")
+    draft = factories.DraftVisitFactory(child=child, author=county.worker)
+    signed = factories.DraftVisitFactory(child=child, author=county.worker, child_said="I like my room.")
     casework_services.visit_sign(visit=signed, actor=county.worker)
     share = casework_services.visit_share(visit=signed, actor=county.worker, sections=["child_said"])
     account = factories.ChildAccountFactory(child=child)

@@ -22,8 +22,8 @@ def visit_each(phone: Page, paths: list[str]) -> None:
 
 def test_a_social_workers_pages_break_no_rule_of_the_policy(phone: Page, county, refused):
     child = county.child
-    draft = factories.VisitFactory(child=child, author=county.worker)
-    signed = factories.VisitFactory(child=child, author=county.worker)
+    draft = factories.DraftVisitFactory(child=child, author=county.worker)
+    signed = factories.DraftVisitFactory(child=child, author=county.worker)
     casework_services.visit_sign(visit=signed, actor=county.worker)
     star = star_factories.start_star(child, county.worker, template=star_factories.small_template())
     star_factories.record(star, county.worker, {"Sleep": 5, "School": 3, "Friends": 6})

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def recording(county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker)
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     file = SimpleUploadedFile("note.wav", clips["wav"].read_bytes())
     recording, _ = services.recording_upload(visit=visit, actor=county.worker, client_id=uuid.uuid4(), file=file)
     return recording
@@ -84,7 +84,7 @@ def test_audio_deleted_under_retention_says_so(client, county, recording):
 
 
 def test_upload_without_javascript_stores_the_note(client, county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker)
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     client.force_login(county.worker)
     with clips["wav"].open("rb") as audio:
         response = client.post(reverse("voice:upload", args=[visit.pk]), {"client_id": str(uuid.uuid4()), "audio": audio})
@@ -102,7 +102,7 @@ def test_the_visit_page_shows_the_voice_panel_and_each_notes_state(client, count
 
 
 def test_the_api_upload_is_idempotent(county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker)
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     client = api_as(county.worker)
     client_id = str(uuid.uuid4())
     answers = []
@@ -115,7 +115,7 @@ def test_the_api_upload_is_idempotent(county, clips):
 
 
 def test_an_upload_without_a_file_is_a_clear_400(county):
-    visit = factories.VisitFactory(child=county.child, author=county.worker)
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     response = api_as(county.worker).post(f"/api/v1/visits/{visit.pk}/recordings/", {"client_id": "not-a-uuid"})
     assert response.status_code == 400
     assert set(response.json()) == {"client_id", "audio"}

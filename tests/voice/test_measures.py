@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def note(child: Child, author, *, minutes_to_draft: float, seconds: float, words: int, status=RecordingStatus.READY, days=5):
-    visit = factories.VisitFactory(child=child, author=author)
+    visit = factories.DraftVisitFactory(child=child, author=author)
     recording = Recording.objects.create(visit=visit, uploaded_by=author, status=status, audio_seconds=seconds, words=words)
     uploaded = timezone.now() - datetime.timedelta(days=days)
     Recording.objects.filter(pk=recording.pk).update(  # uploaded_at is set on creation: put it where the test needs it

@@ -25,7 +25,7 @@ def upload_through_api(client: APIClient, visit, path) -> dict:
 
 
 def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker, county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["ogg"])
@@ -42,7 +42,7 @@ def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker,
 
 @pytest.mark.faults
 def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_restart(celery_worker, county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["long"])
@@ -65,7 +65,7 @@ def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_res
 
 
 def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["wav"])
@@ -81,7 +81,7 @@ def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, c
 
 
 def test_a_bad_file_fails_without_reaching_the_worker_and_keeps_its_file(celery_worker, county, tmp_path):
-    visit = factories.VisitFactory(child=county.child, author=county.worker)
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     client = APIClient()
     client.force_authenticate(county.worker)
     broken = tmp_path / "broken.m4a"

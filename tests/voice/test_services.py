@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(county):
-    return factories.VisitFactory(child=county.child, author=county.worker, observations="")
+    return factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
 
 
 def upload(visit, actor, path: Path | None = None, *, content: bytes | None = None, name: str = "note.m4a", client_id=None):
@@ -55,7 +55,7 @@ def test_the_same_upload_twice_is_one_recording(visit, county, clips):
 def test_an_upload_id_cannot_be_reused_for_another_visit(visit, county, clips):
     client_id = uuid.uuid4()
     upload(visit, county.worker, clips["wav"], client_id=client_id)
-    other_visit = factories.VisitFactory(child=county.child, author=county.worker)
+    other_visit = factories.DraftVisitFactory(child=county.child, author=county.worker)
     with pytest.raises(ValidationError, match="different visit"):
         upload(other_visit, county.worker, clips["wav"], client_id=client_id)
 
@@ -67,7 +67,7 @@ def test_a_worker_who_only_reads_the_child_cannot_upload(visit, county, clips):
 
 
 def test_a_signed_visit_takes_no_new_voice_note(visit, county, clips):
-    signed = factories.VisitFactory(child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED)
+    signed = factories.DraftVisitFactory(child=county.child, author=county.worker, status=codes.VisitStatus.SIGNED)
     with pytest.raises(ValidationError, match="signed"):
         upload(signed, county.worker, clips["wav"])
 
@@ -143,7 +143,7 @@ def test_a_draft_from_a_voice_note_cannot_be_signed_until_reviewed(visit, county
 
 
 def test_the_transcript_is_added_after_what_the_worker_already_typed(county, clips):
-    visit = factories.VisitFactory(child=county.child, author=county.worker, observations="Typed on arrival.")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="Typed on arrival.")
     recording, _ = upload(visit, county.worker, clips["wav"])
     services.recording_transcribe(recording_id=recording.pk)
     visit.refresh_from_db()
@@ -193,8 +193,8 @@ def test_a_claim_whose_worker_died_can_be_taken_over(visit, county, clips, setti
 
 def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, clips, settings):
     settings.HEARTH_VOICE_KEEP_AUDIO_DAYS = 30
-    old = factories.VisitFactory(child=county.child, author=county.worker)
-    recent = factories.VisitFactory(child=county.child, author=county.worker)
+    old = factories.DraftVisitFactory(child=county.child, author=county.worker)
+    recent = factories.DraftVisitFactory(child=county.child, author=county.worker)
     old_recording, _ = upload(old, county.worker, clips["wav"])
     recent_recording, _ = upload(recent, county.worker, clips["wav"])
     factories.VisitFactory._meta.model.objects.filter(pk=old.pk).update(signed_at=timezone.now() - datetime.timedelta(days=31))
