@@ -21,6 +21,7 @@ from casework import codes, contact_due
 from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure, share
 from casework.dashboard.sql import (
     NOTHING,
+    ChildrenSQL,
     Params,
     Query,
     children_sql,
@@ -422,27 +423,25 @@ def _slots_sql(children: QuerySet[Child], first: datetime.date, last: datetime.d
     `first` to `last`, by then and by the arrangement's end; as rows of (last day, slots due, slots met, slots with
     some session recorded).
 
-    Due: arrangements with the same start, frequency and end have the same slots, so those are generated once for
-    each such group (a few thousand) and multiplied. Met and recorded: each session's slot (the k-th from the start)
-    is worked out from its day, by whole days or, for months, from a calendar of the days read (MATERIALIZED, so
-    each day's month is worked out once, not once a session); the sessions are grouped by arrangement and slot, so a
-    slot is met once however many sessions it holds, then by alike arrangements and slot, so that the slot's last
-    day is worked out once for each (a few tens of thousands) rather than once a session."""
+    Due: arrangements with the same start, frequency and end have the same slots, so they are grouped first (a few
+    thousand groups) and each group's slots are generated once and multiplied. Met and recorded: each session keeps
+    the last day of the due slot it falls in and whether it stands for that slot, one session a slot and one that
+    happened if any did (SiblingContactSession.slot_ends and stands_for_slot, kept by the database: casework migration
+    0018), so they are counted by the slot's last day from the partial index of the sessions that stand for a slot,
+    reading the index alone, rather than working out the slot of every session on every request."""
     mine = children_sql(children)
     query = sql.SQL("""
         WITH steps (frequency, months, days, shortest, longest) AS (
             VALUES {steps}
         ), asked AS (
-            SELECT a.id, a.started_on, s.months, s.days, s.shortest, s.longest,
-                LEAST(COALESCE(a.ended_on, %(last)s), %(last)s) AS until,
-                (date_part('year', a.started_on) * 12 + date_part('month', a.started_on))::int AS month_no,
-                date_part('day', a.started_on)::int AS day_no
-            FROM casework_siblingcontactarrangement AS a JOIN steps AS s ON s.frequency = a.frequency
+            SELECT a.started_on, a.frequency, LEAST(COALESCE(a.ended_on, %(last)s), %(last)s) AS until, COUNT(*) AS arrangements
+            FROM casework_siblingcontactarrangement AS a
             WHERE a.requested_by_child AND a.started_on <= %(last)s AND (a.ended_on IS NULL OR a.ended_on >= %(first)s)
                 {mine}
+            GROUP BY 1, 2, 3
         ), alike AS (
-            SELECT started_on, months, days, shortest, longest, until, COUNT(*) AS arrangements
-            FROM asked GROUP BY 1, 2, 3, 4, 5, 6
+            SELECT asked.started_on, asked.until, asked.arrangements, s.months, s.days, s.shortest, s.longest
+            FROM asked JOIN steps AS s ON s.frequency = asked.frequency
         ), due AS (
             SELECT slot.ends, SUM(alike.arrangements)::bigint AS due
             FROM alike CROSS JOIN LATERAL (
@@ -452,38 +451,32 @@ def _slots_sql(children: QuerySet[Child], first: datetime.date, last: datetime.d
                     GREATEST(0, (%(first)s - alike.started_on) / alike.longest - 1),
                     (alike.until - alike.started_on) / alike.shortest + 1
                 ) AS k
+                OFFSET 0  -- each slot's last day worked out once, not again in the WHERE below (60,000 slots)
             ) AS slot
             WHERE slot.ends >= %(first)s AND slot.ends <= alike.until
             GROUP BY 1
-        ), calendar AS MATERIALIZED (
-            SELECT day::date, (date_part('year', day) * 12 + date_part('month', day))::int AS month_no,
-                date_part('day', day)::int AS day_no, date_part('day', day + interval '1 day') = 1 AS last_of_month
-            FROM generate_series(%(earliest)s::date, %(last)s::date, interval '1 day') AS day
-        ), sessions AS (
-            SELECT a.id, a.started_on, a.months, a.days, a.until, s.status = %(happened)s AS happened,
-                CASE WHEN a.months > 0
-                    THEN (c.month_no - a.month_no - (c.day_no < a.day_no AND NOT c.last_of_month)::int) / a.months
-                    ELSE (s.planned_on - a.started_on) / a.days
-                END AS k
+        ), recorded AS (
+            SELECT s.slot_ends AS ends, COUNT(*) FILTER (WHERE s.status = %(happened)s) AS met, COUNT(*) AS recorded
             FROM casework_siblingcontactsession AS s
-                JOIN asked AS a ON a.id = s.arrangement_id
-                JOIN calendar AS c ON c.day = s.planned_on
-            WHERE s.requested_by_child AND s.planned_on >= %(earliest)s AND s.planned_on <= %(last)s
-                AND s.planned_on >= a.started_on
-        ), slots AS (
-            SELECT started_on, months, days, until, k, BOOL_OR(happened) AS met
-            FROM sessions GROUP BY id, started_on, months, days, until, k
-        ), alike_slots AS (
-            SELECT (started_on + make_interval(months => (k + 1) * months, days => (k + 1) * days))::date - 1 AS ends,
-                until, COUNT(*) FILTER (WHERE met) AS met, COUNT(*) AS recorded
-            FROM slots GROUP BY started_on, months, days, until, k
+            WHERE s.requested_by_child AND s.stands_for_slot AND s.slot_ends >= %(first)s AND s.slot_ends <= %(last)s
+                {arrangements}
+            GROUP BY 1
         )
-        SELECT ends, 0, SUM(met)::bigint, SUM(recorded)::bigint
-        FROM alike_slots WHERE ends >= %(first)s AND ends <= until GROUP BY 1
+        SELECT ends, 0, met, recorded FROM recorded
         UNION ALL
-        SELECT ends, due, 0, 0 FROM due""").format(steps=_steps_sql(), mine=mine.only("a.child_id"))
-    bounds = {"first": first, "last": min(last, today), "earliest": first - LONGEST_SLOT, "happened": HAPPENED}
-    return query, bounds | mine.params
+        SELECT ends, due, 0, 0 FROM due""").format(
+        steps=_steps_sql(), mine=mine.only("a.child_id"), arrangements=_arrangements_of(mine)
+    )
+    return query, {"first": first, "last": min(last, today), "happened": HAPPENED} | mine.params
+
+
+def _arrangements_of(mine: ChildrenSQL) -> sql.Composable:
+    """`AND s.arrangement_id IN (<the children's arrangements>)` for a session `s`, or nothing for everyone."""
+    if mine.ids is None:
+        return NOTHING
+    return sql.SQL(
+        "AND s.arrangement_id IN (SELECT a.id FROM casework_siblingcontactarrangement AS a WHERE a.child_id IN {})"
+    ).format(mine.ids)
 
 
 def _cancellations_sql(children: QuerySet[Child], period: Period) -> Query:
@@ -491,17 +484,12 @@ def _cancellations_sql(children: QuerySet[Child], period: Period) -> Query:
     SiblingContactSession.requested_by_child is a copy of the arrangement's, so this reads the partial index of
     asked-for sessions alone."""
     mine = children_sql(children)
-    arrangements: sql.Composable = NOTHING
-    if mine.ids is not None:
-        arrangements = sql.SQL(
-            "AND s.arrangement_id IN (SELECT a.id FROM casework_siblingcontactarrangement AS a WHERE a.child_id IN {})"
-        ).format(mine.ids)
     query = sql.SQL("""
         SELECT s.cancelled_by, COUNT(*)
         FROM casework_siblingcontactsession AS s
         WHERE s.requested_by_child AND s.status = %(cancelled)s AND s.planned_on >= %(first)s AND s.planned_on <= %(last)s
             {arrangements}
-        GROUP BY 1""").format(arrangements=arrangements)
+        GROUP BY 1""").format(arrangements=_arrangements_of(mine))
     return query, {"first": period.start, "last": period.end, "cancelled": CANCELLED, **mine.params}
 
 

@@ -393,10 +393,18 @@ class SiblingContactSession(models.Model):
     child_comment = models.TextField("what the child said about it", blank=True, max_length=4000)
     # The arrangement's requested_by_child, so the dashboard counts the sessions the child asked for from one index,
     # without joining every session to its arrangement (measures.sibling_contact). Kept by PostgreSQL's triggers
-    # (migration 0008) as sessions are recorded or moved and as an arrangement's is corrected.
+    # (migrations 0008 and 0018) as sessions are recorded or moved and as an arrangement's is corrected.
     requested_by_child = models.BooleanField(default=False, editable=False)
+    # The slot of the arrangement's frequency the session falls in (casework.contact_due), so the dashboard counts
+    # the slots met from one index, rather than working out the slot of every session: the slot's last day, while
+    # that slot is due at all (empty for 'other', a day before the start, or a slot the arrangement ended before);
+    # and whether this session stands for its slot: one session a slot, one that happened if any did. Kept by
+    # PostgreSQL's triggers (migration 0018) as sessions are recorded, moved, held or cancelled, and as an
+    # arrangement's frequency, start or end is corrected.
+    slot_ends = models.DateField(null=True, editable=False)
+    stands_for_slot = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
-    history = HistoricalRecords(excluded_fields=["requested_by_child"])
+    history = HistoricalRecords(excluded_fields=["requested_by_child", "slot_ends", "stands_for_slot"])
 
     class Meta:
         ordering = ["arrangement", "-planned_on"]

@@ -1,17 +1,20 @@
 """The values kept for the dashboard's measures, worked out afresh in Python from the records, to hold what the
-database keeps (casework migration 0008) to what the records say."""
+database keeps (casework migrations 0008 and 0018) to what the records say."""
 
 import datetime
 from collections import defaultdict
 
 from django.utils import timezone
 
-from casework import codes
-from casework.models import Allocation, CareEpisode, SiblingContactSession, Visit
+from casework import codes, contact_due
+from casework.models import Allocation, CareEpisode, SiblingContactArrangement, SiblingContactSession, Visit
 from placements.models import PlacementEpisode
 
 # (next_statutory_at, in_care_until, moved_after_on)
 KeptVisit = tuple[datetime.datetime | None, datetime.date | None, datetime.date | None]
+KeptSlot = tuple[datetime.date | None, bool]  # (slot_ends, stands_for_slot)
+Kept = tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool], dict[int, KeptSlot]]
+LONGEST_SLOT = datetime.timedelta(days=max(step.longest for step in contact_due.STEPS.values()))
 
 
 def first_changes() -> dict[int, bool]:
@@ -56,16 +59,35 @@ def sessions_asked_for() -> dict[int, bool]:
     return dict(SiblingContactSession.objects.values_list("pk", "arrangement__requested_by_child"))
 
 
-def kept_now() -> tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool]]:
+def session_slots() -> dict[int, KeptSlot]:
+    """SiblingContactSession.slot_ends and stands_for_slot, from casework.contact_due's slots of each arrangement: the
+    last day of the due slot the session falls in (empty if none: 'other', before the start, or a slot cut short by
+    the arrangement's end); and of the sessions in a slot, the one that stands for it: the first by id that happened,
+    or the first by id if none did."""
+    slots: dict[int, KeptSlot] = dict.fromkeys(SiblingContactSession.objects.values_list("pk", flat=True), (None, False))
+    for arrangement in SiblingContactArrangement.objects.prefetch_related("sessions"):
+        sessions = list(arrangement.sessions.all())
+        if not sessions:
+            continue
+        until = max(session.planned_on for session in sessions) + LONGEST_SLOT  # every slot a session is in
+        for slot in contact_due.slots(arrangement, sessions, since=arrangement.started_on, until=until):
+            first = min(slot.recorded, key=lambda s: (s.status != codes.ContactSessionStatus.HAPPENED, s.pk), default=None)
+            slots |= {session.pk: (slot.ends, session == first) for session in slot.recorded}
+    return slots
+
+
+def kept_now() -> Kept:
     """What the database keeps, in the same shapes."""
     rows = Visit.objects.values_list("pk", "next_statutory_at", "in_care_until", "moved_after_on")
     visits = {pk: (at, until, moved) for pk, at, until, moved in rows}
+    sessions = SiblingContactSession.objects.values_list("pk", "slot_ends", "stands_for_slot")
     return (
         dict(Allocation.objects.values_list("pk", "first_change_that_day")),
         visits,
         dict(SiblingContactSession.objects.values_list("pk", "requested_by_child")),
+        {pk: (ends, stands) for pk, ends, stands in sessions},
     )
 
 
-def expected() -> tuple[dict[int, bool], dict[int, KeptVisit], dict[int, bool]]:
-    return first_changes(), visit_links(), sessions_asked_for()
+def expected() -> Kept:
+    return first_changes(), visit_links(), sessions_asked_for(), session_slots()

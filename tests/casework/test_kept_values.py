@@ -1,5 +1,5 @@
-"""The values kept only to make dashboard figures fast have one owner, PostgreSQL's triggers (casework migration
-0008). However a record is written or corrected (a service, a full save(), QuerySet.update(), bulk_update, raw SQL,
+"""The values kept only to make dashboard figures fast have one owner, PostgreSQL's triggers (casework migrations
+0008 and 0018). However a record is written or corrected (a service, a full save(), QuerySet.update(), bulk_update, raw SQL,
 bulk_create), the kept values are what the records say, so each figure agrees with its drill-down, which works the
 definition out afresh. The kept values are bookkeeping: they add no history and leave a visit's version alone."""
 
@@ -23,7 +23,7 @@ from tests.casework import kept
 pytestmark = pytest.mark.django_db
 d = datetime.date
 D = d(2025, 3, 31)
-R, S, V = codes.WorkerChangeReason, codes.ContactSessionStatus, codes.VisitType
+R, S, V, F = codes.WorkerChangeReason, codes.ContactSessionStatus, codes.VisitType, codes.ContactFrequency
 SIGNED = codes.VisitStatus.SIGNED
 LONDON = timezone.get_default_timezone()
 
@@ -268,6 +268,67 @@ def test_correcting_a_sessions_arrangement_or_whether_the_child_asked_keeps_the_
     assert_kept()
 
 
+def slots_of(*sessions: SiblingContactSession) -> list[tuple[datetime.date | None, bool]]:
+    """(slot_ends, stands_for_slot) of each session, as the database keeps them."""
+    kept_slots = dict(SiblingContactSession.objects.values_list("pk", "slot_ends"))
+    standing = dict(SiblingContactSession.objects.values_list("pk", "stands_for_slot"))
+    return [(kept_slots[session.pk], standing[session.pk]) for session in sessions]
+
+
+@pytest.mark.parametrize("correct", CORRECTIONS)
+def test_correcting_a_session_or_its_arrangements_frequency_start_or_end_keeps_each_sessions_slot(correct: Correct) -> None:
+    child = child_in_care(d(2023, 1, 1))
+    contact = factories.SiblingContactArrangementFactory(child=child, frequency=F.MONTHLY, started_on=d(2024, 12, 31))
+    # Monthly from 31 Dec: slots 31 Dec-30 Jan, 31 Jan-27 Feb, 28 Feb-30 Mar.
+    cancelled, held, later = (
+        factories.SiblingContactSessionFactory(arrangement=contact, planned_on=day, status=status)
+        for day, status in ((d(2025, 1, 5), S.CANCELLED), (d(2025, 1, 20), S.HAPPENED), (d(2025, 2, 27), S.HAPPENED))
+    )
+    # One session stands for each slot: in January the one that happened, though it was recorded second.
+    assert slots_of(cancelled, held, later) == [(d(2025, 1, 30), False), (d(2025, 1, 30), True), (d(2025, 2, 27), True)]
+    assert_kept()
+
+    correct(later, planned_on=d(2025, 2, 28))  # in fact on 28 February: the first day of the third slot
+    assert slots_of(later) == [(d(2025, 3, 30), True)]
+    assert_kept()
+
+    correct(held, status=S.CANCELLED, cancelled_by=codes.CancelledBy.CARER)  # it did not happen after all
+    assert slots_of(cancelled, held) == [(d(2025, 1, 30), True), (d(2025, 1, 30), False)]  # the first recorded
+    assert_kept()
+
+    correct(contact, frequency=F.WEEKLY)  # weekly from Tuesday 31 Dec: weeks end on Mondays
+    assert slots_of(cancelled, held, later) == [(d(2025, 1, 6), True), (d(2025, 1, 20), True), (d(2025, 3, 3), True)]
+    assert_kept()
+
+    correct(contact, started_on=d(2025, 1, 10))  # it began on Friday 10 January: the first session was before it
+    assert slots_of(cancelled, held, later) == [(None, False), (d(2025, 1, 23), True), (d(2025, 3, 6), True)]
+    assert_kept()
+
+    correct(contact, ended_on=d(2025, 3, 2))  # ended in the week of the last session: that week is never due
+    assert slots_of(held, later) == [(d(2025, 1, 23), True), (None, False)]
+    assert_kept()
+
+    correct(contact, frequency=F.OTHER)  # 'other' expects no sessions: no slots
+    assert slots_of(cancelled, held, later) == [(None, False)] * 3
+    assert_kept()
+
+
+@pytest.mark.parametrize("add", ADDITIONS)
+def test_a_session_added_to_a_slot_or_deleted_from_it_hands_the_slot_to_the_right_session(add: Callable[..., Any]) -> None:
+    contact = factories.SiblingContactArrangementFactory(
+        child=child_in_care(d(2023, 1, 1)), frequency=F.WEEKLY, started_on=d(2025, 3, 3)
+    )  # Mondays: the first week is 3-9 March
+    cancelled = add(SiblingContactSession, arrangement=contact, planned_on=d(2025, 3, 4), status=S.CANCELLED)
+    assert slots_of(cancelled) == [(d(2025, 3, 9), True)]
+    held = add(SiblingContactSession, arrangement=contact, planned_on=d(2025, 3, 8), status=S.HAPPENED)
+    assert slots_of(cancelled, held) == [(d(2025, 3, 9), False), (d(2025, 3, 9), True)]  # the week was met
+    assert_kept()
+
+    SiblingContactSession.objects.filter(pk=held.pk).delete()  # recorded in error
+    assert slots_of(cancelled) == [(d(2025, 3, 9), True)]
+    assert_kept()
+
+
 # Records added, and deleted ---------------------------------------------------------------------------------------
 
 
@@ -375,10 +436,13 @@ def test_a_kept_value_written_over_by_hand_is_put_back() -> None:
     allocation = factories.AllocationFactory(child=child, started_on=d(2024, 1, 1), ended_on=d(2025, 1, 1), end_reason=R.MANAGE)
     Allocation.objects.filter(pk=allocation.pk).update(first_change_that_day=False)
     session = factories.SiblingContactSessionFactory(arrangement=factories.SiblingContactArrangementFactory(child=child))
-    SiblingContactSession.objects.filter(pk=session.pk).update(requested_by_child=False)
+    kept_slot = slots_of(session)
+    assert kept_slot[0][0] is not None
+    SiblingContactSession.objects.filter(pk=session.pk).update(requested_by_child=False, slot_ends=None, stands_for_slot=False)
     assert links(child)[0] == (d(2025, 1, 5), d(2025, 2, 5), datetime.date.max)
     assert first_marks(allocation) == [True]
     assert SiblingContactSession.objects.get(pk=session.pk).requested_by_child
+    assert slots_of(session) == kept_slot
     assert_kept()
 
 
