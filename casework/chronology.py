@@ -21,7 +21,17 @@ from django.utils.text import Truncator
 
 from casework import codes
 from casework.dates import start_of
-from casework.models import Allocation, CareEpisode, Child, FamilyMember, LegalStatus, RecordCheck, SiblingContactSession
+from casework.models import (
+    Allocation,
+    CareEpisode,
+    CareLeaverContact,
+    CareLeaverRecord,
+    Child,
+    FamilyMember,
+    LegalStatus,
+    RecordCheck,
+    SiblingContactSession,
+)
 
 DETAIL_WORDS = 40  # enough to recognise the record; the whole of it is on its own page
 
@@ -176,7 +186,8 @@ def care_entries(child: Child) -> Iterable[Entry]:
     rows = history_rows(CareEpisode.history.filter(child_id=child.pk))
     started_by, ended_by = first_recorded(rows), first_recorded(rows, when=ended)
     for episode in child.care_episodes.all():
-        yield Entry(episode.started_on, "care", "Came into care", recorded_by=started_by.get(episode.pk, ""))
+        need = episode.get_category_of_need_display() if episode.category_of_need else ""
+        yield Entry(episode.started_on, "care", "Came into care", need, recorded_by=started_by.get(episode.pk, ""))
         if episode.ended_on:
             yield Entry(episode.ended_on, "care", "Left care", recorded_by=ended_by.get(episode.pk, ""))
 
@@ -242,12 +253,27 @@ def case_entries(child: Child) -> Iterable[Entry]:
             yield Entry(row.history_date, "case", "Case opened again", short(reason), link, who)
 
 
+def leaving_care_entries(child: Child) -> Iterable[Entry]:
+    """The pathway plan, and contact with the young person around each birthday from 17 to 21."""
+    link = reverse("casework:leaving-care", args=[child.pk])
+    record = CareLeaverRecord.objects.filter(child=child).first()
+    if record is not None and record.pathway_plan_on:
+        adviser = f"Personal adviser: {record.personal_adviser}" if record.personal_adviser else ""
+        yield Entry(record.pathway_plan_on, "leaving-care", "Pathway plan", adviser, link)
+    recorded_by = first_recorded(history_rows(CareLeaverContact.history.filter(child_id=child.pk)))
+    for contact in child.care_leaver_contacts.all():
+        doing = "; ".join(part for part in (contact.get_activity_display(), contact.get_accommodation_display()) if part)
+        title = f"Contact at {contact.birthday}: {contact.get_in_touch_display().lower()}"
+        yield Entry(contact.updated_at, "leaving-care", title, doing, link, recorded_by.get(contact.pk, ""))
+
+
 CASEWORK_SOURCES = (
     ChronologySource("visit", "Visits", 10, visit_entries),
     ChronologySource("case-note", "Case notes", 20, case_note_entries),
     ChronologySource("worker", "Workers", 40, worker_entries),
     ChronologySource("legal-status", "Legal status", 50, legal_status_entries),
     ChronologySource("care", "Periods in care", 60, care_entries),
+    ChronologySource("leaving-care", "Leaving care", 65, leaving_care_entries),
     ChronologySource("sibling-contact", "Sibling contact", 80, sibling_contact_entries),
     ChronologySource("family", "Family network", 90, family_entries),
     ChronologySource("correction", "Corrections asked by the child", 100, correction_entries),

@@ -585,7 +585,11 @@ def _radios(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.
 class CareStartForm(GovukForm):
     started_on = DateField(label="Date the child came into care", initial=timezone.localdate)
     legal_status = forms.ChoiceField(label="Legal status", choices=_choose(codes.LegalStatusCode.choices))
-    category_of_need = _radios("The main reason the child needs care", codes.CategoryOfNeed.choices)
+    category_of_need = _radios(
+        "The main reason the child needs care",
+        codes.CategoryOfNeed.choices,
+        error_messages={"required": "Choose the main reason the child needs care."},
+    )
 
 
 class LegalStatusForm(GovukForm):

@@ -9,7 +9,7 @@ started by the day and not ended by it, so on the day of a move a child is in th
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import DateField
+from django.db.models import DateField, Q
 from django.db.models.expressions import RawSQL
 from psycopg import sql
 
@@ -36,10 +36,28 @@ def together(homes: dict[int, int], child_id: int, sibling_id: int) -> bool:
     return child_id in homes and homes.get(sibling_id) == homes[child_id]
 
 
+# A move is a change of carer or address: an episode `p` that does not carry on the home the child was in the day
+# before (a new episode in the same home, for a change of its type or provider, is not a move).
+A_MOVE = (
+    "NOT EXISTS (SELECT 1 FROM placements_placementepisode AS q "
+    "WHERE q.child_id = p.child_id AND q.home_id = p.home_id AND q.ended_on = p.started_on)"
+)
+
+
+# Constant SQL (A_MOVE is a constant too): the days are bound parameters.
+LATEST_MOVE = f"""
+    SELECT max(p.started_on) FROM placements_placementepisode AS p
+    WHERE p.child_id = "casework_child"."id" AND {A_MOVE}"""  # noqa: S608
+MOVED_BETWEEN = f"""
+    SELECT p.child_id FROM placements_placementepisode AS p
+    WHERE p.started_on >= %s AND p.started_on <= %s AND {A_MOVE}"""  # noqa: S608
+
+
 def latest_move() -> RawSQL:
     """For a queryset of children: the day each last moved home (their latest home began; empty if none has)."""
-    return RawSQL(
-        'SELECT max(p.started_on) FROM placements_placementepisode AS p WHERE p.child_id = "casework_child"."id"',
-        (),
-        output_field=DateField(),
-    )
+    return RawSQL(LATEST_MOVE, (), output_field=DateField())  # noqa: S611 - constant SQL
+
+
+def moved_between(since: datetime.date, until: datetime.date) -> Q:
+    """Children who moved home (a change of carer or address) from `since` to `until`, both days counted."""
+    return Q(pk__in=RawSQL(MOVED_BETWEEN, (since, until)))  # noqa: S611 - constant SQL, the days bound

@@ -35,7 +35,7 @@ from casework.dashboard.sql import (
     roomy_query,
 )
 from casework.dates import end_of, months_before, start_of
-from casework.homes import HOMES_ON_DAY, homes_on, together
+from casework.homes import A_MOVE, HOMES_ON_DAY, homes_on, moved_between, together
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -218,7 +218,7 @@ def _visited_in_time(on: datetime.date) -> Q:
     ) & (Q(recent_visits__moved_after_on__isnull=True) | Q(recent_visits__moved_after_on__gt=on))
     week_before = on - datetime.timedelta(weeks=VISIT_WEEKS_GRACE)
     new_to_care = Q(care_episodes__started_on__gte=week_before)
-    new_home = Q(placement_episodes__started_on__gte=week_before, placement_episodes__started_on__lte=on)
+    new_home = moved_between(week_before, on)
     return in_care_on(on) & (visited | new_to_care | new_home)
 
 
@@ -277,7 +277,7 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
             FROM placements_placementepisode AS p JOIN days AS d ON p.started_on >= d.grace AND p.started_on <= d.day
             JOIN casework_careepisode AS e
                 ON e.child_id = p.child_id AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
-            WHERE p.started_on >= %(first_grace)s AND p.started_on <= %(last_day)s {moved}
+            WHERE p.started_on >= %(first_grace)s AND p.started_on <= %(last_day)s AND {a_move} {moved}
         ), care AS (
             SELECT e.child_id, BIT_OR({in_care}) AS in_care
             FROM casework_careepisode AS e
@@ -298,6 +298,7 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
         days=sql.SQL(", ").join(_day_row(i) for i in range(len(ordered))),
         mine=among.only("e.child_id"),
         moved=among.only("p.child_id"),
+        a_move=sql.SQL(A_MOVE),
         in_care=days_open(),
         visited=sql.SQL(" UNION ALL ").join(_visited_on(i, among.only("child_id")) for i in range(len(ordered))),
         in_time=_in_time(sql.SQL("n.day"), sql.SQL("n.since"), sql.SQL("n.until")),

@@ -425,9 +425,10 @@ def care_leaver_update(*, child: Child, actor: User, version: datetime.datetime 
     require_recorder(actor=actor, child=child)
     if child.age_on(timezone.localdate()) < codes.CARE_LEAVER_FROM_AGE:
         raise ValidationError(f"A leaving-care record starts at {codes.CARE_LEAVER_FROM_AGE}.")
-    record, created = CareLeaverRecord.objects.select_for_update().get_or_create(child=child)
-    if not created:
+    record = CareLeaverRecord.objects.select_for_update().filter(child=child).first()
+    if record is not None:
         versions.check_version(record, version=version)
+    record = record or CareLeaverRecord(child=child)
     unknown = set(fields) - set(CARE_LEAVER_FIELDS)
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -456,7 +457,7 @@ def care_leaver_contact_record(
     no_answers = in_touch in (codes.InTouch.DIED, codes.InTouch.RHOM)
     if not no_answers and in_touch != codes.InTouch.NO and not (activity and accommodation):
         raise ValidationError({"activity": "Say what the young person is doing and where they live."})
-    if accommodation and accommodation_suitable is None:
+    if not no_answers and accommodation and accommodation_suitable is None:
         raise ValidationError({"accommodation_suitable": "Say whether the accommodation is suitable."})
     contact = CareLeaverContact.objects.select_for_update().filter(child=child, birthday=birthday).first()
     contact = contact or CareLeaverContact(child=child, birthday=birthday)

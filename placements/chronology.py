@@ -8,20 +8,40 @@ from django.urls import reverse
 from casework.chronology import ChronologySource, Entry, ended, first_recorded, history_rows, short
 from casework.models import Child
 from placements import codes
-from placements.models import PlacementDecision, PlacementEpisode
+from placements.models import PlacementDecision, PlacementEpisode, ResidentialReview
 
 
 def home_entries(child: Child) -> Iterable[Entry]:
+    """Each move in and out. A move is a change of carer or address: a new episode in the same home from the day the
+    last ended (its type or provider changed) is said as that, not as leaving and moving in."""
     rows = history_rows(PlacementEpisode.history.filter(child_id=child.pk))
     started_by, ended_by = first_recorded(rows), first_recorded(rows, when=ended)
     link = reverse("placements:child-homes", args=[child.pk])
-    for episode in PlacementEpisode.objects.filter(child=child).select_related("home"):
+    episodes = list(PlacementEpisode.objects.filter(child=child).select_related("home").order_by("started_on", "id"))
+    for before, episode, after in zip([None, *episodes], episodes, [*episodes[1:], None], strict=False):
         why = episode.get_reason_place_change_display() if episode.reason_place_change else ""
-        detail = "; ".join(part for part in (episode.get_place_display(), why) if part)
-        yield Entry(episode.started_on, "home", f"Moved to {episode.home}", detail, link, started_by.get(episode.pk, ""))
-        if episode.ended_on:
+        emergency = f"Emergency move: {episode.emergency_reason}" if episode.emergency else ""
+        detail = short("; ".join(part for part in (episode.get_place_display(), why, emergency) if part))
+        title = f"{episode.home} became {episode.get_place_display().lower()}" if _same_home(before, episode) else (
+            f"Moved to {episode.home}")  # fmt: skip
+        yield Entry(episode.started_on, "home", title, detail, link, started_by.get(episode.pk, ""))
+        if episode.ended_on and not _same_home(episode, after):
             left = episode.get_rec_display() if episode.rec else ""
             yield Entry(episode.ended_on, "home", f"Left {episode.home}", left, link, ended_by.get(episode.pk, ""))
+
+
+def _same_home(before: PlacementEpisode | None, after: PlacementEpisode | None) -> bool:
+    return before is not None and after is not None and before.home_id == after.home_id and before.ended_on == after.started_on
+
+
+def residential_review_entries(child: Child) -> Iterable[Entry]:
+    """The Residential Review Group's monthly reviews of the child's stays in children's homes."""
+    link = reverse("placements:child-homes", args=[child.pk])
+    reviews = ResidentialReview.objects.filter(episode__child=child).select_related("recorded_by")
+    for review in reviews:
+        title = f"Residential Review Group: {review.get_outcome_display()}"
+        detail = short(f"{review.notes} Next review {review.next_review_on:%-d %b %Y}.".strip())
+        yield Entry(review.reviewed_on, "residential-review", title, detail, link, str(review.recorded_by))
 
 
 def decision_entries(child: Child) -> Iterable[Entry]:
@@ -67,4 +87,5 @@ SOURCES = (
     ChronologySource("home", "Homes", 30, home_entries),
     ChronologySource("decision", "Placement decisions", 70, decision_entries),
     ChronologySource("forum", "Risk of Residential forum", 75, forum_entries),
+    ChronologySource("residential-review", "Residential Review Group", 76, residential_review_entries),
 )

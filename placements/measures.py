@@ -96,12 +96,13 @@ def _shares_sql(children: QuerySet[Child], ordered: list[datetime.date], homes: 
 
 
 def homes_in_year(on: datetime.date) -> Count:
-    """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began)."""
+    """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began). A home
+    counts once however many episodes the child had there: a change of its type or provider is not a move."""
     since = years_before(on, 1)
     lived = Q(placement_episodes__started_on__lte=on) & (
         Q(placement_episodes__ended_on__isnull=True) | Q(placement_episodes__ended_on__gt=since)
     )
-    return Count("placement_episodes", filter=lived, distinct=True)
+    return Count("placement_episodes__home", filter=lived, distinct=True)
 
 
 def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
@@ -122,7 +123,9 @@ def _three_homes_by(i: int) -> sql.Composed:
     lived = sql.SQL("e.started_on <= {} AND (e.ended_on IS NULL OR e.ended_on > {})").format(
         sql.Placeholder(f"day_{i}"), sql.Placeholder(f"since_{i}")
     )
-    return sql.SQL("CASE WHEN COUNT(*) FILTER (WHERE {}) >= 3 THEN {} ELSE 0 END").format(lived, sql.Literal(1 << i))
+    return sql.SQL("CASE WHEN COUNT(DISTINCT e.home_id) FILTER (WHERE {}) >= 3 THEN {} ELSE 0 END").format(
+        lived, sql.Literal(1 << i)
+    )
 
 
 def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:

@@ -137,6 +137,9 @@ class PlacementEpisodeSerializer(CodedModelSerializer):
             "distance_miles",
             "school_changed",
             "rec",
+            "emergency",
+            "emergency_reason",
+            "approval_due_at",
         )
         read_only_fields = fields
 

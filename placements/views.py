@@ -59,9 +59,11 @@ def child_homes_panel(request: SignedInRequest, child: Child) -> str:
 def journey_homes(request: SignedInRequest, child: Child) -> JourneyPart:
     """The "My homes" section of the child's own journey (registered with casework.me.journey): names they know, dates."""
     homes = list(selectors.homes_of_child(child=child))
+    # A new home is a new carer or address: another episode in the same home (its type changed) is not one.
+    moves = [episode for n, episode in enumerate(homes) if n == 0 or episode.home_id != homes[n - 1].home_id]
     events = [
         JourneyEvent(episode.started_on, f"{'My first home' if n == 0 else 'A new home'}: {episode.home.child_facing_name}.")
-        for n, episode in enumerate(homes)
+        for n, episode in enumerate(moves)
     ]
     html = render_to_string("placements/me/homes.html", {"homes": list(reversed(homes))}, request=request)
     return JourneyPart(html, events)

@@ -4,7 +4,7 @@ a week after it (not six weeks after the last visit).
 - Visit.next_statutory_at now links a signed statutory visit to the child's next *signed* one: a draft written later
   no longer hides the visit before it from the dashboard, and is not itself a visit.
 - Visit.moved_after_on (new, kept the same way): the first day after a signed statutory visit's day on which the
-  child moved home (a placement episode began). A visit followed by a move counts for the days before the move's
+  child moved home (a placement episode began in another home than the one before: a change of carer or address). A visit followed by a move counts for the days before the move's
   week is up: after that the child is due a visit (the move's own week is counted as "new", as coming into care is).
 - The triggers that keep them: the visit trigger now watches a visit's status and the new value, and a trigger on
   placements' episodes recomputes the child's visits when a move is recorded, moved or removed.
@@ -19,6 +19,13 @@ from django.db import migrations, models
 
 kept = importlib.import_module("casework.migrations.0008_kept_values_triggers")
 PostgreSQLOnly, keep_on_change, PLAN, TIME_ZONE = kept.PostgreSQLOnly, kept.keep_on_change, kept.PLAN, kept.TIME_ZONE
+
+# A move is a change of carer or address: a new episode in the home the child was already in (its type or provider
+# changed, or the 903 cut an episode for another reason) is not one.
+A_MOVE = (
+    "NOT EXISTS (SELECT 1 FROM placements_placementepisode AS q "
+    "WHERE q.child_id = p.child_id AND q.home_id = p.home_id AND q.ended_on = p.started_on)"
+)
 
 VISITS_KEEP = f"""
 -- Visit.next_statutory_at, Visit.in_care_until and Visit.moved_after_on for the children's visits. On a signed
@@ -43,7 +50,7 @@ BEGIN
                 ) END AS in_care_until,
                 CASE WHEN v.counts THEN (
                     SELECT min(p.started_on) FROM placements_placementepisode AS p
-                    WHERE p.child_id = child.id AND p.started_on > v.day
+                    WHERE p.child_id = child.id AND p.started_on > v.day AND {A_MOVE}
                 ) END AS moved_after_on
             FROM (
                 SELECT id, visited_at, (visited_at AT TIME ZONE {TIME_ZONE})::date AS day,

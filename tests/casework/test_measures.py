@@ -155,11 +155,18 @@ def test_a_move_makes_the_next_visit_due_a_week_after_it_and_only_a_signed_visit
     draft_hides_nothing = in_care(d(2023, 1, 1))  # a draft after the last signed visit does not hide it
     visit(draft_hides_nothing, d(2025, 3, 1))
     visit(draft_hides_nothing, d(2025, 3, 20), signed=False)
+    home_changed_type = in_care(d(2023, 1, 1))  # same carers, now kinship on the 20th: not a move, due 12 Apr
+    same = placement_factories.HomeFactory()
+    placement_factories.PlacementEpisodeFactory(
+        child=home_changed_type, home=same, started_on=d(2023, 1, 1), ended_on=d(2025, 3, 20)
+    )
+    placement_factories.PlacementEpisodeFactory(child=home_changed_type, home=same, started_on=d(2025, 3, 20))
+    visit(home_changed_type, d(2025, 3, 1))
     [figure] = measures.statutory_visits(children=Child.objects.all(), periods=[Period(d(2025, 1, 1), D)])
-    in_time = {moved_this_week.pk, seen_after_moving.pk, seen_the_day_of_the_move.pk, draft_hides_nothing.pk}
-    assert behind(measures.children_visited) == in_time
+    in_time = {moved_this_week, seen_after_moving, seen_the_day_of_the_move, draft_hides_nothing, home_changed_type}
+    assert behind(measures.children_visited) == {child.pk for child in in_time}
     assert behind(measures.children_visited, "overdue") == {moved_long_ago.pk, only_a_draft.pk}
-    assert (figure.count, figure.total) == (4, 6)
+    assert (figure.count, figure.total) == (5, 7)
 
 
 def test_statutory_visits_count_children_visited_within_six_weeks_or_new_to_care():

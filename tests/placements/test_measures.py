@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from casework.dashboard import Period
 from casework.models import Child
 from placements import codes, measures, selectors
 from placements.models import RungConsideration
@@ -30,8 +31,15 @@ def test_short_term_stability_counts_three_or_more_homes_in_the_year(db):
     left = child_in_care(d(2023, 1, 1), left=d(2025, 2, 1))  # left care inside the year: not in care on D
     homes(left, (d(2024, 5, 1), d(2024, 7, 1)), (d(2024, 7, 1), d(2024, 9, 1)), (d(2024, 9, 1), d(2025, 2, 1)))
     child_in_care(d(2024, 1, 1))  # no home recorded: counts in the total with none
+    same_carers = child_in_care(d(2023, 1, 1))  # three episodes, two homes: a change of the home's type is no move
+    carers = factories.HomeFactory()
+    homes(same_carers, (d(2023, 1, 1), d(2024, 6, 1)), (d(2024, 6, 1), d(2024, 12, 1)), home=carers)
+    homes(same_carers, (d(2024, 12, 1), None))
     share = measures.short_term_stability(children=Child.objects.all(), on=D)
-    assert (share.count, share.total, share.percent) == (2, 4, 50.0)
+    assert (share.count, share.total, share.percent) == (2, 5, 40.0)
+    period = Period(datetime.date(2024, 4, 1), D)
+    behind = measures.children_short_term(children=Child.objects.all(), period=period)
+    assert set(behind.values_list("pk", flat=True)) == {moved.pk, entered.pk}  # the drill-down counts homes alike
 
 
 def test_long_term_stability_counts_under_sixteens_in_care_two_and_a_half_years(db):
