@@ -47,15 +47,16 @@ A_MOVE = (
 # Constant SQL (A_MOVE is a constant too): the days are bound parameters.
 LATEST_MOVE = f"""
     SELECT max(p.started_on) FROM placements_placementepisode AS p
-    WHERE p.child_id = "casework_child"."id" AND {A_MOVE}"""  # noqa: S608
+    WHERE p.child_id = "casework_child"."id" AND p.started_on <= %s AND {A_MOVE}"""  # noqa: S608
 MOVED_BETWEEN = f"""
     SELECT p.child_id FROM placements_placementepisode AS p
     WHERE p.started_on >= %s AND p.started_on <= %s AND {A_MOVE}"""  # noqa: S608
 
 
-def latest_move() -> RawSQL:
-    """For a queryset of children: the day each last moved home (their latest home began; empty if none has)."""
-    return RawSQL(LATEST_MOVE, (), output_field=DateField())  # noqa: S611 - constant SQL
+def latest_move(today: datetime.date) -> RawSQL:
+    """For a queryset of children: the day each last moved home by `today` (a move approved for a later day has not
+    happened yet); empty if none has."""
+    return RawSQL(LATEST_MOVE, (today,), output_field=DateField())  # noqa: S611 - constant SQL, the day bound
 
 
 def moved_between(since: datetime.date, until: datetime.date) -> Q:

@@ -351,7 +351,7 @@ def _caseload_queryset(children: QuerySet[Child]) -> QuerySet[CaseloadChild]:
         last_statutory_on=TruncDate(Max("visits__visited_at", filter=statutory)),
         in_care_since=Subquery(open_episode.values("started_on")[:1]),
         # GREATEST leaves out an empty value: never moved, or last moved before this period in care, is coming in.
-        came_or_moved_on=Greatest("in_care_since", latest_move(), output_field=DateField()),
+        came_or_moved_on=Greatest("in_care_since", latest_move(timezone.localdate()), output_field=DateField()),
         next_visit_due=Case(
             When(in_care_since__isnull=True, then=None),
             When(last_statutory_on__gte=F("came_or_moved_on"), then=Cast(F("last_statutory_on") + weeks, DateField())),

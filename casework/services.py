@@ -422,6 +422,7 @@ CARE_LEAVER_FIELDS = ("pathway_plan_on", "personal_adviser", "personal_adviser_p
 @transaction.atomic
 def care_leaver_update(*, child: Child, actor: User, version: datetime.datetime | None = None, **fields: Any) -> CareLeaverRecord:
     """The leaving-care record (pathway plan, personal adviser), kept from the young person's 16th birthday."""
+    child = Child.objects.select_for_update().get(pk=child.pk)  # two first saves: the second waits, then updates
     require_recorder(actor=actor, child=child)
     if child.age_on(timezone.localdate()) < codes.CARE_LEAVER_FROM_AGE:
         raise ValidationError(f"A leaving-care record starts at {codes.CARE_LEAVER_FROM_AGE}.")
@@ -447,6 +448,7 @@ def care_leaver_contact_record(
 ) -> CareLeaverContact:  # fmt: skip
     """Contact around a birthday from 17 to 21, once the birthday has come: one row a birthday, changed in place.
     Someone who died or went home needs no activity or accommodation (the 903 leaves them blank)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)  # one row a birthday, even for two saves at once
     require_recorder(actor=actor, child=child)
     if birthday not in codes.CARE_LEAVER_BIRTHDAYS:
         raise ValidationError({"birthday": "Choose a birthday from 17 to 21."})

@@ -55,6 +55,7 @@ class ImportReport:
     dry_run: bool
     problems: list[str] = field(default_factory=list)  # whole-file problems: then nothing is imported
     rows: list[ReportRow] = field(default_factory=list)
+    held: set[int] = field(default_factory=set)  # Hearth's children the report names (for the access log)
 
     @property
     def refused(self) -> list[ReportRow]:
@@ -409,6 +410,7 @@ class ChildImport:
     def __init__(self, files: ChildFiles, *, actor: User) -> None:
         self.files, self.actor = files, actor
         self.notes: dict[int, list[tuple[str, str]]] = defaultdict(list)  # id(line) -> [(outcome, what)]
+        self.held: int | None = None  # the id of a child Hearth already held, whom the report names
 
     def note(self, line: Line, outcome: str, what: str) -> None:
         self.notes[id(line)].append((outcome, what))
@@ -455,6 +457,7 @@ class ChildImport:
                 )
         if child is None:
             return self._new_child(identity)
+        self.held = child.pk
         details = {name: getattr(identity, name) for name in ("sex", "date_of_birth", "ethnicity", "upn", "upn_unknown")}
         changed = {name: value for name, value in details.items() if getattr(child, name) != value}
         if identity.upn and Child.objects.filter(upn=identity.upn).exclude(pk=child.pk).exists():
@@ -696,20 +699,23 @@ def ssda903_import(*, user: User, files: dict[str, IO[str]], dry_run: bool) -> I
     report.rows += [ReportRow(line.table, line.number, "", REFUSED, "CHILD is missing.") for line in nameless]
     with transaction.atomic():
         for files_of_child in children:
-            report.rows += _import_child(files_of_child, actor=user)
+            report.rows += _import_child(files_of_child, actor=user, report=report)
         if dry_run:
             transaction.set_rollback(True)  # a dry run does it all, to report exactly, and keeps none of it
     report.rows.sort(key=lambda row: (list(TABLES).index(row.table), row.line))
     return report
 
 
-def _import_child(files: ChildFiles, *, actor: User) -> list[ReportRow]:
+def _import_child(files: ChildFiles, *, actor: User, report: ImportReport) -> list[ReportRow]:
     job = ChildImport(files, actor=actor)
     try:
         with transaction.atomic():
             job.run()
     except Refused as refusal:
         return [_refused_row(line, refusal) for line in files.lines]
+    finally:
+        if job.held is not None:
+            report.held.add(job.held)
     return [_row(line, job.notes.get(id(line), [])) for line in files.lines]
 
 

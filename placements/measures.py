@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from psycopg import sql
 
 from casework.dashboard import ChildFilter, Figure, Measure, Period, Row, percent, register_child_filter, register_measure, share
@@ -84,31 +85,55 @@ def _shares_sql(children: QuerySet[Child], ordered: list[datetime.date], homes: 
             GROUP BY e.child_id ORDER BY e.child_id
         ), homes AS (
             SELECT e.child_id, {homes}
-            FROM placements_placementepisode AS e
-            WHERE e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(year_before)s) {mine}
+            FROM {episodes}
             GROUP BY e.child_id ORDER BY e.child_id
         )
         SELECT care.in_care AS counted, care.in_care & COALESCE(homes.met, 0) AS met, COUNT(*)
         FROM care LEFT JOIN homes ON homes.child_id = care.child_id
-        GROUP BY 1, 2""").format(in_care=days_open(), homes=homes[0], mine=mine.only("e.child_id"))
+        GROUP BY 1, 2""").format(
+        in_care=days_open(),
+        homes=homes[0],
+        mine=mine.only("e.child_id"),
+        episodes=sql.SQL(EPISODES_WITH_MOVES.replace("{where}", "{}")).format(
+            sql.SQL("e.started_on <= %(last_day)s AND (e.ended_on IS NULL OR e.ended_on > %(year_before)s) {}").format(
+                mine.only("e.child_id")
+            )
+        ),
+    )
     bounds = {"days": ordered, "last_day": ordered[-1], "year_before": years_before(ordered[0], 1)}
     return query, bounds | homes[1] | mine.params
 
 
-def homes_in_year(on: datetime.date) -> Count:
-    """Homes lived in at any time in the 12 months to `on` (started by it, not ended before the year began). A home
-    counts once however many episodes the child had there: a change of its type or provider is not a move."""
+# A child's placement episodes with `moved_in`: whether each began a move, a change of carer or address. An episode
+# in the same home as the one before, from the day it ended (the home's type or provider changed), did not; going
+# back to an earlier home after living elsewhere did. Read by the measures as `e`, after their own WHERE.
+EPISODES_WITH_MOVES = """(
+    SELECT e.*, (lag(e.home_id) OVER w IS DISTINCT FROM e.home_id OR lag(e.ended_on) OVER w IS DISTINCT FROM e.started_on)
+        AS moved_in
+    FROM placements_placementepisode AS e WHERE {where}
+    WINDOW w AS (PARTITION BY e.child_id ORDER BY e.started_on, e.id)
+) AS e"""
+# The homes lived in in the year to a day: the one the child was in when the year began, and each move after it.
+HOMES_IN_YEAR = sql.SQL(
+    "COUNT(*) FILTER (WHERE e.started_on <= {day} AND (e.ended_on IS NULL OR e.ended_on > {since}) "
+    "AND (e.moved_in OR e.started_on <= {since}))"
+)
+
+
+def children_with_three_homes(on: datetime.date) -> Q:
+    """Children who lived in 3 or more homes in the 12 months to `on`, counted as `_three_homes_by` counts them."""
     since = years_before(on, 1)
-    lived = Q(placement_episodes__started_on__lte=on) & (
-        Q(placement_episodes__ended_on__isnull=True) | Q(placement_episodes__ended_on__gt=since)
-    )
-    return Count("placement_episodes__home", filter=lived, distinct=True)
+    episodes = EPISODES_WITH_MOVES.format(where="e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on > %s)")
+    count = HOMES_IN_YEAR.format(day=sql.Literal(on), since=sql.Literal(since)).as_string()
+    query = f"SELECT e.child_id FROM {episodes} GROUP BY e.child_id HAVING {count} >= 3"  # noqa: S608 - constants
+    return Q(pk__in=RawSQL(query, (on, since)))  # noqa: S611 - constant SQL, days bound
 
 
 def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datetime.date]) -> list[Share]:
     """Of children in care on each day: how many had 3 or more homes in the 12 months before (DfE; England ~11%).
 
-    The homes are counted as `homes_in_year` counts them, per child from the placement episodes on their own: a bit
+    The homes are counted as `children_with_three_homes` counts them (HOMES_IN_YEAR: a move is a change of carer or
+    address), per child from the placement episodes on their own: a bit
     for each day on which the child had lived in 3 or more homes in the year to it (`_three_homes_by`)."""
     if not days:
         return []
@@ -120,12 +145,8 @@ def short_term_stability_over(*, children: QuerySet[Child], days: Sequence[datet
 
 def _three_homes_by(i: int) -> sql.Composed:
     """Bit i when the child lived in 3 or more homes in the year to the i-th day, from their placement episodes `e`."""
-    lived = sql.SQL("e.started_on <= {} AND (e.ended_on IS NULL OR e.ended_on > {})").format(
-        sql.Placeholder(f"day_{i}"), sql.Placeholder(f"since_{i}")
-    )
-    return sql.SQL("CASE WHEN COUNT(DISTINCT e.home_id) FILTER (WHERE {}) >= 3 THEN {} ELSE 0 END").format(
-        lived, sql.Literal(1 << i)
-    )
+    homes = HOMES_IN_YEAR.format(day=sql.Placeholder(f"day_{i}"), since=sql.Placeholder(f"since_{i}"))
+    return sql.SQL("CASE WHEN {} >= 3 THEN {} ELSE 0 END").format(homes, sql.Literal(1 << i))
 
 
 def short_term_stability(*, children: QuerySet[Child], on: datetime.date) -> Share:
@@ -395,8 +416,8 @@ def short_term(*, children: QuerySet[Child], periods: Sequence[Period]) -> list[
 
 
 def children_short_term(*, children: QuerySet[Child], period: Period, part: str = "") -> QuerySet[Child]:
-    homes = children.annotate(in_care=flag(in_care_on(period.end)), homes=homes_in_year(period.end))
-    return _ids(homes.filter(in_care=1, homes__gte=3))
+    cohort = children.annotate(in_care=flag(in_care_on(period.end))).filter(children_with_three_homes(period.end))
+    return _ids(cohort.filter(in_care=1))
 
 
 # Long-term stability -----------------------------------------------------------------------------

@@ -205,9 +205,7 @@ def decisions_waiting_for_move(*, child: Child) -> QuerySet[PlacementDecision]:
 def emergency_moves_waiting(*, user: User) -> QuerySet[PlacementEpisode]:
     """Emergency moves of the manager's children whose decision is not approved yet, the most urgent first."""
     return (
-        PlacementEpisode.objects.filter(
-            child__in=managed_children(user=user), emergency=True, decision__isnull=True, ended_on__isnull=True
-        )
+        PlacementEpisode.objects.filter(child__in=managed_children(user=user), emergency=True, decision__isnull=True)
         .select_related("child", "home")
         .order_by("approval_due_at", "id")
     )

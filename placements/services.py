@@ -67,7 +67,7 @@ def placement_start(
     )  # fmt: skip
     if decision is None:
         episode.emergency, episode.emergency_reason = True, emergency_reason.strip()
-        episode.approval_due_at = timezone.now() + datetime.timedelta(hours=codes.EMERGENCY_APPROVAL_HOURS)
+        episode.approval_due_at = _approval_due(started_on)
     try:
         with transaction.atomic():
             save_with_history(episode, actor=actor, reason="Emergency move" if episode.emergency else "Moved")
@@ -103,11 +103,19 @@ def _check_emergency(*, home: Home, started_on: datetime.date, emergency_reason:
             "home": f"A move to {where.lower()} needs an approved decision for it. Start a decision, or, if the child "
             "cannot wait, record an emergency move and say why.",
         })  # fmt: skip
-    if started_on < timezone.localdate() - datetime.timedelta(days=1):
+    today = timezone.localdate()
+    if not today - datetime.timedelta(days=1) <= started_on <= today:
         raise ValidationError({
             "started_on": "An emergency move is recorded the day it happens (or the next morning). "
-            "An earlier move needs its approved decision.",
+            "Any other move needs its approved decision first.",
         })  # fmt: skip
+
+
+def _approval_due(moved_on: datetime.date) -> datetime.datetime:
+    """72 hours from the move: from now for a move today, from the end of the day for one last night."""
+    start = timezone.now() if moved_on == timezone.localdate() else timezone.make_aware(
+        datetime.datetime.combine(moved_on, datetime.time.max))  # fmt: skip
+    return start + datetime.timedelta(hours=codes.EMERGENCY_APPROVAL_HOURS)
 
 
 def _category_of_need(child: Child, current: PlacementEpisode | None) -> str:
@@ -365,11 +373,13 @@ def decision_approve(*, decision: PlacementDecision, actor: User) -> PlacementDe
 
 
 def _emergency_waiting(decision: PlacementDecision) -> PlacementEpisode | None:
-    """The child's current home, when it was an emergency move still waiting for this decision."""
-    current = PlacementEpisode.objects.filter(child=decision.child, ended_on__isnull=True, emergency=True).first()
-    if current is None or PlacementDecision.objects.filter(episode=current).exists() or not _fits(decision, current.home):
-        return None
-    return current
+    """The child's emergency move, still waiting for its decision, that this decision is for: its rung or home, and
+    its day when the decision names one (the child may have moved on since; the approval is still owed)."""
+    waiting = PlacementEpisode.objects.filter(child=decision.child, emergency=True, decision__isnull=True).select_related("home")
+    for episode in waiting.order_by("-started_on", "-id"):
+        if _fits(decision, episode.home) and decision.move_on in (None, episode.started_on):
+            return episode
+    return None
 
 
 @transaction.atomic
@@ -412,6 +422,7 @@ def residential_review_record(
     """The group's monthly review of a child living in a children's home now: what it decided and when it meets next."""
     if not _may_approve(user=actor, child=child):
         raise PermissionDenied("Only a team manager or head of service records the Residential Review Group's review.")
+    Child.objects.select_for_update().get(pk=child.pk)  # one review at a time for a child: a second click waits, then is told
     episode = residential_stay_of(child=child)
     if episode is None:
         raise ValidationError(f"{child.display_name} does not live in a children's home now: the group reviews those who do.")

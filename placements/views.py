@@ -383,6 +383,7 @@ def ssda903_import(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         texts = {table: upload.read() for table, upload in form.cleaned_data.items() if upload is not None}
         report = imports.ssda903_import(user=request.user, files=_streams(texts), dry_run=True)
+        casework_services.record_list_log(user=request.user, children=report.held, page="ssda903:import:dry-run")
         if not report.problems:  # every file is UTF-8 CSV: keep them for the import the person confirms
             request.session[IMPORT_SESSION_KEY] = {table: content.decode("utf-8-sig") for table, content in texts.items()}
     checked = request.session.get(IMPORT_SESSION_KEY) if report and not report.problems else None
@@ -408,6 +409,7 @@ def _import_checked(request: SignedInRequest) -> HttpResponse:
         messages.error(request, "Those files are no longer the ones checked. Choose them again for a new dry run.")
         return redirect("placements:ssda903-import")
     report = imports.ssda903_import(user=request.user, files=_streams({t: x.encode() for t, x in texts.items()}), dry_run=False)
+    casework_services.record_list_log(user=request.user, children=report.held, page="ssda903:import")
     del request.session[IMPORT_SESSION_KEY]
     messages.success(request, "The files are imported. Rows that were refused are listed with the reason.")
     return render(request, "placements/ssda903_import.html", {"form": forms.ImportForm(), "report": report, "checked": ""})

@@ -35,11 +35,16 @@ def test_short_term_stability_counts_three_or_more_homes_in_the_year(db):
     carers = factories.HomeFactory()
     homes(same_carers, (d(2023, 1, 1), d(2024, 6, 1)), (d(2024, 6, 1), d(2024, 12, 1)), home=carers)
     homes(same_carers, (d(2024, 12, 1), None))
+    back_again = child_in_care(d(2023, 1, 1))  # A, a week in B, back to A: three moves, three homes
+    first_carers = factories.HomeFactory()
+    homes(back_again, (d(2023, 1, 1), d(2024, 9, 1)), home=first_carers)
+    homes(back_again, (d(2024, 9, 1), d(2024, 9, 8)))
+    homes(back_again, (d(2024, 9, 8), None), home=first_carers)
     share = measures.short_term_stability(children=Child.objects.all(), on=D)
-    assert (share.count, share.total, share.percent) == (2, 5, 40.0)
+    assert (share.count, share.total, share.percent) == (3, 6, 50.0)
     period = Period(datetime.date(2024, 4, 1), D)
     behind = measures.children_short_term(children=Child.objects.all(), period=period)
-    assert set(behind.values_list("pk", flat=True)) == {moved.pk, entered.pk}  # the drill-down counts homes alike
+    assert set(behind.values_list("pk", flat=True)) == {moved.pk, entered.pk, back_again.pk}  # counted alike
 
 
 def test_long_term_stability_counts_under_sixteens_in_care_two_and_a_half_years(db):

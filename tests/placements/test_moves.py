@@ -63,11 +63,34 @@ def test_an_emergency_move_is_marked_and_due_for_approval_within_72_hours(county
     assert episode.history.latest().history_change_reason == "Emergency move"
 
 
-def test_an_emergency_move_is_only_for_today_or_last_night(county, homes):
+@pytest.mark.parametrize("days", [-3, 1, 7])
+def test_an_emergency_move_is_only_for_today_or_last_night(county, homes, days):
     with pytest.raises(ValidationError) as error:
-        move(county, homes[codes.Rung.IFA], TODAY() - 3 * DAY, emergency_reason="It was urgent.")
+        move(county, homes[codes.Rung.IFA], TODAY() + days * DAY, emergency_reason="It was urgent.")
     assert "started_on" in error.value.message_dict
-    move(county, homes[codes.Rung.IFA], TODAY() - DAY, emergency_reason="Police protection at 2am.")
+    assert not PlacementEpisode.objects.filter(child=county.child).exists()
+
+
+def test_last_nights_emergency_move_is_due_72_hours_from_the_end_of_that_day(county, homes):
+    episode = move(county, homes[codes.Rung.IFA], TODAY() - DAY, emergency_reason="Police protection at 2am.")
+    end_of_yesterday = timezone.make_aware(datetime.datetime.combine(TODAY() - DAY, datetime.time.max))
+    assert episode.approval_due_at == end_of_yesterday + datetime.timedelta(hours=72)
+
+
+def test_an_emergency_move_the_child_has_moved_on_from_still_waits_for_its_approval(client, county, homes):
+    emergency = move(county, homes[codes.Rung.IFA], TODAY() - DAY, emergency_reason="Carers in hospital.")
+    factories.move(county.child, homes[codes.Rung.KINSHIP], TODAY(), county.worker, reason="CARPL")
+    client.force_login(county.manager)
+    assert "Emergency moves to approve" in client.get(reverse("casework:caseload")).content.decode()
+    decision = services.decision_submit(
+        decision=ready_decision(county, homes, codes.Rung.IFA, chosen_home=homes[codes.Rung.IFA], move_on=TODAY() - DAY),
+        actor=county.worker,
+    )
+    services.decision_approve(decision=decision, actor=county.manager)  # approves the emergency: no move back
+    decision.refresh_from_db()
+    assert decision.episode == emergency
+    assert PlacementEpisode.objects.get(child=county.child, ended_on__isnull=True).home == homes[codes.Rung.KINSHIP]
+    assert "Emergency moves to approve" not in client.get(reverse("casework:caseload")).content.decode()
 
 
 def test_the_managers_caseload_lists_emergency_moves_until_their_decision_is_approved(client, county, homes):
