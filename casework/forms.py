@@ -628,6 +628,7 @@ class CaseNoteForm(GovukForm):
     """Contact that is not a visit; the service (case_note_create, case_note_update) checks the rest."""
 
     version = version_field()
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     kind = forms.ChoiceField(label="Type of contact", choices=_choose(codes.CaseNoteKind.choices))
     happened_on = DateField(label="Date")
     happened_time = forms.TimeField(label="Time", widget=TimeInput, error_messages={"invalid": "Enter a time like 14:30."})

@@ -345,6 +345,8 @@ class CaseNote(models.Model):
     status = models.CharField(max_length=10, choices=codes.VisitStatus.choices, default=codes.VisitStatus.DRAFT)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The page's (or API client's) key for the save that made it: a second click or a resent request finds this note.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
     history = HistoricalRecords()

@@ -412,10 +412,13 @@ class CaseNoteSerializer(serializers.ModelSerializer):
 
 class CaseNoteCreateSerializer(serializers.ModelSerializer):
     child = VisibleChildField()
+    idempotency_key = serializers.UUIDField(
+        required=False, help_text="Your key for this note: the same key again returns the note it made, not a second one."
+    )
 
     class Meta:
         model = CaseNote
-        fields = ("child", *CASE_NOTE_FIELDS)
+        fields = ("child", "idempotency_key", *CASE_NOTE_FIELDS)
 
 
 class CaseNoteUpdateSerializer(serializers.ModelSerializer):

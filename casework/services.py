@@ -668,13 +668,31 @@ def visit_amend(*, visit: Visit, actor: User, reason: str, version: datetime.dat
 
 
 @transaction.atomic
-def case_note_create(*, child: Child, author: User, **fields: Any) -> CaseNote:
-    """Start a draft case note."""
+def case_note_create(*, child: Child, author: User, idempotency_key: uuid.UUID | None = None, **fields: Any) -> CaseNote:
+    """Start a draft case note. A repeated request with the same idempotency key (a second click, a resent request)
+    returns the first note, as visit_create does."""
     require_recorder(actor=author, child=child, record="case notes")
-    note = CaseNote(child=child, author=author, **_case_note_fields(fields))
+    if idempotency_key is not None:
+        existing = CaseNote.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_note_or_refuse(existing, child=child, author=author)
+    note = CaseNote(child=child, author=author, idempotency_key=idempotency_key or uuid.uuid4(), **_case_note_fields(fields))
     _check_case_note(note)
-    save_with_history(note, actor=author)
+    try:
+        with transaction.atomic():
+            save_with_history(note, actor=author)
+    except (IntegrityError, ValidationError) as error:
+        existing = CaseNote.objects.filter(idempotency_key=note.idempotency_key).first()
+        if existing is None:
+            raise
+        return _same_note_or_refuse(existing, child=child, author=author, error=error)
     return note
+
+
+def _same_note_or_refuse(existing: CaseNote, *, child: Child, author: User, error: Exception | None = None) -> CaseNote:
+    if existing.child_id != child.pk or existing.author_id != author.pk:
+        raise ValidationError("This request has already been used for a different case note.") from error
+    return existing
 
 
 @transaction.atomic

@@ -606,7 +606,10 @@ def case_note_new(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "case-note:new", to_record=True)
     form = CaseNoteForm(request.POST or None, initial=CaseNoteForm.initial_for())
     if request.method == "POST" and form.is_valid():
-        note = form.submit(lambda: services.case_note_create(child=child, author=request.user, **form.note_fields()))
+        key = form.cleaned_data["idempotency_key"]  # the page's: a second click returns the note the first made
+        note = form.submit(
+            lambda: services.case_note_create(child=child, author=request.user, idempotency_key=key, **form.note_fields())
+        )
         if note is not None:
             return _after_case_note_save(request, note)
     return _case_note_form_page(request, child=child, form=form, note=None)

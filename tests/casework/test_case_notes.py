@@ -3,6 +3,7 @@ with a reason; nobody else changes someone's draft; the same service under the p
 messages keyed by field and nothing saved on bad input; the access rules of visits."""
 
 import datetime
+import uuid
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ NO_TIME_ZONE = datetime.datetime(2024, 5, 1, 10, 0)  # noqa: DTZ001 - what a car
 
 def write(county: County, author: User | None = None, **changes: Any) -> CaseNote:
     fields = {"kind": codes.CaseNoteKind.PHONE_CALL, "happened_at": HOUR_AGO, "who": "Her teacher", "summary": "Rang school."}
-    return services.case_note_create(child=county.child, author=author or county.worker, **(fields | changes))
+    return services.case_note_create(child=county.child, author=author or county.worker, **(fields | changes))  # type: ignore[arg-type]
 
 
 def signed(county: County) -> CaseNote:
@@ -261,3 +262,32 @@ def test_signing_an_empty_new_note_keeps_one_draft_and_says_why(county: County) 
     assert response.redirect_chain[-1][0] == reverse("casework:case-note-edit", args=[note.pk])
     assert "Write what was said or agreed before signing." in response.content.decode()
     assert note.status == codes.VisitStatus.DRAFT
+
+
+def test_a_second_click_or_a_resent_request_makes_one_note(county: County) -> None:
+    key = uuid.uuid4()
+    first = write(county, idempotency_key=key)
+    assert write(county, idempotency_key=key) == first  # the service: the same note back
+    client = Client()
+    client.force_login(county.worker)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    page = {"kind": "phone_call", "happened_on": yesterday, "happened_time": "09:30", "summary": "Rang."}
+    page["idempotency_key"] = str(uuid.uuid4())
+    url = reverse("casework:case-note-new", args=[county.child.pk])
+    assert client.post(url, page).status_code == 302
+    assert client.post(url, page).status_code == 302  # the second click lands on the same note
+    api = APIClient()
+    api.force_authenticate(county.worker)
+    body = {
+        "child": county.child.pk,
+        "kind": "meeting",
+        "happened_at": HOUR_AGO.isoformat(),
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    assert api.post("/api/v1/case-notes/", body, format="json").status_code == 201
+    assert api.post("/api/v1/case-notes/", body, format="json").status_code in (200, 201)
+    assert CaseNote.objects.filter(child=county.child).count() == 3
+    with pytest.raises(ValidationError, match="different case note"):  # someone else's key is not theirs to reuse
+        services.case_note_create(
+            child=county.child, author=county.manager, idempotency_key=key, kind="meeting", happened_at=HOUR_AGO
+        )
