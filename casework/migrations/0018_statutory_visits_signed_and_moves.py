@@ -69,13 +69,17 @@ END $$
 """
 
 VISIT_COLUMNS = ["child_id", "visit_type", "visited_at", "status", "next_statutory_at", "in_care_until", "moved_after_on"]
+# What a move is made of: the episode's child, home and day, and the end of the one before it (A_MOVE).
+MOVE_COLUMNS = ["child_id", "home_id", "started_on", "ended_on"]
 TRIGGERS = [
-    "DROP FUNCTION casework_visit_keep() CASCADE",
     *keep_on_change("casework_visit", "casework_visits_keep", "child_id", VISIT_COLUMNS),
-    *keep_on_change("placements_placementepisode", "casework_visits_keep", "child_id", ["child_id", "started_on"]),
+    *keep_on_change("placements_placementepisode", "casework_visits_keep", "child_id", MOVE_COLUMNS),
 ]
+# Before the values are worked out again for every visit: 0008's visit trigger (which would set the keeper off a
+# second time for every child the recomputation writes to) and the old index (kept up to date row by row) go first.
+CLEAR = ["DROP FUNCTION casework_visit_keep() CASCADE", "DROP INDEX IF EXISTS casework_visit_statutory_at"]
 COVERING = (
-    "DROP INDEX IF EXISTS casework_visit_statutory_at; CREATE INDEX casework_visit_statutory_at ON casework_visit "
+    "CREATE INDEX casework_visit_statutory_at ON casework_visit "
     "(visited_at) INCLUDE (child_id, seen_alone, next_statutory_at, in_care_until, moved_after_on) "
     "WHERE visit_type = 'statutory' AND status = 'signed'"
 )
@@ -104,5 +108,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(model_name="visit", name="moved_after_on", field=models.DateField(editable=False, null=True)),
-        PostgreSQLOnly([HOLD, VISITS_KEEP, RECOMPUTE, *TRIGGERS, COVERING], EARLIER),
+        PostgreSQLOnly([HOLD, *CLEAR, VISITS_KEEP, RECOMPUTE, *TRIGGERS, COVERING], EARLIER),
     ]
