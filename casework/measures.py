@@ -274,10 +274,12 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
             WHERE e.started_on >= %(first_grace)s AND e.started_on <= %(last_day)s {mine}
             UNION
             SELECT d.i, p.child_id, d.day, d.since, d.until
-            FROM placements_placementepisode AS p JOIN days AS d ON p.started_on >= d.grace AND p.started_on <= d.day
+            FROM days AS d CROSS JOIN LATERAL (  -- each day's week of moves, from the index by day
+                SELECT p.child_id FROM placements_placementepisode AS p
+                WHERE p.started_on >= d.grace AND p.started_on <= d.day AND {a_move} {moved}
+            ) AS p
             JOIN casework_careepisode AS e
                 ON e.child_id = p.child_id AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
-            WHERE p.started_on >= %(first_grace)s AND p.started_on <= %(last_day)s AND {a_move} {moved}
         ), care AS (
             SELECT e.child_id, BIT_OR({in_care}) AS in_care
             FROM casework_careepisode AS e
