@@ -82,9 +82,11 @@ class GovukForm(ServiceForm):
 
 
 def field_label(model: type[Model], name: str) -> str:
-    """A model field's verbose name, capitalised, as a page or form shows it."""
+    """A model field's verbose name with its first letter capitalised, as a page or form shows it (the rest is left
+    alone: "things I am proud of" is "Things I am proud of", not "Things i am proud of")."""
     field = model._meta.get_field(name)
-    return str(field.verbose_name if isinstance(field, ModelField) else name).capitalize()
+    text = str(field.verbose_name if isinstance(field, ModelField) else name)
+    return text[:1].upper() + text[1:]
 
 
 def version_field() -> forms.DateTimeField:

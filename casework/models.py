@@ -89,7 +89,7 @@ class Child(models.Model):
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     # Kept exactly as the child said or wrote it.
     what_matters_to_me = models.TextField(blank=True, max_length=4000)
-    how_i_like_to_be_spoken_to = models.TextField(blank=True, max_length=4000)
+    how_i_like_to_be_spoken_to = models.TextField("how I like to be spoken to", blank=True, max_length=4000)
     people_who_matter = models.TextField("people who are important to me", blank=True, max_length=4000)
     proud_of = models.TextField("things I am proud of", blank=True, max_length=4000)
     # Written with the worker: why I came into care, in words the child chose.
@@ -417,6 +417,28 @@ class SiblingContactSession(models.Model):
         return f"{self.get_status_display()} on {self.planned_on:%d/%m/%Y}"
 
 
+# The first part of an access log's page name, in words (RecordView.page_in_words).
+PAGE_WORDS = {
+    "child": "The child's record",
+    "visit": "A visit",
+    "case-note": "A case note",
+    "chronology": "The chronology",
+    "decision": "A placement decision",
+    "homes": "The child's homes",
+    "star": "An outcome star",
+    "voice": "A voice note",
+    "me": "The child's own pages, signed in as the child",
+    "api": "The API",
+    "access-log": "Who has viewed this record",
+    "ssda903": "The SSDA903 return",
+    "admin": "The admin pages",
+    "dashboard": "The dashboard",
+    "residential-review": "The Residential Review Group",
+    "risk-of-residential": "The Risk of Residential forum",
+    "emergency-moves": "Emergency moves to approve, above the caseload",
+}
+
+
 class RecordView(models.Model):
     """The access log: one row each time someone reads case content, page, API, export or admin: for a
     child's record, the child; for a list or an export, every child it showed."""
@@ -435,6 +457,17 @@ class RecordView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.page} at {self.viewed_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def page_in_words(self) -> str:
+        """What was opened, as a head of service reads it ("The API: child detail"), not the route name it was
+        logged under ("api:child-detail"). A list's address is shown as its address."""
+        if self.page.startswith("/"):
+            return f"A list: {self.page}"
+        first, *rest = self.page.split(":")
+        where = PAGE_WORDS.get(first, first.replace("-", " ").capitalize())
+        detail = " ".join(f"no. {part}" if part.isdigit() else part.replace("-", " ") for part in rest)
+        return f"{where}: {detail}" if detail else where
 
 
 def _invite_expiry() -> datetime.datetime:

@@ -62,10 +62,10 @@ def setup(county: Any, staff: Any) -> State:
         n = max(2, math.ceil(children * share * 1.3 / capacity))
         rows = []
         for i in range(n):
-            carers, surname = rng.choice(CARERS), rng.choice(SURNAMES)
+            carers, surname = rng.choice(CARERS), SURNAMES[i % len(SURNAMES)]
             is_rung = isinstance(rung, int)
             rows.append({
-                "provider_id": providers[i % len(providers)].pk, "name": f"{surname} {kind.label.lower()} {i + 1}",
+                "provider_id": providers[i % len(providers)].pk, "name": _home_name(kind, surname, carers, i),
                 "child_facing_name": f"Living with {carers}" if capacity <= 3 else f"{surname} House",
                 "rung": rung if is_rung else None, "transition": "" if is_rung else rung, "place_code": rng.choice(places),
                 "postcode_district": f"WR{rng.randint(1, 15)}",
@@ -96,6 +96,25 @@ def _moves(county: Any, start: datetime.date, end: datetime.date) -> list[dateti
         if span > 60 and rng.random() < 0.25:
             days.add(county.between(max(start + DAY, end - 700 * DAY), end - 30 * DAY))
     return sorted(day for day in days if start < day < end)
+
+
+# How staff name a home: the carers' surname and who they foster for, or the house itself.
+HOME_NAMES = {
+    codes.ProviderKind.OWN_FAMILY: "{surname} family home",
+    codes.ProviderKind.KINSHIP: "{surname} family (kinship carers)",
+    codes.ProviderKind.IN_HOUSE_FOSTER: "{surname} foster carers (in-house)",
+    codes.ProviderKind.IFA: "{surname} foster carers (agency)",
+    codes.ProviderKind.COUNCIL_CHILDRENS_HOME: "{surname} House (council children's home)",
+    codes.ProviderKind.PRIVATE_CHILDRENS_HOME: "{surname} House (private children's home)",
+    codes.ProviderKind.SUPPORTED_LODGINGS: "{surname} supported lodgings",
+    codes.ProviderKind.SUPPORTED_ACCOMMODATION: "{surname} Court (supported accommodation)",
+}
+
+
+def _home_name(kind: codes.ProviderKind, surname: str, carers: str, i: int) -> str:
+    """A name a person would say; the number tells apart two homes of a kind with the same surname."""
+    name = HOME_NAMES.get(kind, "{surname} " + kind.label.lower()).format(surname=surname)
+    return f"{name} {i // len(SURNAMES) + 1}" if i >= len(SURNAMES) else name
 
 
 def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:

@@ -350,7 +350,8 @@ def decision_approve(*, decision: PlacementDecision, actor: User) -> PlacementDe
         raise ValidationError("Only a submitted decision can be approved.")
     today, now = timezone.localdate(), timezone.now()
     _check_complete(decision, today)
-    decision.manager_approved_by, decision.manager_approved_at = actor, now
+    if decision.manager_approved_by_id is None:  # a head's approval after the manager's keeps the manager's
+        decision.manager_approved_by, decision.manager_approved_at = actor, now
     if actor.role == casework_codes.Role.HEAD_OF_SERVICE:
         decision.head_approved_by, decision.head_approved_at = actor, now
     if not decision.is_residential or decision.head_approved_by_id:

@@ -92,7 +92,7 @@ MEASURE = Measure(
     title="Recording time",
     definition="Voice notes whose draft was ready in the period, for visits to the children: how many, the minutes of "
     "audio, the median time from upload to draft, and the estimated hours of typing saved (the headline).",
-    headline="hours of typing saved",
+    headline="of typing saved",  # after the figure and its unit: "0.1 hours of typing saved"
     figures=recording_time,
     children_behind=children_with_voice_notes,
     unit="hours",

@@ -94,4 +94,4 @@ def test_the_childs_access_log_page_shows_the_lists_they_were_on(client: Client,
     api_as(county.teammate).get("/api/v1/visits/")
     client.force_login(county.head)
     page = client.get(reverse("casework:child-access-log", args=[county.child.pk])).content.decode()
-    assert "api:/api/v1/visits/" in page
+    assert "The API: /api/v1/visits/" in page

@@ -1,12 +1,13 @@
 """The placements pages: who gets in, the caseload column and child panel, and query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from placements import services
+from placements import codes, services
 from tests.placements import factories
 from tests.placements.conftest import ready_decision, residential_ready
 
@@ -92,7 +93,7 @@ def test_the_residential_review_group_lists_each_child_with_weeks_and_cost(clien
     with django_assert_max_num_queries(8):
         response = client.get(reverse("placements:residential-review"))
     page = response.content.decode()
-    assert county.child.display_name in page and "£12000" in page
+    assert county.child.display_name in page and "£12,000" in page
 
 
 def test_the_risk_of_residential_forum_records_its_outcome(client, county, homes):
@@ -115,3 +116,22 @@ def test_a_refused_step_shows_the_reason_on_the_form(client, county, homes):
     client.force_login(county.worker)
     response = client.post(reverse("placements:decision-rung", args=[decision.pk, 3]), {"verdict": "yes"})
     assert response.status_code == 200 and "record why each higher rung is not right" in response.content.decode()
+
+
+def test_a_decision_names_each_approver_once_with_their_role(client, county, homes):
+    decision = services.decision_submit(decision=residential_ready(county, homes), actor=county.worker)
+    services.decision_approve(decision=decision, actor=county.manager)
+    services.decision_approve(decision=decision, actor=county.head)
+    client.force_login(county.head)
+    page = client.get(reverse("placements:decision-detail", args=[decision.pk])).content.decode()
+    assert f"{county.manager} (team manager); {county.head} (head of service)" in page
+
+
+def test_the_residential_review_group_shows_costs_with_thousands_separated(client, county, homes):
+    home = homes[codes.Rung.RESIDENTIAL]
+    home.weekly_cost = 6000
+    home.save()
+    factories.move(county.child, home, timezone.localdate() - datetime.timedelta(days=200), county.worker)
+    client.force_login(county.manager)
+    page = client.get(reverse("placements:residential-review")).content.decode()
+    assert re.search(r"£\d{1,3}(,\d{3})+<", page)  # about £171,429 so far, not £171429
