@@ -276,14 +276,14 @@ def legal_status_change(request: SignedInRequest, child_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def leaving_care(request: SignedInRequest, child_id: int) -> HttpResponse:
     """A young person's leaving-care record from 16: the pathway plan, their personal adviser, contact at 17 to 21."""
-    child = child_for_page(request, child_id, "child:leaving-care")
+    # One look, one row in the access log; a change also needs the right to record for the child.
+    child = child_for_page(request, child_id, "child:leaving-care", to_record=request.method == "POST")
     record = selectors.care_leaver_of(child=child)
     initial = {name: getattr(record, name) for name in services.CARE_LEAVER_FIELDS} if record else {}
     initial["version"] = record.updated_at.isoformat() if record else None
     form = CareLeaverForm(request.POST if "pathway" in request.POST else None, initial=initial)
     contact_form = CareLeaverContactForm(request.POST if "contact" in request.POST else None)
     if request.method == "POST":
-        child_for_page(request, child_id, "child:leaving-care", to_record=True)
         if "pathway" in request.POST and form.is_valid():
             fields = {name: form.cleaned_data[name] for name in services.CARE_LEAVER_FIELDS}
             version = form.cleaned_data["version"]
