@@ -276,7 +276,7 @@ def _statutory_visits_sql(children: QuerySet[Child], ordered: list[datetime.date
             SELECT d.i, p.child_id, d.day, d.since, d.until
             FROM days AS d CROSS JOIN LATERAL (  -- each day's week of moves, from the index by day
                 SELECT p.child_id FROM placements_placementepisode AS p
-                WHERE p.started_on >= d.grace AND p.started_on <= d.day AND {a_move} {moved}
+                WHERE p.started_on + 0 >= d.grace AND p.started_on + 0 <= d.day AND {a_move} {moved}
             ) AS p
             JOIN casework_careepisode AS e
                 ON e.child_id = p.child_id AND e.started_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)

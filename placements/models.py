@@ -102,8 +102,7 @@ class PlacementEpisode(models.Model):
         indexes = [
             models.Index(fields=["child", "started_on"]),
             models.Index(fields=["home", "ended_on"]),
-            # The moves of a week, for the statutory visits measure: a child who moved home in the week is not yet due.
-            models.Index(fields=["started_on"], name="placement_moves_by_day"),
+            # placements migration 0005 adds placement_moves_by_day, on (started_on + 0), for the measures alone.
         ]
 
     def __str__(self) -> str:

@@ -49,10 +49,8 @@ BEGIN
                     WHERE e.child_id = child.id AND e.started_on <= v.day
                 ) END AS in_care_until,
                 CASE WHEN v.counts THEN (
-                    -- "+ 0": the child's own few homes, by the (child_id, started_on) index, never a range of every
-                    -- child's moves by day (placement_moves_by_day), which is slow over a table full of dead rows.
                     SELECT min(p.started_on) FROM placements_placementepisode AS p
-                    WHERE p.child_id = child.id AND p.started_on + 0 > v.day AND {A_MOVE}
+                    WHERE p.child_id = child.id AND p.started_on > v.day AND {A_MOVE}
                 ) END AS moved_after_on
             FROM (
                 SELECT id, visited_at, (visited_at AT TIME ZONE {TIME_ZONE})::date AS day,
