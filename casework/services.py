@@ -579,12 +579,18 @@ def visit_update(*, visit: Visit, actor: User, version: datetime.datetime | None
     _lock_child_before_visit(visit.child_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     require_recorder(actor=actor, child=visit.child)
+    if version is not None and not visit.is_signed and _has_visit_fields(visit, fields):
+        return visit  # a phone sending again a change whose answer it never got: it is there already
     versions.check_version(visit, version=version)
     if visit.is_signed:
         raise ValidationError("This visit is signed. To change it, amend it and say why.")
     _apply_visit_fields(visit, fields)
     save_with_history(visit, actor=actor)
     return visit
+
+
+def _has_visit_fields(visit: Visit, fields: dict[str, Any]) -> bool:
+    return all(getattr(visit, name) == value for name, value in _visit_fields(fields).items())
 
 
 def _apply_visit_fields(visit: Visit, fields: dict[str, Any]) -> None:

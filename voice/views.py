@@ -1,8 +1,11 @@
 """Pages for voice notes: the panel on a visit's page, uploading without JavaScript, playing audio
 back to people who may see the visit, retrying a failure, and the files that make Hearth work offline."""
 
+import hashlib
 import re
 import uuid
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TypeVar
 
 from django import forms
@@ -140,20 +143,54 @@ def retry(request: SignedInRequest, recording_id: int) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    path = finders.find("voice/sw.js")
-    if path is None:
-        raise FileNotFoundError("voice/sw.js is not among the static files")
-    with open(path, encoding="utf-8") as source:
-        script = source.read().replace("__ASSETS__", _offline_assets())
+    assets = [static(name) for name in OFFLINE_ASSETS]
+    script = (
+        _static_text("voice/sw.js")
+        .replace("/* __OUTBOX__ */", _outbox_for_worker())
+        .replace("__ASSETS__", ", ".join(f'"{url}"' for url in assets))
+    )
+    # The cache is named after everything it will hold: a change to any file is a new cache, and the old one goes.
+    script = script.replace("__CACHE__", f"hearth-offline-{_fingerprint(script, OFFLINE_ASSETS)}")
     response = HttpResponse(script, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
 
 
-def _offline_assets() -> str:
-    files = ["hearth/hearth.css", "hearth/init.mjs", "voice/recorder.mjs", "govuk/govuk-frontend.min.js", "hearth/favicon.svg"]
-    return ", ".join(f'"{static(name)}"' for name in files)
+OFFLINE_ASSETS = (
+    "hearth/hearth.css",
+    "hearth/init.mjs",
+    "voice/outbox.mjs",
+    "voice/outbox-page.mjs",
+    "voice/recorder.mjs",
+    "govuk/govuk-frontend.min.js",
+    "hearth/favicon.svg",
+)
+EXPORTS = re.compile(r"^export \{[^}]*\};?$", re.MULTILINE)
+
+
+def _outbox_for_worker() -> str:
+    """outbox.mjs as plain script: not every browser runs a service worker that is a module, and one copy of
+    the outbox's code serves the pages and the worker."""
+    return EXPORTS.sub("", _static_text("voice/outbox.mjs"))
+
+
+def _static_text(name: str) -> str:
+    return _static_path(name).read_text(encoding="utf-8")
+
+
+def _static_path(name: str) -> Path:
+    path = finders.find(name)
+    if not isinstance(path, str):
+        raise FileNotFoundError(f"{name} is not among the static files")
+    return Path(path)
+
+
+def _fingerprint(script: str, names: Iterable[str]) -> str:
+    digest = hashlib.sha256(script.encode())
+    for name in names:
+        digest.update(_static_path(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @never_cache

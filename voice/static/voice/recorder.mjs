@@ -2,58 +2,17 @@
 // is signal (exactly once: each note and each new visit carries an id made here), and show the
 // transcription's progress. The page works without this file; this adds recording and offline.
 
-const DB_NAME = "hearth";
-const STORE = "outbox";
+import { afterSending, keep } from "./outbox-page.mjs";
+
 const POLL_MS = 2000;
 
 const panel = document.getElementById("voice");
 const visitForm = document.getElementById("visit-form");
-const csrf = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
 
-// --- The outbox: IndexedDB, so nothing spoken or typed is lost without signal ---------------
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "clientId" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function store(mode, action) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = action(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result.result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
-
-const outboxPut = (entry) => store("readwrite", (s) => s.put(entry));
-const outboxDelete = (clientId) => store("readwrite", (s) => s.delete(clientId));
-const outboxAll = () => store("readonly", (s) => s.getAll());
-
-// --- Sending ---------------------------------------------------------------------------------
-
-async function api(path, options) {
-  const response = await fetch(`/api/v1/${path}`, {
-    ...options,
-    credentials: "same-origin",
-    headers: { "X-CSRFToken": csrf(), Accept: "application/json", ...(options.headers || {}) },
-  });
-  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : {};
-  if (!response.ok) {
-    const error = new Error(describeError(body) || `The server answered ${response.status}.`);
-    error.permanent = response.status >= 400 && response.status < 500;
-    throw error;
-  }
-  return body;
-}
-
-function describeError(body) {
-  return Object.values(body || {}).flat().filter((v) => typeof v === "string").join(" ");
+async function api(path) {
+  const response = await fetch(`/api/v1/${path}`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  return response.json();
 }
 
 function visitFields() {
@@ -74,75 +33,14 @@ function visitFields() {
   };
 }
 
-async function send(entry) {
-  if (!entry.visitId) {
-    const visit = await api("visits/", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(entry.visit),
-    });
-    entry.visitId = visit.id;
-    await outboxPut(entry);
-  }
-  if (entry.audio) {
-    const form = new FormData();
-    form.append("client_id", entry.clientId);
-    form.append("audio", entry.audio, `voice-note.${entry.extension}`);
-    const recording = await api(`visits/${entry.visitId}/recordings/`, { method: "POST", body: form });
-    entry.recordingId = recording.id;
-  }
-  await outboxDelete(entry.clientId);
-  return entry;
-}
-
-let flushing = false;
-
-async function flush() {
-  if (flushing) return;
-  flushing = true;
-  try {
-    for (const entry of await outboxAll()) {
-      try {
-        const sent = await send(entry);
-        afterSent(sent);
-      } catch (error) {
-        if (error.permanent) {
-          entry.problem = error.message;
-          await outboxPut(entry);
-        }
-        break; // no signal: try again when it comes back
-      }
-    }
-  } finally {
-    flushing = false;
-    await showOutbox();
-  }
-}
-
-function afterSent(entry) {
-  const here = `/visits/${entry.visitId}/edit/`;
-  if (location.pathname !== here && Number(panel?.dataset.child) === entry.visit?.child) {
-    location.assign(here); // the draft now exists on the server: continue there
-  } else if (entry.recordingId) {
-    location.reload();
-  }
-}
-
-async function showOutbox() {
-  const box = panel?.querySelector("[data-outbox]");
-  if (!box) return;
-  const waiting = await outboxAll();
-  box.hidden = waiting.length === 0;
-  const notes = waiting.filter((e) => e.audio).length;
-  const drafts = waiting.filter((e) => !e.visitId).length;
-  const parts = [];
-  if (notes) parts.push(`${notes} voice note${notes > 1 ? "s" : ""}`);
-  if (drafts) parts.push(`${drafts} visit draft${drafts > 1 ? "s" : ""}`);
-  const problems = waiting.filter((e) => e.problem).map((e) => e.problem);
-  box.textContent = waiting.length
-    ? `Waiting to be sent from this phone: ${parts.join(" and ")}. They are saved here and will be sent when you have signal.` +
-      (problems.length ? ` Problem: ${problems.join(" ")}` : "")
-    : "";
+/** Once what waited for this page's visit has reached the server, show it as the server has it. */
+function afterSent(sent) {
+  const key = visitForm ? new FormData(visitForm).get("idempotency_key") : null;
+  const mine = sent.filter((entry) => entry.visitKey === key || (panel.dataset.visit && entry.visitId === Number(panel.dataset.visit)));
+  if (!mine.length) return;
+  const here = `/visits/${mine[0].visitId}/edit/`;
+  if (location.pathname !== here) location.assign(here); // the draft now exists on the server: continue there
+  else location.reload();
 }
 
 // --- Recording -------------------------------------------------------------------------------
@@ -235,34 +133,39 @@ function setUpRecorder() {
   async function save(blob, extension, stream) {
     stream.getTracks().forEach((track) => track.stop());
     audioContext?.close();
-    const entry = {
+    await keep({
       clientId: crypto.randomUUID(),
-      visitId: panel.dataset.visit ? Number(panel.dataset.visit) : null,
-      visit: panel.dataset.visit ? null : visitFields(),
+      ...visitOfThisPage(),
+      visit: panel.dataset.visit ? null : visitFields(), // a new visit is made from what the form holds now
       audio: blob,
       extension,
       seconds: Math.round(elapsed / 1000),
-      createdAt: new Date().toISOString(),
-    };
-    await outboxPut(entry);
-    state.textContent = "Saved on this phone. Sending…";
+    });
+    state.textContent = "Saved on this phone.";
     show("record");
     button("record").textContent = "Record another";
-    await flush();
-    if (!navigator.onLine) state.textContent = "Saved on this phone. It will be sent when you have signal.";
   }
 }
 
-// --- A new visit typed with no signal waits on the phone too ----------------------------------
+function visitOfThisPage() {
+  const data = new FormData(visitForm);
+  return {
+    visitKey: data.get("idempotency_key"),
+    visitId: panel.dataset.visit ? Number(panel.dataset.visit) : null,
+    basedOn: data.get("version") || null,
+  };
+}
+
+// --- A visit typed with no signal waits on the phone too --------------------------------------
 
 function setUpOfflineDrafts() {
-  if (!visitForm || panel?.dataset.visit) return;
+  if (!visitForm) return;
   visitForm.addEventListener("submit", async (event) => {
     if (navigator.onLine) return; // online: the ordinary form post
     event.preventDefault();
-    const fields = visitFields();
-    await outboxPut({ clientId: fields.idempotency_key, visitId: null, visit: fields, createdAt: new Date().toISOString() });
-    await showOutbox();
+    await keep({ clientId: crypto.randomUUID(), ...visitOfThisPage(), visit: visitFields() });
+    const state = panel.querySelector("[data-state]");
+    if (state) state.textContent = "Draft saved on this phone. Sign it when it has been sent.";
   });
 }
 
@@ -273,7 +176,7 @@ function pollRecordings() {
     if (["ready", "failed"].includes(card.dataset.status)) continue;
     const poll = async () => {
       try {
-        const recording = await api(`recordings/${card.dataset.recording}/`, { method: "GET" });
+        const recording = await api(`recordings/${card.dataset.recording}/`);
         const text = card.querySelector("[data-recording-state]");
         if (recording.status === "transcribing") text.textContent = `Transcribing: ${Math.round(recording.progress * 100)}% done`;
         else if (recording.status === "queued") text.textContent = "Waiting to be transcribed";
@@ -321,11 +224,5 @@ if (panel) {
   pollRecordings();
   setUpPlayback();
   panel.querySelector("[data-no-js-hint]")?.remove();
-  showOutbox();
-  flush();
-  window.addEventListener("online", flush);
-}
-
-if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  afterSending(afterSent);
 }
