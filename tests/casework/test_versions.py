@@ -139,3 +139,27 @@ def test_after_signing_is_refused_the_saved_draft_can_be_signed_from_the_same_pa
     assert again.status_code == 302
     draft.refresh_from_db()
     assert draft.status == codes.VisitStatus.SIGNED and draft.observations == "Now written."
+
+
+def test_a_phone_sending_again_a_change_that_is_already_there_is_not_a_conflict(county, draft):
+    """The phone's outbox lost the answer to its change and sends it again with the version it was based on."""
+    client = APIClient()
+    client.force_authenticate(county.worker)
+    read = client.get(f"/api/v1/visits/{draft.pk}/").json()["updated_at"]
+    change = {"observations": "Typed offline.", "version": read}
+    first = client.patch(f"/api/v1/visits/{draft.pk}/", change, format="json")
+    again = client.patch(f"/api/v1/visits/{draft.pk}/", change, format="json")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["updated_at"] == first.json()["updated_at"]  # nothing saved twice
+    assert draft.history.count() == 2  # made, then changed once
+
+
+def test_a_different_change_on_an_old_version_is_still_a_conflict(county, draft):
+    client = APIClient()
+    client.force_authenticate(county.worker)
+    read = client.get(f"/api/v1/visits/{draft.pk}/").json()["updated_at"]
+    client.patch(f"/api/v1/visits/{draft.pk}/", {"observations": "Typed offline.", "version": read}, format="json")
+    other = client.patch(f"/api/v1/visits/{draft.pk}/", {"observations": "Something else.", "version": read}, format="json")
+    assert other.status_code == 409
+    draft.refresh_from_db()
+    assert draft.observations == "Typed offline."

@@ -1,8 +1,10 @@
 """Who may upload, see, play and retry voice notes, through pages and the API."""
 
+import re
 import uuid
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -133,5 +135,22 @@ def test_signing_through_the_api_needs_the_review_first(county, recording):
 def test_service_worker_and_manifest_are_served_from_the_root(client):
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and worker["Service-Worker-Allowed"] == "/"
-    assert "/static/voice/recorder.mjs" in worker.content.decode()
+    script = worker.content.decode()
+    assert "/static/voice/recorder.mjs" in script
+    assert "async function sendWaiting(" in script and "\nexport " not in script  # the outbox, as plain script
     assert client.get("/manifest.webmanifest").json()["start_url"] == "/"
+
+
+def test_the_service_workers_cache_is_named_after_the_files_it_holds(client, settings, tmp_path):
+    """A new version of any file it keeps makes a new cache, so activating the new worker drops the old one."""
+    before = re.search(r'const CACHE = "(hearth-offline-[0-9a-f]{16})"', client.get("/sw.js").content.decode())
+    changed = tmp_path / "hearth"
+    changed.mkdir()
+    (changed / "init.mjs").write_text("// a new version of the page's script\n")
+    settings.STATICFILES_DIRS = [tmp_path, *settings.STATICFILES_DIRS]
+    finders.get_finder.cache_clear()
+    try:
+        after = re.search(r'const CACHE = "(hearth-offline-[0-9a-f]{16})"', client.get("/sw.js").content.decode())
+    finally:
+        finders.get_finder.cache_clear()
+    assert before and after and before[1] != after[1]
