@@ -141,3 +141,46 @@ def test_a_send_that_fails_while_online_is_tried_again_without_an_online_event(m
     expect(phone.locator("[data-recording]")).to_have_count(1)  # the page shows the note as the server has it
     assert Recording.objects.filter(visit=visit).count() == 1
     context.close()
+
+
+def test_what_waits_is_sent_from_any_page_and_the_status_line_says_so(microphone_speaking: Browser, live_server, county):
+    visit = draft_visit(county, "Home")
+    # No service worker: its Background Sync could send the note itself, and this is about any page sending.
+    context = microphone_speaking.new_context(viewport=PHONE, base_url=live_server.url, service_workers="block")
+    phone = context.new_page()
+    sign_in(phone, county.worker.username, PASSWORD)
+    phone.goto(f"/visits/{visit.pk}/edit/")
+    context.set_offline(True)
+    record_a_note(phone)
+    expect(phone.get_by_role("status").filter(has_text="Waiting to be sent")).to_have_text(
+        "Waiting to be sent from this phone: 1 voice note. They are saved here and will be sent when you have signal."
+    )
+    phone.close()  # the visit's page is gone
+
+    context.set_offline(False)
+    caseload = context.new_page()
+    caseload.goto("/")
+    expect(caseload.locator("[data-outbox-status]")).to_have_text("Sent from this phone: 1 voice note.")
+    assert Recording.objects.filter(visit=visit).count() == 1
+    context.close()
+
+
+def test_the_service_worker_sends_what_waits_with_no_hearth_page_open(microphone_speaking: Browser, live_server, county):
+    visit = draft_visit(county, "Home")
+    context = microphone_speaking.new_context(viewport=PHONE, base_url=live_server.url)
+    phone = context.new_page()
+    sign_in(phone, county.worker.username, PASSWORD)
+    phone.goto(f"/visits/{visit.pk}/edit/")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    context.set_offline(True)
+    record_a_note(phone)
+    phone.close()
+    time.sleep(2)
+    assert not Recording.objects.filter(visit=visit).exists()  # no signal yet, for the service worker too
+
+    context.set_offline(False)  # Background Sync: Chromium wakes the service worker when the signal returns
+    deadline = time.monotonic() + 30
+    while not Recording.objects.filter(visit=visit).exists():
+        assert time.monotonic() < deadline, "the service worker did not send the note"
+        time.sleep(0.2)
+    context.close()

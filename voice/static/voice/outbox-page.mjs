@@ -114,7 +114,8 @@ function showSending(entry) {
 
 async function show() {
   if (!box) return;
-  const all = await entriesInOrder();
+  const mine = (entry) => !entry.worker || String(entry.worker) === String(box.dataset.worker);
+  const all = (await entriesInOrder()).filter(mine); // another worker's items wait, unseen, for them to sign in
   const refused = all.filter((e) => e.refused);
   const waiting = all.filter((e) => !e.refused);
   if (waiting.length && !navigator.onLine) {
