@@ -184,3 +184,24 @@ def test_the_service_worker_sends_what_waits_with_no_hearth_page_open(microphone
         assert time.monotonic() < deadline, "the service worker did not send the note"
         time.sleep(0.2)
     context.close()
+
+
+def test_a_draft_typed_offline_over_a_changed_visit_is_shown_as_a_conflict_and_kept(phone: Page, county):
+    visit = draft_visit(county, "Home")
+    sign_in(phone, county.worker.username, PASSWORD)
+    phone.goto(f"/visits/{visit.pk}/edit/")
+    phone.context.set_offline(True)
+    type_a_draft(phone)
+    casework_services.visit_update(visit=visit, actor=county.worker, analysis="Added at the office.")  # another device
+
+    phone.context.set_offline(False)
+    refused = phone.locator("[data-refused]")
+    expect(refused).to_contain_text("Not accepted: a visit draft made at")
+    expect(refused).to_contain_text(f"This record was changed by {county.worker} at")
+    visit.refresh_from_db()
+    assert TYPED not in visit.observations  # nothing saved over the other person's change
+
+    phone.reload()  # kept until the worker decides: they have read who changed it, and put theirs over it
+    phone.get_by_role("button", name="Send mine over it").click()
+    expect(phone.locator("[data-refused]")).to_have_count(0)
+    eventually(phone, lambda: Visit.objects.get(pk=visit.pk).observations == TYPED)

@@ -149,7 +149,8 @@ async function rememberVisit(key, visit) {
 async function sendFields(entry, csrf) {
   const key = visitKeyOf(entry);
   const known = (await read(META, `visit:${key}`)) ?? (entry.visitId ? { id: entry.visitId, version: null } : null);
-  if (known?.visit && sameFields(known.visit, entry.visit)) return known.visit; // nothing new was typed
+  const onPhonesOwn = entry.chained || !entry.basedOn; // typed over what this phone itself sent, not a page's version
+  if (onPhonesOwn && known?.visit && sameFields(known.visit, entry.visit)) return known.visit; // nothing new typed
   let visit = null;
   if (!known) {
     visit = await call("visits/", { method: "POST", json: entry.visit, csrf });
