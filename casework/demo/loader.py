@@ -2,7 +2,6 @@
 django-simple-history is skipped (generated records have no "who changed it" worth keeping)."""
 
 import datetime
-import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,16 +20,10 @@ def insert(model: type[Model], rows: Iterable[Row], *, with_ids: bool = False) -
     children (five million rows) would take about a quarter of an hour. So on PostgreSQL (psycopg 3) rows
     are streamed with COPY as they are generated, and the server inserts on one core while Python builds
     on the other. Constraints and foreign keys are checked either way."""
-    if connection.vendor == "postgresql":
-        if with_ids:
-            rows = list(rows)
-            _reserve_ids(model, rows)
-        _copy(model, rows, with_pk=with_ids)
-        return
-    iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, BATCH)):
-        for row, obj in zip(batch, model._default_manager.bulk_create([model(**row) for row in batch]), strict=True):
-            row["id"] = obj.pk
+    if with_ids:
+        rows = list(rows)
+        _reserve_ids(model, rows)
+    _copy(model, rows, with_pk=with_ids)
 
 
 def _reserve_ids(model: type[Model], rows: list[Row]) -> None:

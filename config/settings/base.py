@@ -8,6 +8,8 @@ from typing import Any
 import environ
 from csp.constants import NONE, SELF
 
+from config import laptop_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -75,7 +77,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}")}
+# PostgreSQL everywhere. Without DATABASE_URL, the laptop's own server that bin/run starts (config.laptop_database).
+DATABASES = {"default": env.db("DATABASE_URL", default=laptop_database.default_url())}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep connections between requests, but check each before use: a restarted PostgreSQL is noticed
 # on the next request, and Django carries on without a restart.
@@ -211,8 +214,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: the embedded default is a local-folder broker, so nothing needs installing;
-# production points CELERY_BROKER_URL at Redis.
+# Celery: without CELERY_BROKER_URL, a broker in a folder (var/broker), so a laptop needs no Redis;
+# production points CELERY_BROKER_URL at Redis. Each instance (bin/run, bin/test, bin/benchmark-voice)
+# has a broker of its own, so that none takes another's tasks.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
