@@ -93,8 +93,9 @@ class LaptopDatabase:
             password_file.write_text(password)
             _give_to_server_user(Path(folder), password_file)
             _as_server_user(
+                self.data,
                 [binary("initdb"), "-D", str(self.data), "-U", ROLE, f"--pwfile={password_file}", "-E", "UTF8"]
-                + ["--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--auth=scram-sha-256"]
+                + ["--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--auth=scram-sha-256"],
             )
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(SERVER_SETTINGS)
@@ -144,12 +145,12 @@ def binary(name: str) -> str:
 
 
 def _pg_ctl(database: LaptopDatabase, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return _as_server_user([binary("pg_ctl"), "-D", str(database.data), *args], check=check)
+    return _as_server_user(database.data, [binary("pg_ctl"), "-D", str(database.data), *args], check=check)
 
 
-def _as_server_user(command: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _as_server_user(data: Path, command: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
     if os.geteuid() == 0:
-        command = _switch_user(command)
+        command = _switch_user(command, reach=[Path(command[0]), data])
     # pg_ctl start leaves the server running with our stdout: send it nowhere, or the caller's pipe never closes.
     result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)  # noqa: S603
     if check and result.returncode != 0:
@@ -157,10 +158,10 @@ def _as_server_user(command: list[str], *, check: bool = True) -> subprocess.Com
     return result
 
 
-def _switch_user(command: list[str]) -> list[str]:
+def _switch_user(command: list[str], *, reach: list[Path]) -> list[str]:
     _ensure_server_user()
     switch = ["setpriv", f"--reuid={SERVER_USER}", f"--regid={SERVER_USER}", "--init-groups", "--reset-env"]
-    if not _server_user_can_reach(Path(command[0])):
+    if not all(_server_user_can_reach(path) for path in reach):
         # A checkout under a private home: let the server read its way there, and nothing more.
         switch += ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
     return [*switch, "--", *command]
@@ -183,6 +184,7 @@ def _ensure_server_user() -> None:
 
 def _server_user_can_reach(path: Path) -> bool:
     test = ["setpriv", f"--reuid={SERVER_USER}", f"--regid={SERVER_USER}", "--init-groups", "--", "test", "-x", str(path)]
+    # test -x on a folder asks whether it can be entered; on a program, whether it can be run.
     return subprocess.run(test, capture_output=True, check=False).returncode == 0  # noqa: S603
 
 

@@ -32,7 +32,7 @@ def test_services_refuses_to_guess_which_instance_it_serves():
 
 def test_a_laptop_without_redis_has_a_folder_broker_in_its_own_var():
     show = (
-        "from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'])"  # noqa: E501
+        "from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'])"
     )
     keep = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CELERY_", "CACHE_"))}
     result = subprocess.run(  # noqa: S603 - our own manage.py
