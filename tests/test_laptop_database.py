@@ -11,9 +11,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from config.laptop_database import LaptopDatabase
+from tests.records import every_record
 
 pytestmark = pytest.mark.faults
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +37,6 @@ def manage(*args: str, database_url: str) -> None:
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr[-3000:]
-
-
-def every_record(database_url: str) -> dict[str, tuple[int, str]]:
-    """Each table's row count and a digest of all its rows."""
-    with psycopg.connect(database_url) as connection:
-        tables = [row[0] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-        digest = "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} AS t"
-        return {table: connection.execute(sql.SQL(digest).format(sql.Identifier(table))).fetchone() for table in tables}
 
 
 def test_the_laptop_database_stopped_as_by_a_power_cut_comes_back_with_every_record(laptop_database):
