@@ -196,6 +196,9 @@ def _give_to_server_user(*paths: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    import environ
+
+    environ.Env.read_env(ROOT / ".env", overwrite=False)  # as the settings do: HEARTH_LAPTOP_DB_PORT may be there
     database = laptop()
     try:
         if argv == ["start"]:

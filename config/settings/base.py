@@ -260,7 +260,8 @@ HEARTH_WHISPER_VAD = env.bool("HEARTH_WHISPER_VAD", default=True)
 HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
 HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)
-# A transcription with no progress for this long is presumed dead (its worker was killed) and is taken over.
+# A transcription with no heartbeat for this long is presumed dead (its machine was lost) and is taken over; a worker
+# process that dies is noticed at once, as its database connection (and the claim's lock) goes with it.
 HEARTH_VOICE_STALE_SECONDS = env.int("HEARTH_VOICE_STALE_SECONDS", default=120)
 # After a visit is signed, its audio is kept this many days, then deleted by the hourly sweep. The record stays.
 HEARTH_VOICE_KEEP_AUDIO_DAYS = env.int("HEARTH_VOICE_KEEP_AUDIO_DAYS", default=30)
