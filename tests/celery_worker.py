@@ -55,8 +55,9 @@ class Worker:
     def pool_processes(self) -> list[int]:
         """The pool's process ids (the worker's children): the processes that run the tasks."""
         assert self.process is not None, "the worker was never started"
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        # Every thread's children: the pool starts a process in place of a dead one from a thread of its own.
+        threads = Path(f"/proc/{self.process.pid}/task").glob("*/children")
+        return [int(pid) for children in threads for pid in children.read_text().split()]
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -236,8 +236,8 @@ class Workers:
 
 
 def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
+    """Every thread's children: the pool starts a process in place of a dead one from a thread of its own."""
+    return [int(child) for path in Path(f"/proc/{pid}/task").glob("*/children") for child in path.read_text().split()]
 
 
 def vm_hwm_kb(pid: int) -> int:
