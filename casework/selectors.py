@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Concat, Greatest, TruncDate
 from django.http import Http404
@@ -120,11 +119,6 @@ def _date_typed(typed: str) -> datetime.date | None:
 
 def children_named_like(children: QuerySet[Child], typed: str) -> QuerySet[Child]:
     """Those of `children` whose legal or preferred name is spelled like `typed`, best match first."""
-    if connection.vendor != "postgresql":  # SQLite: every word typed is in one of the names
-        for word in typed.split():
-            in_a_name = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
-            children = children.filter(in_a_name)
-        return children
     legal = Concat("first_name", Value(" "), "last_name")
     preferred = Concat("preferred_name", Value(" "), "last_name")
     likeness = Greatest(TrigramWordSimilarity(typed, legal), TrigramWordSimilarity(typed, preferred))

@@ -141,9 +141,8 @@ def summary() -> list[str]:
     lines = [f"Outcome stars: {Star.objects.count():,}, with {CheckIn.objects.count():,} check-ins."]
     if head is None:
         return lines
-    if connection.vendor == "postgresql":  # freshly copied tables have no statistics yet, and the planner needs them
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE outcomes_stararea, outcomes_checkin, outcomes_checkinscore, outcomes_star")
+    with connection.cursor() as cursor:  # freshly copied tables have no statistics yet, and the planner needs them
+        cursor.execute("ANALYZE outcomes_stararea, outcomes_checkin, outcomes_checkinscore, outcomes_star")
     for row in selectors.area_figures(user=head):
         lines.append(
             f"  {row.area:<26} first {row.mean_first:4.1f} → latest {row.mean_latest:4.1f}; "

@@ -52,6 +52,13 @@ class Worker:
         self.process.wait(timeout=10)
         self.log.write_text(self.log.read_text().replace("ready.", "(killed)"))
 
+    def pool_processes(self) -> list[int]:
+        """The pool's process ids (the worker's children): the processes that run the tasks."""
+        assert self.process is not None, "the worker was never started"
+        # Every thread's children: the pool starts a process in place of a dead one from a thread of its own.
+        threads = Path(f"/proc/{self.process.pid}/task").glob("*/children")
+        return [int(pid) for children in threads for pid in children.read_text().split()]
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -78,8 +85,20 @@ def worker_env() -> dict[str, str]:
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
     """A worker for one test. Data must be committed for it to see: hence transactional_db."""
+    yield from _worker(worker_env(), tmp_path)
+
+
+@pytest.fixture
+def patient_celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+    """A worker with production's patience: a claim's heartbeat goes stale only after 120 s, and Redis hands
+    an unacknowledged message out again only after two hours. Whatever it recovers sooner, it recovers
+    without them."""
+    yield from _worker(worker_env() | {"HEARTH_VOICE_STALE_SECONDS": "120", "CELERY_VISIBILITY_TIMEOUT": "7200"}, tmp_path)
+
+
+def _worker(env: dict[str, str], tmp_path: Path) -> Iterator[Worker]:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # nothing left over from another test
-    worker = Worker(worker_env(), tmp_path / "worker.log").start()
+    worker = Worker(env, tmp_path / "worker.log").start()
     yield worker
     worker.stop()
 

@@ -65,7 +65,7 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 
 # Fixtures that live in their own modules, made available to every test.
-from tests.celery_worker import celery_worker  # noqa: E402, F401
+from tests.celery_worker import celery_worker, patient_celery_worker  # noqa: E402, F401
 
 # bin/prove's figures: each family of proof tests writes what it covered to var/proof/ (see tests/proof.py).
 from tests.proof import pytest_sessionfinish  # noqa: E402, F401

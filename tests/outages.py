@@ -54,7 +54,7 @@ def _pg_ctl(*args: str) -> None:
 
 
 def _start_services() -> None:
-    subprocess.run([str(ROOT / "bin" / "services")], check=True, capture_output=True, timeout=120)  # noqa: S603
+    subprocess.run([str(ROOT / "bin" / "services"), "test"], check=True, capture_output=True, timeout=120)  # noqa: S603
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, QuerySet, Sum
 
 from casework.dashboard import Figure, Measure, Period, Row, register_measure
@@ -52,8 +51,7 @@ def recording_time(*, children: QuerySet[Child], periods: Sequence[Period]) -> l
             f"seconds_{i}": Sum("audio_seconds", filter=ready, output_field=FloatField()),
             f"words_{i}": Sum("words", filter=ready),
         }
-        if connection.vendor == "postgresql":  # SQLite, the laptop default, has no percentile_cont
-            aggregates[f"median_{i}"] = Median(wait, filter=ready)
+        aggregates[f"median_{i}"] = Median(wait, filter=ready)
     result = _recordings(children).aggregate(**aggregates)
     return [_figure(period, result, i) for i, period in enumerate(periods)]
 

@@ -1,8 +1,11 @@
 """The voice-note pipeline's writes: store, check, queue, claim, transcribe, fail, retry, retain.
 
 The rule that makes it safe to run twice: a recording is only transcribed by whoever *claims* it
-with a conditional UPDATE that moves it to "transcribing" and must touch exactly one row. A claim
-whose worker died (no heartbeat for HEARTH_VOICE_STALE_SECONDS) can be taken over."""
+with a conditional UPDATE that moves it to "transcribing" and must touch exactly one row. A live claim
+also holds a PostgreSQL advisory lock on its worker's own connection: when the worker process dies, PostgreSQL
+drops the connection and the lock with it, so the task's next delivery (Celery hands back the message of a
+process that died) takes the recording over at once. A claim whose lock is still held but whose heartbeat has
+stopped for HEARTH_VOICE_STALE_SECONDS (a machine lost with its connection half open) is taken over too."""
 
 import datetime
 import logging
@@ -15,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -113,14 +116,62 @@ def _local_copy(recording: Recording) -> Iterator[Path]:
 
 
 def recording_claim(*, recording_id: int) -> Recording | None:
-    """Take the recording for transcription, or return None if someone else has it or it is done."""
+    """Take the recording for transcription, or return None if a live claimer has it or it is done.
+
+    Whoever gets the claim's lock knows that no live process holds the recording; without the lock, only a
+    claim whose heartbeat has gone stale can be taken over."""
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.HEARTH_VOICE_STALE_SECONDS)
-    claimable = Q(status=RecordingStatus.QUEUED) | Q(status=RecordingStatus.TRANSCRIBING, heartbeat_at__lt=stale)
+    locked = _claim_lock(recording_id)
+    claimable = Q(status=RecordingStatus.TRANSCRIBING, heartbeat_at__lt=stale)
+    if locked:
+        claimable |= Q(status__in=[RecordingStatus.QUEUED, RecordingStatus.TRANSCRIBING])
     claimed = Recording.objects.filter(claimable, pk=recording_id).update(
         status=RecordingStatus.TRANSCRIBING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, progress=0
     )
-    return Recording.objects.get(pk=recording_id) if claimed == 1 else None
+    if claimed != 1:
+        if locked:
+            _claim_unlock(recording_id)
+        return None
+    return Recording.objects.get(pk=recording_id)
+
+
+# The advisory locks' first key: the voice notes' claims, apart from any other use of advisory locks.
+CLAIM_LOCKS = 0x766F6963  # "voic"
+
+
+def _claim_lock(recording_id: int) -> bool:
+    """The claim's lock, if no live connection holds it. PostgreSQL would let a connection take a lock it
+    already holds a second time; here that connection's own earlier claim counts as a live claimer."""
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_LOCK_SQL, {"space": CLAIM_LOCKS, "key": _lock_key(recording_id)})
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+CLAIM_LOCK_SQL = """
+SELECT CASE
+    WHEN EXISTS (
+        SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+          AND classid::bigint = %(space)s AND objid::bigint = %(key)s AND objsubid = 2
+    ) THEN false
+    ELSE pg_try_advisory_lock(%(space)s, %(key)s)
+END
+"""
+
+
+def _claim_unlock(recording_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CLAIM_LOCKS, _lock_key(recording_id)])
+    except DatabaseError:
+        logger.warning("Could not let go of recording %s's claim: its connection, and the lock, are gone", recording_id)
+
+
+def _lock_key(recording_id: int) -> int:
+    # The two-key form takes 32-bit keys; two recordings that share one only wait for each other's heartbeat.
+    return recording_id % 2**31
 
 
 def recording_transcribe(*, recording_id: int) -> Recording | None:
@@ -130,15 +181,22 @@ def recording_transcribe(*, recording_id: int) -> Recording | None:
         logger.info("Recording %s is not claimable (done, or another worker has it)", recording_id)
         return None
     try:
+        return _transcribe_claimed(recording)
+    finally:
+        _claim_unlock(recording_id)
+
+
+def _transcribe_claimed(recording: Recording) -> Recording | None:
+    try:
         with _local_copy(recording) as path:
             samples = audio.decode(path)
-        result = transcriber.transcribe(samples, on_progress=_progress_reporter(recording_id))
+        result = transcriber.transcribe(samples, on_progress=_progress_reporter(recording.pk))
         if not result.text.strip():
             raise audio.AudioProblem("We could not hear any words in the recording.")
     except audio.AudioProblem as problem:
-        return recording_fail(recording_id=recording_id, reason=str(problem))
+        return recording_fail(recording_id=recording.pk, reason=str(problem))
     except Exception:
-        recording_release(recording_id=recording_id)  # transient: put it back so a retry can claim it
+        recording_release(recording_id=recording.pk)  # transient: put it back so a retry can claim it
         raise
     return _finish(recording, result)
 

@@ -19,7 +19,10 @@ TRANSIENT = (OperationalError, InterfaceError, OSError)
 @shared_task(
     name=TRANSCRIBE,
     bind=True,
+    # Acknowledged only when done, and handed back at once if its pool process dies: the next process's claim
+    # finds the dead one's lock gone (voice.services.recording_claim) and takes the note over.
     acks_late=True,
+    reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=300,

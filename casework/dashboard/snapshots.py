@@ -7,7 +7,7 @@ connection imports it, so every figure on the page is worked out from the same i
 if the measures had run one after another in one transaction. The work is shared from one queue, so a
 slow measure does not hold up the rest, and each query keeps to one core (no parallel workers).
 
-It runs in turn instead where other connections could not see what the caller sees: SQLite, or a caller
+It runs in turn instead where other connections could not see what the caller sees: a caller
 already inside a transaction (its own writes, or a test's, are invisible to any other connection)."""
 
 import logging
@@ -32,7 +32,7 @@ SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
 
 def can_share_a_snapshot() -> bool:
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
+    return not connection.in_atomic_block
 
 
 def read_together(tasks: Sequence[Callable[[], T]], *, connections: int) -> list[T]:

@@ -97,9 +97,8 @@ def roomy_query(*, parallel: bool = True, hashed: bool = False) -> Iterator[None
     settings |= {} if parallel else {"max_parallel_workers_per_gather": "0"}
     settings |= {"enable_sort": "off"} if hashed else {}
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(SET_LOCALLY, {"names": list(settings), "settings": list(settings.values())})
+        with connection.cursor() as cursor:
+            cursor.execute(SET_LOCALLY, {"names": list(settings), "settings": list(settings.values())})
         yield
         # The block only reads, so it is rolled back rather than committed: the settings end with it, also inside
         # an outer transaction (the dashboard's snapshot), where a released savepoint would keep them to its end

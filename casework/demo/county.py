@@ -728,9 +728,8 @@ def county_build(*, seed: int, children: int, known: int | None = None) -> list[
     n_known = max(1, children // 3 if known is None else known)  # one journey is a known child
     began, today = time.monotonic(), timezone.localdate()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # check references row by row as they stream in, not all at COMMIT
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with connection.cursor() as cursor:  # check references row by row as they stream in, not all at COMMIT
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         county = County(seed=seed, today=today)
         staff = county.staff(children + n_known)
         states = {ext.name: ext.setup(county, staff) for ext in demo_extensions() if ext.setup}

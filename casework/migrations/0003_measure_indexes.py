@@ -1,7 +1,7 @@
 """Partial indexes for the dashboard's measures (casework/measures.py), kept out of the models' state: they only
 serve the measures' range scans. Statutory visits by time (statutory visits), signed visits by signing time
-(records checked); each covers the child so the scans read the index alone. PostgreSQL only: SQLite (the
-laptop default) has no covering indexes, and a laptop's county needs none."""
+(records checked); each covers the child so the scans read the index alone. PostgreSQL only: SQLite (once the
+laptop default; Hearth now runs on PostgreSQL only) has no covering indexes."""
 
 from django.db import migrations
 

@@ -26,7 +26,7 @@ def fill(apps: object, schema_editor: object) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FILL, [settings.TIME_ZONE])
         return
-    # Elsewhere (a laptop's SQLite, a few visits) the same rule in Python, with the local day worked out here.
+    # Elsewhere (SQLite, once the laptop's default; Hearth now runs on PostgreSQL only) the same rule in Python, with the local day worked out here.
     from django.utils import timezone
 
     episodes = apps.get_model("casework", "CareEpisode").objects

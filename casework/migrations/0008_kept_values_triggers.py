@@ -19,7 +19,7 @@ trigger would not be kept either: there is none). Written by UPDATE, never throu
 history row and leave updated_at (a visit's version) alone. The rules are written once, here: the services, the
 demo and the tests' factories no longer work them out.
 
-PostgreSQL only: on SQLite (the laptop default, where the dashboard does not run) this migration does nothing."""
+PostgreSQL only: on another database (Hearth once defaulted to SQLite; it now runs on PostgreSQL only) this migration does nothing."""
 
 from typing import Any
 

@@ -1,7 +1,7 @@
 """Finding a child by a name spelled as it sounds ("Jon Smyth" for "John Smith"): PostgreSQL's pg_trgm.
 
 pg_trgm is a trusted extension (PostgreSQL 13 and later), so the database's owner may create it without
-being a superuser. On SQLite (the laptop default) nothing is created and the search matches words instead."""
+being a superuser. On another database (Hearth once defaulted to SQLite; it now runs on PostgreSQL only) nothing is created."""
 
 from django.db import migrations
 

@@ -8,6 +8,8 @@ from typing import Any
 import environ
 from csp.constants import NONE, SELF
 
+from config import laptop_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -75,7 +77,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}")}
+# PostgreSQL everywhere. Without DATABASE_URL, the laptop's own server that bin/run starts (config.laptop_database).
+DATABASES = {"default": env.db("DATABASE_URL", default=laptop_database.default_url())}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep connections between requests, but check each before use: a restarted PostgreSQL is noticed
 # on the next request, and Django carries on without a restart.
@@ -211,14 +214,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: the embedded default is a local-folder broker, so nothing needs installing;
-# production points CELERY_BROKER_URL at Redis.
+# Celery: without CELERY_BROKER_URL, a broker in a folder (var/broker), so a laptop needs no Redis;
+# production points CELERY_BROKER_URL at Redis. Each instance (bin/run, bin/test, bin/benchmark-voice)
+# has a broker of its own, so that none takes another's tasks.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
         "data_folder_out": str(VAR_DIR / "broker" / "queue"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),  # the workers' remote control, not the working folder
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -256,7 +261,8 @@ HEARTH_WHISPER_VAD = env.bool("HEARTH_WHISPER_VAD", default=True)
 HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
 HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)
-# A transcription with no progress for this long is presumed dead (its worker was killed) and is taken over.
+# A transcription with no heartbeat for this long is presumed dead (its machine was lost) and is taken over; a worker
+# process that dies is noticed at once, as its database connection (and the claim's lock) goes with it.
 HEARTH_VOICE_STALE_SECONDS = env.int("HEARTH_VOICE_STALE_SECONDS", default=120)
 # After a visit is signed, its audio is kept this many days, then deleted by the hourly sweep. The record stays.
 HEARTH_VOICE_KEEP_AUDIO_DAYS = env.int("HEARTH_VOICE_KEEP_AUDIO_DAYS", default=30)

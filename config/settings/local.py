@@ -1,4 +1,5 @@
-"""A laptop: SQLite, a local-folder Celery broker, local files, DEBUG on."""
+"""A laptop: the laptop's own PostgreSQL in var/postgres (bin/run starts it), a folder broker in var/broker and
+an in-process cache unless CELERY_BROKER_URL and CACHE_URL name a Redis, local files, DEBUG on."""
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env

@@ -8,7 +8,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.utils import timezone
@@ -116,16 +115,6 @@ def test_the_same_seed_builds_the_same_county_and_another_seed_does_not():
     wipe()
     build(children=40, seed=8)
     assert fingerprint() != first
-
-
-def test_bulk_create_builds_the_same_county_as_copy(monkeypatch):
-    build(children=40, seed=7)
-    copied = fingerprint()
-    wipe()
-    monkeypatch.setattr(connection, "vendor", "not-postgresql")  # the path SQLite and other databases take
-    build(children=40, seed=7)
-    assert fingerprint() == copied
-    assert kept.kept_now() == kept.expected()  # bulk_create's rows are kept as COPY's are
 
 
 def test_if_empty_leaves_a_populated_database_alone():

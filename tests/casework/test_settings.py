@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -138,9 +139,13 @@ def test_weak_passwords_are_refused(password, reason, db):
     assert any(reason in message for message in refused.value.messages), refused.value.messages
 
 
-def test_the_laptop_defaults_migrate_a_new_sqlite_database(tmp_path):
-    """Settings default to SQLite: every migration must run there too (PostgreSQL-only indexes are skipped)."""
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
-    result = run_manage("migrate", "--noinput", "-v0", env=env)
+def test_without_database_url_a_laptop_uses_its_own_postgresql_never_sqlite():
+    """PostgreSQL is the one engine: a laptop without DATABASE_URL gets the server bin/run starts in var/."""
+    show = "from django.db import connection as c; print(c.vendor, c.settings_dict['HOST'], c.settings_dict['PORT'])"
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "HEARTH_LAPTOP_DB_PORT": "54999"}
+    result = run_manage("shell", "-c", show, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert run_manage("migrate", "--check", "-v0", env=env).returncode == 0  # nothing left unapplied
+    vendor, host, port = result.stdout.splitlines()[-1].split()
+    assert (vendor, host) == ("postgresql", "127.0.0.1")
+    made = ROOT / "var" / "database-url"  # bin/run made the server here: the port it last started on
+    assert int(port) == (urlsplit(made.read_text().strip()).port if made.exists() else 54999), port

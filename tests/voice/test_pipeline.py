@@ -1,9 +1,12 @@
 """The whole pipeline with its real parts: the API, a Celery worker process on Redis, Whisper, real audio."""
 
+import os
+import signal
 import time
 import uuid
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories, proof
@@ -61,6 +64,34 @@ def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_res
     assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
     proof.fault_survived(
         scenario="Celery worker killed mid-transcription", checks="restarted worker finished it; one transcript, one draft"
+    )
+
+
+@pytest.mark.faults
+def test_a_pool_process_killed_mid_note_hands_the_note_back_at_once(patient_celery_worker, county, clips):
+    """The worker sees its pool process die and puts the message back (late acks, reject on worker lost); the
+    claim's lock went with the dead process's connection, so the next process takes the note over at once."""
+    worker = patient_celery_worker
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    client = APIClient()
+    client.force_authenticate(county.worker)
+    uploaded = upload_through_api(client, visit, clips["long"])
+
+    wait_for(uploaded["id"], lambda r: r.status == RecordingStatus.TRANSCRIBING and r.progress > 0)
+    (pool_process,) = worker.pool_processes()
+    os.kill(pool_process, signal.SIGKILL)
+    killed_at = timezone.now()
+
+    recording = wait_for(uploaded["id"], finished, timeout=100)  # well inside the 120 s stale sweep
+    visit.refresh_from_db()
+    assert (recording.status, recording.attempts) == (RecordingStatus.READY, 2)
+    handed_back_in = (recording.finished_at - killed_at).total_seconds()
+    assert handed_back_in <= recording.processing_seconds + 15, (handed_back_in, recording.processing_seconds)
+    assert visit.observations == recording.transcript
+    assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
+    proof.fault_survived(
+        scenario="Celery pool process killed mid-transcription",
+        checks=f"ready {handed_back_in:.1f} s after the kill ({recording.processing_seconds:.1f} s its own transcription)",
     )
 
 

@@ -1,12 +1,17 @@
 """The pipeline's services, run in this process with the real model and real audio."""
 
 import datetime
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from casework import codes
@@ -189,6 +194,49 @@ def test_a_claim_whose_worker_died_can_be_taken_over(visit, county, clips, setti
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.HEARTH_VOICE_STALE_SECONDS + 1)
     Recording.objects.filter(pk=recording.pk).update(heartbeat_at=long_ago)
     assert services.recording_claim(recording_id=recording.pk).attempts == 2
+
+
+def test_a_claim_whose_worker_process_is_gone_is_taken_over_at_once(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    with claimed_elsewhere(recording.pk):  # a live worker process's connection holds the claim
+        assert services.recording_claim(recording_id=recording.pk) is None
+    Recording.objects.filter(pk=recording.pk).update(status=RecordingStatus.TRANSCRIBING, heartbeat_at=timezone.now())
+    # Its process died: PostgreSQL dropped the connection and its lock; the heartbeat is still fresh.
+    taken = services.recording_claim(recording_id=recording.pk)
+    assert (taken.status, taken.attempts) == (RecordingStatus.TRANSCRIBING, 1)
+    services._claim_unlock(recording.pk)
+
+
+def test_a_transcription_lets_go_of_its_claim_when_it_ends(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    services.recording_transcribe(recording_id=recording.pk)
+    with claimed_elsewhere(recording.pk) as got_it:
+        assert got_it
+
+
+@contextmanager
+def claimed_elsewhere(recording_id: int) -> Iterator[bool]:
+    """The claim's lock taken on a connection of its own, as another worker process's would be."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], autocommit=True
+    ) as other:
+        key = (services.CLAIM_LOCKS, services._lock_key(recording_id))
+        row = other.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()
+        yield bool(row and row[0])
+    _wait_until_let_go(key)
+
+
+def _wait_until_let_go(key: tuple[int, int]) -> None:
+    """A closed connection's server process ends, and lets go of its locks, a moment after the client closes it."""
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = %s AND objid::bigint = %s"
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(held, key)
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("The other connection's lock was never let go")
 
 
 def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, clips, settings):
