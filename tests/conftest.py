@@ -65,6 +65,7 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 
 # Fixtures that live in their own modules, made available to every test.
+from tests.audio_storage import _bucket_for_the_run, audio_in_bucket, audio_on_disk, s3_server  # noqa: E402, F401
 from tests.celery_worker import celery_worker  # noqa: E402, F401
 
 # bin/prove's figures: each family of proof tests writes what it covered to var/proof/ (see tests/proof.py).

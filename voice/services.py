@@ -36,7 +36,8 @@ def recording_upload(*, visit: Visit, actor: User, client_id: uuid.UUID, file: "
     """Store the file first, then check its content and queue it. Returns (recording, created).
 
     A resent upload with the same client_id (the phone lost signal before our answer) returns the
-    recording already stored, so each voice note is stored and transcribed once."""
+    recording already stored, so each voice note is stored and transcribed once. A store that cannot take
+    the file (voice.storage.StorageUnavailable) leaves nothing behind: no row, no file, so a resend starts afresh."""
     if not casework_selectors.child_can_record(user=actor, child=visit.child):
         raise PermissionDenied("You can read this child's record but not add to it.")
     if visit.is_signed:
