@@ -1,9 +1,11 @@
 """Shared fixtures: a small county with two teams, so every test can ask 'and the outsider?'."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from casework import codes
 from casework.models import Child, Team, User
@@ -62,6 +64,13 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         "long": speech.repeat(wav, folder / "long.wav", 6),
         "silent": speech.silence(folder / "silent.wav"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _replica_connection_closed() -> Iterator[None]:
+    """The test settings' `replica` is the test database again: a connection left open would stop it being dropped."""
+    yield
+    connections["replica"].close()
 
 
 # Fixtures that live in their own modules, made available to every test.

@@ -178,7 +178,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic puts the static files here; WhiteNoise serves them from the web processes.
+STATIC_ROOT = env.path("HEARTH_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]

@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from casework.demo.county import DEMO_PASSWORD
 from casework.models import User
+from config.celery import app as celery_app
 from tests import factories
+from tests.audio_storage import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -144,3 +146,45 @@ def test_the_laptop_defaults_migrate_a_new_sqlite_database(tmp_path):
     result = run_manage("migrate", "--noinput", "-v0", env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert run_manage("migrate", "--check", "-v0", env=env).returncode == 0  # nothing left unapplied
+
+
+def test_ready_reports_the_database_the_broker_and_the_audio_storage(client, db):
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()) == (200, {"default": "ok", "broker": "ok", "audio storage": "ok"})
+
+
+def test_ready_is_503_while_the_broker_cannot_be_reached(client, db, monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")  # Celery reads it first
+    assert celery_app.conf.broker_url.startswith("redis://127.0.0.1:")
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()["broker"]) == (503, "unavailable")
+
+
+def test_ready_is_503_while_the_audio_bucket_cannot_be_reached(client, db, audio_in_bucket, settings):
+    dead = {**settings.STORAGES["private"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": dead}}
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()) == (503, {"default": "ok", "broker": "ok", "audio storage": "unavailable"})
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_ready_checks_the_read_replica_when_there_is_one(client, settings):
+    settings.HEARTH_READ_REPLICA = "replica"
+    response = client.get(reverse("casework:ready"))
+    assert response.status_code == 200 and response.json()["replica"] == "ok"
+
+
+def test_production_reads_the_replica_and_the_bucket_from_the_environment():
+    env = PRODUCTION_ENV | {
+        "DATABASE_REPLICA_URL": "postgres://hearth:pw@replica.internal:5432/hearth",
+        "HEARTH_AUDIO_BUCKET": "council-hearth-audio",
+    }
+    code = (
+        "from django.conf import settings; s = settings.STORAGES['private']; "
+        "print(settings.DATABASES['replica']['HOST'], settings.HEARTH_READ_REPLICA, s['BACKEND'], "
+        "s['OPTIONS']['bucket_name'], s['OPTIONS']['object_parameters']['ServerSideEncryption'])"
+    )
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == (
+        "replica.internal replica voice.storage.PrivateS3Storage council-hearth-audio AES256"
+    ), result.stderr
