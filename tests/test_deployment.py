@@ -95,7 +95,7 @@ def test_a_worker_sharing_only_broker_database_and_bucket_transcribes_and_applie
         refused = api_upload(client, visit, clips["wav"], client_id)
         assert (refused.status_code, refused.json()) == (503, {"detail": UNAVAILABLE})
         assert not Recording.objects.exists()
-        assert audio_in_bucket.keys(prefix=f"voice/{visit.pk}/") == []
+        assert audio_in_bucket.keys(prefix=f"voice/{visit.pk}/{client_id}") == []
 
         # It answers again: the phone's resend (same client_id) is stored, and the other machine transcribes it.
         settings.STORAGES = {**settings.STORAGES, "private": reachable}
@@ -109,7 +109,7 @@ def test_a_worker_sharing_only_broker_database_and_bucket_transcribes_and_applie
         key = recording.audio.name
         assert audio_in_bucket.keys(prefix=key) == [key]
         assert files_in(worker_media) == []  # it read the audio from the bucket, not a disk it shares
-        assert files_in(Path(settings.PRIVATE_MEDIA_ROOT) / "voice" / str(visit.pk)) == []
+        assert list(Path(settings.PRIVATE_MEDIA_ROOT).rglob(str(client_id))) == []  # nor did the web process
 
         # Signed, and past the retention period (0 days on that machine): its sweep deletes the object.
         Visit.objects.filter(pk=visit.pk).update(signed_at=timezone.now() - datetime.timedelta(minutes=1))

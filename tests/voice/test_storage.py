@@ -125,14 +125,14 @@ def test_an_unreachable_bucket_fails_the_upload_clearly_and_saves_nothing_then_a
     assert response.status_code == 503, response.content  # the phone keeps the note and sends it again
     assert response.json() == {"detail": UNAVAILABLE} and response["Retry-After"] == "60"
     assert not Recording.objects.exists()
-    assert unreachable_bucket.keys(prefix=f"voice/{visit.pk}/") == []
+    assert unreachable_bucket.keys(prefix=f"voice/{visit.pk}/{client_id}") == []
 
     settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": reachable}}
     response = api_upload(client, visit, clips["wav"], client_id)
     assert response.status_code == 201, response.content
     recording = Recording.objects.get(client_id=client_id)
     assert recording.status == RecordingStatus.QUEUED
-    assert unreachable_bucket.keys(prefix=f"voice/{visit.pk}/") == [recording.audio.name]
+    assert unreachable_bucket.keys(prefix=f"voice/{visit.pk}/{client_id}") == [recording.audio.name]
 
 
 def test_the_upload_page_says_clearly_when_the_bucket_cannot_be_reached(unreachable_bucket, client, visit, county, clips):
