@@ -46,8 +46,15 @@ def reads_from_replica(view: Callable[P, R]) -> Callable[P, R]:
 
 
 def _streamed_from_replica(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    with reading_from_replica():
-        yield from chunks
+    """Each chunk is made inside the block, and the block ends before the chunk is handed on: the web server's
+    own context (shared by the requests that thread serves next) never stays pointed at the replica."""
+    rows = iter(chunks)
+    while True:
+        with reading_from_replica():
+            chunk = next(rows, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def read_alias() -> str:

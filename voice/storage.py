@@ -49,7 +49,6 @@ class PrivateS3Storage(S3Storage):  # type: ignore[misc]  # django-storages ship
         defaults: dict[str, Any] = super().get_default_settings()
         return defaults | {
             "default_acl": "private",
-            "querystring_auth": True,
             "file_overwrite": False,
             "client_config": Config(
                 connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import RecordView
+from config.replica import read_alias
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
@@ -59,6 +60,7 @@ def test_exports_read_from_the_replica_and_log_the_look_on_the_primary(with_repl
         response = client.get(url, {"part": "overdue"})
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # read as it is sent
     assert [row[0] for row in rows[1:]] == [str(county.child.pk)]
+    assert read_alias() == "default"  # the block ended with the export: the next request reads the primary
     assert "casework_child" in tables_read(replica.captured_queries)
     assert not [query for query in replica.captured_queries if query["sql"].lstrip().upper().startswith(WRITES)]
     assert any(query["sql"].startswith("INSERT") for query in primary.captured_queries)  # the access log

@@ -188,3 +188,10 @@ def test_production_reads_the_replica_and_the_bucket_from_the_environment():
     assert result.stdout.strip().splitlines()[-1] == (
         "replica.internal replica voice.storage.PrivateS3Storage council-hearth-audio AES256"
     ), result.stderr
+
+
+def test_a_laptop_keeps_audio_on_disk_and_reads_only_the_primary():
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "HEARTH_AUDIO_BUCKET": "", "DATABASE_REPLICA_URL": ""}
+    code = "from django.conf import settings; print(settings.STORAGES['private']['BACKEND'], sorted(settings.DATABASES))"
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "voice.storage.PrivateFileSystemStorage ['default']", result.stderr
