@@ -25,6 +25,7 @@ from casework.models import User, Visit
 from voice import audio, transcriber
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
+from voice.storage import READ_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,12 @@ def _check_and_queue(recording: Recording) -> None:
             info = audio.inspect(path, size_bytes=recording.size_bytes)
     except audio.AudioProblem as problem:
         recording_fail(recording_id=recording.pk, reason=str(problem))
+        return
+    except READ_ERRORS:
+        # Stored, but the store could not give it back just now: queue it anyway, so it is never left stored and
+        # unqueued; the worker decodes it with the same checks, and a failure there says why.
+        logger.warning("Could not read recording %s back to check it; queued unchecked", recording.pk, exc_info=True)
+        _queue(recording.pk)
         return
     Recording.objects.filter(pk=recording.pk).update(format=info.format, audio_seconds=info.seconds)
     _queue(recording.pk)

@@ -20,6 +20,10 @@ UNAVAILABLE = (
 )
 
 
+# What reading from the store raises when it blinks: a disk's errors, or the bucket's (unreachable, timed out, 5xx).
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, BotoCoreError, ClientError)
+
+
 class StorageUnavailable(Exception):
     """The store could not take a file (a bucket that does not answer, a full disk). Nothing was saved."""
 

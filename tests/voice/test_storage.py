@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from tests import factories
 from tests.audio_storage import free_port
 from voice import services
 from voice.models import Recording, RecordingStatus
-from voice.storage import UNAVAILABLE, StorageUnavailable
+from voice.storage import UNAVAILABLE, PrivateS3Storage, StorageUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,19 @@ def test_audio_in_a_bucket_is_streamed_by_the_view_even_with_accelerated_send_on
     response = client.get(reverse("voice:audio", args=[recording.pk]))
     assert "X-Accel-Redirect" not in response.headers
     assert b"".join(response.streaming_content) == clips["wav"].read_bytes()
+
+
+def test_audio_stored_but_not_readable_back_just_now_is_queued_not_left_behind(
+    audio_in_bucket, visit, county, clips, monkeypatch
+):
+    def bucket_blinks(self, name, mode="rb"):
+        raise EndpointConnectionError(endpoint_url=audio_in_bucket.endpoint)
+
+    monkeypatch.setattr(PrivateS3Storage, "_open", bucket_blinks)
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    recording.refresh_from_db()
+    assert (recording.status, recording.format) == (RecordingStatus.QUEUED, "")  # the worker checks it as it decodes
+    monkeypatch.undo()
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.READY, recording.failure_reason
