@@ -3,7 +3,7 @@ back to people who may see the visit, retrying a failure, and the files that mak
 
 import re
 import uuid
-from typing import TypeVar
+from typing import TypeVar, cast
 from urllib.parse import quote
 
 from django import forms
@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -25,7 +25,7 @@ from casework.http import SignedInRequest
 from casework.models import User, Visit
 from voice import selectors, services
 from voice.models import Recording
-from voice.storage import StorageUnavailable
+from voice.storage import ByteRanges, StorageUnavailable
 
 R = TypeVar("R", bound=HttpResponseBase)
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -93,22 +93,24 @@ def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponseBase
         return _private(accelerated)
     size = recording.audio.size
     match = RANGE.match(request.headers.get("Range", ""))
-    handle = recording.audio.open("rb")
     if not match or not (match[1] or match[2]):
-        whole = FileResponse(handle, content_type=_content_type(recording))
-        whole["Accept-Ranges"] = "bytes"
-        return _private(whole)
+        return _private(_streamed(recording, 0, size - 1, status=200))
     start, end = _byte_range(match, size)
     if start >= size or start > end:
-        handle.close()
         return _private(HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"}))
-    handle.seek(start)
-    body = handle.read(end - start + 1)
-    handle.close()
-    response = HttpResponse(body, status=206, content_type=_content_type(recording))
+    response = _streamed(recording, start, end, status=206)
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
     return _private(response)
+
+
+def _streamed(recording: Recording, start: int, end: int, *, status: int) -> StreamingHttpResponse:
+    """From disk or the bucket alike, a chunk at a time (a browser's first request is often all of it)."""
+    storage = cast(ByteRanges, recording.audio.storage)
+    chunks = storage.byte_range(recording.audio.name or "", start, end) if end >= start else iter(())
+    response = StreamingHttpResponse(chunks, status=status, content_type=_content_type(recording))
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    return response
 
 
 def _accelerated(recording: Recording) -> HttpResponse | None:
