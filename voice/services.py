@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,7 @@ from casework.models import User, Visit
 from voice import audio, transcriber
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
-from voice.storage import READ_ERRORS
+from voice.storage import READ_ERRORS, ByteRanges
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +111,10 @@ def _local_copy(recording: Recording) -> Iterator[Path]:
     if local is not None:
         yield local
         return
-    with tempfile.NamedTemporaryFile(suffix=".audio") as copy, recording.audio.open("rb") as source:
-        for chunk in source.chunks():
-            copy.write(chunk)
+    storage, size = cast(ByteRanges, recording.audio.storage), recording.audio.size
+    with tempfile.NamedTemporaryFile(suffix=".audio") as copy:
+        for chunk in storage.byte_range(recording.audio.name or "", 0, size - 1) if size else ():
+            copy.write(chunk)  # a chunk at a time: a long recording never sits in the worker's memory whole
         copy.flush()
         yield Path(copy.name)
 

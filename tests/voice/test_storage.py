@@ -193,10 +193,10 @@ def test_audio_in_a_bucket_is_streamed_by_the_view_even_with_accelerated_send_on
 def test_audio_stored_but_not_readable_back_just_now_is_queued_not_left_behind(
     audio_in_bucket, visit, county, clips, monkeypatch
 ):
-    def bucket_blinks(self, name, mode="rb"):
+    def bucket_blinks(self, name, start, end):
         raise EndpointConnectionError(endpoint_url=audio_in_bucket.endpoint)
 
-    monkeypatch.setattr(PrivateS3Storage, "_open", bucket_blinks)
+    monkeypatch.setattr(PrivateS3Storage, "byte_range", bucket_blinks)
     recording, _ = upload(visit, county.worker, clips["wav"])
     recording.refresh_from_db()
     assert (recording.status, recording.format) == (RecordingStatus.QUEUED, "")  # the worker checks it as it decodes
