@@ -1,6 +1,7 @@
 """Pages for voice notes: the panel on a visit's page, uploading without JavaScript, playing audio
 back to people who may see the visit, retrying a failure, and the files that make Hearth work offline."""
 
+import logging
 import re
 import uuid
 from typing import TypeVar, cast
@@ -25,9 +26,11 @@ from casework.http import SignedInRequest
 from casework.models import User, Visit
 from voice import selectors, services
 from voice.models import Recording
-from voice.storage import ByteRanges, StorageUnavailable
+from voice.storage import READ_ERRORS, ByteRanges, StorageUnavailable
 
 R = TypeVar("R", bound=HttpResponseBase)
+logger = logging.getLogger(__name__)
+AUDIO_UNAVAILABLE = "Hearth cannot fetch this recording just now. Try again in a minute."
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -84,7 +87,13 @@ def stream_audio(request: HttpRequest, *, user: User, recording_id: int) -> Http
     if not recording.has_audio:
         return HttpResponse("The audio for this recording has been deleted under the retention rules.", status=410)
     casework_services.record_view_log(user=user, child=recording.visit.child, page=f"voice:{recording.pk}:audio")
-    return _ranged_file(request, recording)
+    try:
+        return _ranged_file(request, recording)
+    except READ_ERRORS:  # the bucket (or disk) did not answer: a clear answer, not a server error
+        logger.warning("Could not read the audio of recording %s", recording.pk, exc_info=True)
+        unavailable = HttpResponse(AUDIO_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        unavailable["Retry-After"] = "60"
+        return _private(unavailable)
 
 
 def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponseBase:

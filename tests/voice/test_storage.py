@@ -19,6 +19,7 @@ from tests.audio_storage import free_port
 from voice import services
 from voice.models import Recording, RecordingStatus
 from voice.storage import UNAVAILABLE, PrivateS3Storage, StorageUnavailable
+from voice.views import AUDIO_UNAVAILABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,13 @@ def test_audio_stored_but_not_readable_back_just_now_is_queued_not_left_behind(
     services.recording_transcribe(recording_id=recording.pk)
     recording.refresh_from_db()
     assert recording.status == RecordingStatus.READY, recording.failure_reason
+
+
+def test_listening_while_the_bucket_cannot_be_reached_is_a_clear_503(audio_in_bucket, settings, client, visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["wav"])
+    dead = {**settings.STORAGES["private"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": dead}}
+    client.force_login(county.worker)
+    response = client.get(reverse("voice:audio", args=[recording.pk]))
+    assert (response.status_code, response["Retry-After"]) == (503, "60")
+    assert response.content.decode() == AUDIO_UNAVAILABLE
