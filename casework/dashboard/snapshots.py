@@ -128,7 +128,7 @@ def _helper(
     alias = read_alias()
     try:
         with transaction.atomic(using=alias):
-            _join_snapshot(snapshot, alias)
+            _join_snapshot(snapshot)
             _helping(tasks, waiting, results, errors)  # keeps any task's error for the caller
     except DatabaseError:
         logger.warning("A helper connection could not join the snapshot; carrying on without it", exc_info=True)
@@ -136,10 +136,10 @@ def _helper(
         databases[alias].close()  # a thread's connection is its own: nothing else would close it
 
 
-def _join_snapshot(snapshot: str, alias: str) -> None:
+def _join_snapshot(snapshot: str) -> None:
     if not SNAPSHOT_ID.match(snapshot):  # SET TRANSACTION SNAPSHOT takes a literal, not a parameter
         raise DatabaseError(f"Unexpected snapshot id {snapshot!r}")
-    with databases[alias].cursor() as cursor:
+    with databases[read_alias()].cursor() as cursor:  # the helper's copy of the caller's context says which
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         cursor.execute(ONE_CORE_A_QUERY)
