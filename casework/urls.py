@@ -8,6 +8,7 @@ app_name = "casework"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
     path("dashboard/", include(dashboard_urls)),
     path("children/new/", views.child_new, name="child-new"),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),

@@ -5,15 +5,18 @@ change are 403 on the pages that change them."""
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import storages
 from django.core.paginator import Page, Paginator
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -54,6 +57,7 @@ from casework.forms import (
 from casework.http import SignedInRequest
 from casework.models import CaseNote, Child, User, Visit
 from casework.panels import caseload_columns, render_caseload_notices, render_child_panels, render_visit_panels
+from config.celery import app as celery_app
 
 PAGE_SIZE = 25
 
@@ -98,6 +102,31 @@ def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and the run scripts: can Hearth reach its database and cache?"""
     checks = {"database": _check(lambda: connection.cursor().execute("SELECT 1")), "cache": _check(_cache_round_trip)}
     return JsonResponse(checks, status=200 if all(value == "ok" for value in checks.values()) else 503)
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """For load balancers and orchestrators before sending work: can this process reach everything it needs?
+
+    The database (and the read replica when there is one), the Celery broker that takes voice notes, and the
+    store that keeps their audio (a bucket or a folder). 503 until all answer."""
+    checks = {alias: _check(partial(_database_answers, alias)) for alias in _databases_to_check()}
+    checks["broker"] = _check(_broker_answers)
+    checks["audio storage"] = _check(lambda: storages["private"].exists("readiness-probe"))
+    return JsonResponse(checks, status=200 if all(value == "ok" for value in checks.values()) else 503)
+
+
+def _databases_to_check() -> list[str]:
+    return ["default", settings.HEARTH_READ_REPLICA] if settings.HEARTH_READ_REPLICA else ["default"]
+
+
+def _database_answers(alias: str) -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _broker_answers() -> None:
+    with celery_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
 
 
 def _check(probe: Callable[[], Any]) -> str:

@@ -427,6 +427,7 @@ PAGES: dict[str, Target] = {
     "service-worker": Target(PUBLIC),
     "manifest": Target(PUBLIC),
     "casework:health": Target(PUBLIC),
+    "casework:ready": Target(PUBLIC),
     "api:schema": Target(PUBLIC, note="drf-spectacular's schema: the API's shape, no records"),
     "api:docs": Target(PUBLIC, note="drf-spectacular's Swagger UI page"),
     # Staff: the caseload and the dashboard.

@@ -21,13 +21,16 @@ STALE_SECONDS = 3  # the worker's HEARTH_VOICE_STALE_SECONDS: a dead claim is ta
 class Worker:
     """A real `celery worker` process, started in its own process group so it can be killed outright."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] | None = None, ready: str = "ready.") -> None:
+        """`command`: how to start it (a Procfile line, say; by default one worker process, quick to start), and
+        what its log says once it is ready (gunicorn's web processes say "Booting worker")."""
+        self.env, self.log, self.command, self.ready = env, log, command, ready
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Worker":
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
-        command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        command = self.command or [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork"]
+        if self.command is None:
+            command += ["--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own worker
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -38,12 +41,12 @@ class Worker:
     def _wait_until_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "ready." in self.log.read_text():
+            if self.ready in self.log.read_text():
                 return
             if self.process is None or self.process.poll() is not None:
                 break
             time.sleep(0.2)
-        raise RuntimeError(f"The Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"{self.command or 'The Celery worker'} did not start:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
         """SIGKILL the whole worker, parent and pool process, as if the machine died."""

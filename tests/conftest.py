@@ -1,9 +1,11 @@
 """Shared fixtures: a small county with two teams, so every test can ask 'and the outsider?'."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from casework import codes
 from casework.models import Child, Team, User
@@ -64,7 +66,15 @@ def clips(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _replica_connection_closed() -> Iterator[None]:
+    """The test settings' `replica` is the test database again: a connection left open would stop it being dropped."""
+    yield
+    connections["replica"].close()
+
+
 # Fixtures that live in their own modules, made available to every test.
+from tests.audio_storage import _bucket_for_the_run, audio_in_bucket, audio_on_disk, s3_server  # noqa: E402, F401
 from tests.celery_worker import celery_worker, patient_celery_worker  # noqa: E402, F401
 
 # bin/prove's figures: each family of proof tests writes what it covered to var/proof/ (see tests/proof.py).

@@ -16,6 +16,7 @@ from casework.http import ApiRequest
 from voice import selectors, services, views
 from voice.models import Recording
 from voice.serializers import RecordingSerializer, RecordingUploadSerializer
+from voice.storage import StorageUnavailable
 
 
 class RecordingFilter(filters.FilterSet):
@@ -31,7 +32,15 @@ class RecordingFilter(filters.FilterSet):
     description="The file is stored before anything else, then checked and queued for transcription. "
     "Sending the same `client_id` again returns the stored recording (200) instead of a second one (201).",
     request={"multipart/form-data": RecordingUploadSerializer},
-    responses={201: RecordingSerializer, 200: RecordingSerializer, **WRITE_ERRORS},
+    responses={
+        201: RecordingSerializer,
+        200: RecordingSerializer,
+        **WRITE_ERRORS,
+        503: OpenApiResponse(
+            response=OpenApiTypes.OBJECT,
+            description="The audio store could not take the file. Nothing was saved: send it again later (`Retry-After`).",
+        ),
+    },
 )
 class RecordingUploadApi(generics.GenericAPIView):
     parser_classes = (MultiPartParser, FormParser)
@@ -42,9 +51,12 @@ class RecordingUploadApi(generics.GenericAPIView):
         upload = RecordingUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        recording, made = services.recording_upload(
-            visit=visit, actor=request.user, client_id=data["client_id"], file=data["audio"]
-        )
+        try:
+            recording, made = services.recording_upload(
+                visit=visit, actor=request.user, client_id=data["client_id"], file=data["audio"]
+            )
+        except StorageUnavailable as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"})
         recording.refresh_from_db()
         return Response(RecordingSerializer(recording).data, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 

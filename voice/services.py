@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from casework.models import User, Visit
 from voice import audio, transcriber
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
+from voice.storage import READ_ERRORS, ByteRanges
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,8 @@ def recording_upload(*, visit: Visit, actor: User, client_id: uuid.UUID, file: "
     """Store the file first, then check its content and queue it. Returns (recording, created).
 
     A resent upload with the same client_id (the phone lost signal before our answer) returns the
-    recording already stored, so each voice note is stored and transcribed once."""
+    recording already stored, so each voice note is stored and transcribed once. A store that cannot take
+    the file (voice.storage.StorageUnavailable) leaves nothing behind: no row, no file, so a resend starts afresh."""
     if not casework_selectors.child_can_record(user=actor, child=visit.child):
         raise PermissionDenied("You can read this child's record but not add to it.")
     if visit.is_signed:
@@ -86,6 +89,12 @@ def _check_and_queue(recording: Recording) -> None:
     except audio.AudioProblem as problem:
         recording_fail(recording_id=recording.pk, reason=str(problem))
         return
+    except READ_ERRORS:
+        # Stored, but the store could not give it back just now: queue it anyway, so it is never left stored and
+        # unqueued; the worker decodes it with the same checks, and a failure there says why.
+        logger.warning("Could not read recording %s back to check it; queued unchecked", recording.pk, exc_info=True)
+        _queue(recording.pk)
+        return
     Recording.objects.filter(pk=recording.pk).update(format=info.format, audio_seconds=info.seconds)
     _queue(recording.pk)
 
@@ -105,9 +114,10 @@ def _local_copy(recording: Recording) -> Iterator[Path]:
     if local is not None:
         yield local
         return
-    with tempfile.NamedTemporaryFile(suffix=".audio") as copy, recording.audio.open("rb") as source:
-        for chunk in source.chunks():
-            copy.write(chunk)
+    storage, size = cast(ByteRanges, recording.audio.storage), recording.audio.size
+    with tempfile.NamedTemporaryFile(suffix=".audio") as copy:
+        for chunk in storage.byte_range(recording.audio.name or "", 0, size - 1) if size else ():
+            copy.write(chunk)  # a chunk at a time: a long recording never sits in the worker's memory whole
         copy.flush()
         yield Path(copy.name)
 

@@ -9,11 +9,12 @@ from django.db import InterfaceError, OperationalError
 
 from voice import services, transcriber
 from voice.queue import TRANSCRIBE
+from voice.storage import READ_ERRORS
 
 logger = logging.getLogger(__name__)
 
-# Errors worth another try: the database or the file store blinked. Bad audio is never retried.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
+# Errors worth another try: the database or the file store (a disk or the bucket) blinked. Bad audio is never retried.
+TRANSIENT: tuple[type[Exception], ...] = (OperationalError, InterfaceError, *READ_ERRORS)
 
 
 @shared_task(

@@ -2,18 +2,21 @@
 back to people who may see the visit, retrying a failure, and the files that make Hearth work offline."""
 
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
+from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -26,8 +29,11 @@ from casework.http import SignedInRequest
 from casework.models import User, Visit
 from voice import selectors, services
 from voice.models import Recording
+from voice.storage import READ_ERRORS, ByteRanges, StorageUnavailable
 
 R = TypeVar("R", bound=HttpResponseBase)
+logger = logging.getLogger(__name__)
+AUDIO_UNAVAILABLE = "Hearth cannot fetch this recording just now. Try again in a minute."
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -65,6 +71,8 @@ def upload(request: SignedInRequest, visit_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except StorageUnavailable as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, "Voice note saved. The draft appears here when it has been transcribed.")
     return redirect("casework:visit-edit", visit_id=visit.pk)
@@ -82,28 +90,56 @@ def stream_audio(request: HttpRequest, *, user: User, recording_id: int) -> Http
     if not recording.has_audio:
         return HttpResponse("The audio for this recording has been deleted under the retention rules.", status=410)
     casework_services.record_view_log(user=user, child=recording.visit.child, page=f"voice:{recording.pk}:audio")
-    return _ranged_file(request, recording)
+    try:
+        return _ranged_file(request, recording)
+    except READ_ERRORS:  # the bucket (or disk) did not answer: a clear answer, not a server error
+        logger.warning("Could not read the audio of recording %s", recording.pk, exc_info=True)
+        unavailable = HttpResponse(AUDIO_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        unavailable["Retry-After"] = "60"
+        return _private(unavailable)
 
 
 def _ranged_file(request: HttpRequest, recording: Recording) -> HttpResponseBase:
+    accelerated = _accelerated(recording)
+    if accelerated is not None:
+        return _private(accelerated)
     size = recording.audio.size
     match = RANGE.match(request.headers.get("Range", ""))
-    handle = recording.audio.open("rb")
     if not match or not (match[1] or match[2]):
-        whole = FileResponse(handle, content_type=_content_type(recording))
-        whole["Accept-Ranges"] = "bytes"
-        return _private(whole)
+        return _private(_streamed(recording, 0, size - 1, status=200))
     start, end = _byte_range(match, size)
     if start >= size or start > end:
-        handle.close()
         return _private(HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"}))
-    handle.seek(start)
-    body = handle.read(end - start + 1)
-    handle.close()
-    response = HttpResponse(body, status=206, content_type=_content_type(recording))
+    response = _streamed(recording, start, end, status=206)
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
     return _private(response)
+
+
+def _streamed(recording: Recording, start: int, end: int, *, status: int) -> StreamingHttpResponse:
+    """From disk or the bucket alike, a chunk at a time (a browser's first request is often all of it)."""
+    storage = cast(ByteRanges, recording.audio.storage)
+    chunks = storage.byte_range(recording.audio.name or "", start, end) if end >= start else iter(())
+    response = StreamingHttpResponse(chunks, status=status, content_type=_content_type(recording))
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _accelerated(recording: Recording) -> HttpResponse | None:
+    """The web server sends the file (and answers byte ranges) when configured to and the file is on a disk it can
+    read; the access check and the log have already happened. None: the view streams it (always from a bucket)."""
+    if not settings.HEARTH_AUDIO_ACCEL:
+        return None
+    try:
+        path = recording.audio.path
+    except NotImplementedError:  # in a bucket: no path the web server could read
+        return None
+    response = HttpResponse(content_type=_content_type(recording))
+    if settings.HEARTH_AUDIO_ACCEL == "x-sendfile":
+        response["X-Sendfile"] = path
+    else:
+        response["X-Accel-Redirect"] = settings.HEARTH_AUDIO_ACCEL_PREFIX + quote(recording.audio.name or "")
+    return response
 
 
 def _byte_range(match: re.Match[str], size: int) -> tuple[int, int]:

@@ -10,6 +10,7 @@ slow measure does not hold up the rest, and each query keeps to one core (no par
 It runs in turn instead where other connections could not see what the caller sees: a caller
 already inside a transaction (its own writes, or a test's, are invisible to any other connection)."""
 
+import contextvars
 import logging
 import queue
 import re
@@ -17,7 +18,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, transaction
+from django.db import connections as databases
+
+from config.replica import read_alias
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -32,7 +36,7 @@ SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
 
 def can_share_a_snapshot() -> bool:
-    return not connection.in_atomic_block
+    return not databases[read_alias()].in_atomic_block  # the read replica, on the dashboard, when there is one
 
 
 def read_together(tasks: Sequence[Callable[[], T]], *, connections: int) -> list[T]:
@@ -44,13 +48,17 @@ def read_together(tasks: Sequence[Callable[[], T]], *, connections: int) -> list
         waiting.put(i)
     results: dict[int, T] = {}
     errors: list[BaseException] = []
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), databases[alias].cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute(ONE_CORE_A_QUERY)
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
+        # Each helper runs in a copy of this context, so it reads from the same database (config.replica).
         helpers = [
-            threading.Thread(target=_helper, args=(snapshot, tasks, waiting, results, errors), daemon=True)
+            threading.Thread(
+                target=contextvars.copy_context().run, args=(_helper, snapshot, tasks, waiting, results, errors), daemon=True
+            )
             for _ in range(min(connections, len(tasks)) - 1)
         ]
         for helper in helpers:
@@ -116,20 +124,21 @@ def _helper(
 ) -> None:
     """One more connection (this thread's own), in the caller's snapshot, taking tasks until none are left. One
     that cannot start (the server is full, say) only does not help: the caller's connection does the rest."""
+    alias = read_alias()
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=alias):
             _join_snapshot(snapshot)
             _helping(tasks, waiting, results, errors)  # keeps any task's error for the caller
     except DatabaseError:
         logger.warning("A helper connection could not join the snapshot; carrying on without it", exc_info=True)
     finally:
-        connection.close()  # a thread's connection is its own: nothing else would close it
+        databases[alias].close()  # a thread's connection is its own: nothing else would close it
 
 
 def _join_snapshot(snapshot: str) -> None:
     if not SNAPSHOT_ID.match(snapshot):  # SET TRANSACTION SNAPSHOT takes a literal, not a parameter
         raise DatabaseError(f"Unexpected snapshot id {snapshot!r}")
-    with connection.cursor() as cursor:
+    with databases[read_alias()].cursor() as cursor:  # the helper's copy of the caller's context says which
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         cursor.execute(ONE_CORE_A_QUERY)

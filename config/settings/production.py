@@ -1,12 +1,12 @@
 """Production: everything from the environment. The secret key, database and broker have no default."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SILENCED_SYSTEM_CHECKS, STORAGES, env
+from config.settings.base import DATABASES, SILENCED_SYSTEM_CHECKS, STORAGES, database, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {**DATABASES, "default": database(env("DATABASE_URL"))}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
 CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
@@ -23,11 +23,6 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Audio can live in object storage instead: point HEARTH_PRIVATE_STORAGE_BACKEND at a storages backend
-# (configured by that backend's own settings). It must not be publicly readable.
-PRIVATE_STORAGE_BACKEND = env("HEARTH_PRIVATE_STORAGE_BACKEND", default="")
-STORAGES = {
-    **STORAGES,
-    "private": {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": {}} if PRIVATE_STORAGE_BACKEND else STORAGES["private"],
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Static files are served by WhiteNoise from the web process (collectstatic first), compressed and named by
+# their content so browsers may keep them for ever.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}

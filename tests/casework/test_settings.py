@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from casework.demo.county import DEMO_PASSWORD
 from casework.models import User
+from config.celery import app as celery_app
 from tests import factories
+from tests.audio_storage import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -149,3 +151,51 @@ def test_without_database_url_a_laptop_uses_its_own_postgresql_never_sqlite():
     assert (vendor, host) == ("postgresql", "127.0.0.1")
     made = ROOT / "var" / "database-url"  # bin/run made the server here: the port it last started on
     assert int(port) == (urlsplit(made.read_text().strip()).port if made.exists() else 54999), port
+
+def test_ready_reports_the_database_the_broker_and_the_audio_storage(client, db):
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()) == (200, {"default": "ok", "broker": "ok", "audio storage": "ok"})
+
+
+def test_ready_is_503_while_the_broker_cannot_be_reached(client, db, monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{free_port()}/0")  # Celery reads it first
+    assert celery_app.conf.broker_url.startswith("redis://127.0.0.1:")
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()["broker"]) == (503, "unavailable")
+
+
+def test_ready_is_503_while_the_audio_bucket_cannot_be_reached(client, db, audio_in_bucket, settings):
+    dead = {**settings.STORAGES["private"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "private": {**settings.STORAGES["private"], "OPTIONS": dead}}
+    response = client.get(reverse("casework:ready"))
+    assert (response.status_code, response.json()) == (503, {"default": "ok", "broker": "ok", "audio storage": "unavailable"})
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_ready_checks_the_read_replica_when_there_is_one(client, settings):
+    settings.HEARTH_READ_REPLICA = "replica"
+    response = client.get(reverse("casework:ready"))
+    assert response.status_code == 200 and response.json()["replica"] == "ok"
+
+
+def test_production_reads_the_replica_and_the_bucket_from_the_environment():
+    env = PRODUCTION_ENV | {
+        "DATABASE_REPLICA_URL": "postgres://hearth:pw@replica.internal:5432/hearth",
+        "HEARTH_AUDIO_BUCKET": "council-hearth-audio",
+    }
+    code = (
+        "from django.conf import settings; s = settings.STORAGES['private']; "
+        "print(settings.DATABASES['replica']['HOST'], settings.HEARTH_READ_REPLICA, s['BACKEND'], "
+        "s['OPTIONS']['bucket_name'], s['OPTIONS']['object_parameters']['ServerSideEncryption'])"
+    )
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == (
+        "replica.internal replica voice.storage.PrivateS3Storage council-hearth-audio AES256"
+    ), result.stderr
+
+
+def test_a_laptop_keeps_audio_on_disk_and_reads_only_the_primary():
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "HEARTH_AUDIO_BUCKET": "", "DATABASE_REPLICA_URL": ""}
+    code = "from django.conf import settings; print(settings.STORAGES['private']['BACKEND'], sorted(settings.DATABASES))"
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "voice.storage.PrivateFileSystemStorage ['default']", result.stderr

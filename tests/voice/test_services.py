@@ -35,17 +35,16 @@ def upload(visit, actor, path: Path | None = None, *, content: bytes | None = No
     return services.recording_upload(visit=visit, actor=actor, client_id=client_id or uuid.uuid4(), file=file)
 
 
-def test_upload_stores_the_file_privately_and_queues_it(visit, county, clips, settings):
+def test_upload_stores_the_file_and_queues_it(visit, county, clips):
+    """Wherever audio is kept (tests/voice/test_storage.py has the disk and the bucket each)."""
     recording, created = upload(visit, county.worker, clips["wav"], name="../../etc/passwd.m4a")
     recording.refresh_from_db()
     assert created
     assert recording.status == RecordingStatus.QUEUED
     assert recording.format == "wav"  # from the content, not the .m4a name
-    assert Path(recording.audio.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
     assert "passwd" not in recording.audio.name
-    assert Path(recording.audio.path).read_bytes() == clips["wav"].read_bytes()
-    with pytest.raises(NotImplementedError):
-        recording.audio.url  # noqa: B018 - there is no public URL to guess
+    with recording.audio.open("rb") as stored:
+        assert stored.read() == clips["wav"].read_bytes()
 
 
 def test_the_same_upload_twice_is_one_recording(visit, county, clips):
@@ -90,7 +89,8 @@ def test_bad_uploads_fail_with_a_reason_and_keep_the_file(visit, county, content
     recording, _ = upload(visit, county.worker, content=content)
     recording.refresh_from_db()
     assert (recording.status, recording.failure_reason) == (RecordingStatus.FAILED, reason)
-    assert Path(recording.audio.path).read_bytes() == content
+    with recording.audio.open("rb") as stored:
+        assert stored.read() == content
 
 
 def test_an_oversized_file_fails_with_a_reason(visit, county, clips, settings):
@@ -247,10 +247,11 @@ def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, c
     recent_recording, _ = upload(recent, county.worker, clips["wav"])
     factories.VisitFactory._meta.model.objects.filter(pk=old.pk).update(signed_at=timezone.now() - datetime.timedelta(days=31))
     factories.VisitFactory._meta.model.objects.filter(pk=recent.pk).update(signed_at=timezone.now() - datetime.timedelta(days=2))
-    path = Path(old_recording.audio.path)
+    storage, name = old_recording.audio.storage, old_recording.audio.name
+    assert storage.exists(name)
     assert services.recordings_apply_retention() == 1
     old_recording.refresh_from_db()
     recent_recording.refresh_from_db()
-    assert not path.exists()
+    assert not storage.exists(name)
     assert (old_recording.has_audio, old_recording.audio_deleted_at is not None) == (False, True)
     assert recent_recording.has_audio
