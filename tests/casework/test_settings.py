@@ -152,6 +152,7 @@ def test_without_database_url_a_laptop_uses_its_own_postgresql_never_sqlite():
     made = ROOT / "var" / "database-url"  # bin/run made the server here: the port it last started on
     assert int(port) == (urlsplit(made.read_text().strip()).port if made.exists() else 54999), port
 
+
 def test_ready_reports_the_database_the_broker_and_the_audio_storage(client, db):
     response = client.get(reverse("casework:ready"))
     assert (response.status_code, response.json()) == (200, {"default": "ok", "broker": "ok", "audio storage": "ok"})
