@@ -1,0 +1,177 @@
+"""Every staff and child page on the two phone widths people use most (360 and 390 px): nothing wider
+than the screen, every column of the caseload on it, and axe-core with no issue of any impact.
+
+A failure names each page and width that went wrong, so one run shows the whole list."""
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from casework import codes
+from casework import services as casework_services
+from tests import factories
+from tests.browser.axe import all_violations
+from tests.browser.conftest import sign_in, sign_in_child
+from tests.child_journey import CHILD_USERNAME, build_journey
+from tests.outcomes import factories as star_factories
+from tests.placements import factories as placement_factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.accessibility, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (360, 390)
+
+
+@pytest.fixture
+def everything(county):
+    """The child's journey (an account, homes, a star, a shared visit) and a visit in each state, a
+    decision and a correction waiting: enough for every page to have something on it."""
+    journey = build_journey(county)
+    child = county.child
+    draft = factories.DraftVisitFactory(child=child, author=county.worker)
+    check = casework_services.record_check(
+        shared_record=journey.shared, actor=journey.user, verdict=codes.Verdict.NOT_RIGHT, child_words="I said my bedroom."
+    )
+    decision = placement_factories.PlacementDecisionFactory(child=child, created_by=county.worker)
+    return {
+        "journey": journey,
+        "draft": draft,
+        "signed": journey.shared.visit,
+        "check": check,
+        "star": journey.star,
+        "decision": decision,
+    }
+
+
+def staff_pages(county, things) -> list[str]:
+    child, signed, star = county.child.pk, things["signed"].pk, things["star"].pk
+    pages = [
+        "/",
+        "/?view=team",
+        f"/children/{child}/",
+        f"/children/{child}/details/",
+        f"/children/{child}/chronology/",
+        f"/children/{child}/leaving-care/",
+        f"/children/{child}/family/new/",
+        f"/children/{child}/visits/new/",
+        f"/children/{child}/case-notes/new/",
+        f"/visits/{things['draft'].pk}/edit/",
+        f"/visits/{signed}/",
+        f"/visits/{signed}/amend/",
+        f"/visits/{signed}/share/",
+        f"/corrections/{things['check'].pk}/",
+        f"/children/{child}/words/",
+        f"/children/{child}/account/suspend/",
+        f"/children/{child}/sibling-contact/new/",
+        f"/children/{child}/sibling-contact/sessions/new/",
+        f"/placements/children/{child}/homes/",
+        f"/placements/children/{child}/homes/move/",
+        f"/placements/children/{child}/decisions/new/",
+        f"/placements/decisions/{things['decision'].pk}/",
+        f"/placements/decisions/{things['decision'].pk}/checklist/",
+        f"/outcomes/stars/{star}/",
+        f"/outcomes/stars/{star}/check-ins/new/",
+        f"/outcomes/stars/{star}/areas/",
+    ]
+    return pages
+
+
+MANAGER_PAGES = [
+    "/",
+    "/?view=team",
+    "/placements/risk-of-residential/",
+    "/placements/residential-review/",
+    "/placements/sufficiency/",
+    "/dashboard/",
+    "/dashboard/social-worker-changes/",
+    "/dashboard/social-worker-changes/children/",
+]
+
+
+def child_pages(things) -> list[str]:
+    star = things["star"].pk
+    return [
+        "/me/",
+        "/me/words/",
+        "/me/records/",
+        f"/me/records/{things['journey'].shared.pk}/",
+        "/me/star/",
+        f"/me/star/{star}/",
+        f"/me/star/{star}/check-in/",
+        f"/me/star/{star}/areas/",
+    ]
+
+
+def problems_on(page: Page, path: str, width: int) -> list[str]:
+    response = page.goto(path)
+    if response is None or not response.ok:
+        return [f"{path} @{width}: answered {response and response.status}"]
+    found = []
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll_width > inner_width:
+        found.append(f"{path} @{width}: {scroll_width}px wide on a {inner_width}px screen")
+    for violation in all_violations(page):
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        found.append(f"{path} @{width}: axe {violation['id']} ({violation['impact']}) at {targets}")
+    return found
+
+
+def phone_of(browser: Browser, base_url: str, width: int) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 780}, is_mobile=True, has_touch=True, base_url=base_url
+    )
+    return context.new_page()
+
+
+def visit_all(browser: Browser, base_url: str, sign_in_as, paths: list[str]) -> list[str]:
+    found = []
+    for width in WIDTHS:
+        page = phone_of(browser, base_url, width)
+        sign_in_as(page)
+        for path in paths:
+            found += problems_on(page, path, width)
+        page.context.close()
+    return found
+
+
+def test_every_social_worker_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
+    found = visit_all(
+        browser,
+        live_server.url,
+        lambda page: sign_in(page, county.worker.username, factories.PASSWORD),
+        staff_pages(county, everything),
+    )
+    assert not found, "\n".join(found)
+
+
+def test_every_manager_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
+    child = county.child.pk
+    pages = [*MANAGER_PAGES, "/placements/ssda903/", f"/children/{child}/", f"/children/{child}/access-log/", f"/children/{child}/worker/"]
+    found = visit_all(browser, live_server.url, lambda page: sign_in(page, county.head.username, factories.PASSWORD), pages)
+    found += visit_all(
+        browser, live_server.url, lambda page: sign_in(page, county.manager.username, factories.PASSWORD), MANAGER_PAGES
+    )
+    assert not found, "\n".join(found)
+
+
+def test_every_child_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
+    found = visit_all(
+        browser,
+        live_server.url,
+        lambda page: sign_in_child(page, CHILD_USERNAME, factories.PASSWORD),
+        child_pages(everything),
+    )
+    found += visit_all(browser, live_server.url, lambda page: None, ["/sign-in/", "/me/sign-in/", "/me/join/"])
+    assert not found, "\n".join(found)
+
+
+def test_every_column_of_the_caseload_is_on_a_phone_screen(browser, live_server, county, everything):
+    for width in WIDTHS:
+        page = phone_of(browser, live_server.url, width)
+        sign_in(page, county.worker.username, factories.PASSWORD)
+        page.goto("/")
+        headers = page.locator("main table th[scope=col], main .govuk-summary-card .govuk-summary-list__key")
+        assert headers.count() > 0
+        for header in headers.all():
+            box = header.bounding_box()
+            assert box is not None and box["width"] > 0, f"{header.inner_text()} hidden at {width}px"
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{header.inner_text()} off the screen at {width}px"
+        page.context.close()
