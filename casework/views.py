@@ -135,7 +135,7 @@ def caseload(request: SignedInRequest) -> HttpResponse:
     rows = selectors.caseload_rows_of(page)
     services.record_list_log(user=user, children=(row.child.pk for row in rows), page=request.get_full_path())
     columns = caseload_columns([row.child for row in rows])
-    extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
+    extra = [[(column.heading, values.get(row.child.pk, column.empty)) for column, values in columns] for row in rows]
     # A child's "this isn't right" stays at the top of their worker's caseload until it is answered.
     corrections = list(selectors.open_corrections_for(user=user))
     context = {

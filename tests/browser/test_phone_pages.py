@@ -12,7 +12,6 @@ from tests import factories
 from tests.browser.axe import all_violations
 from tests.browser.conftest import sign_in, sign_in_child
 from tests.child_journey import CHILD_USERNAME, build_journey
-from tests.outcomes import factories as star_factories
 from tests.placements import factories as placement_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.accessibility, pytest.mark.django_db(transaction=True)]
@@ -115,9 +114,7 @@ def problems_on(page: Page, path: str, width: int) -> list[str]:
 
 
 def phone_of(browser: Browser, base_url: str, width: int) -> Page:
-    context = browser.new_context(
-        viewport={"width": width, "height": 780}, is_mobile=True, has_touch=True, base_url=base_url
-    )
+    context = browser.new_context(viewport={"width": width, "height": 780}, is_mobile=True, has_touch=True, base_url=base_url)
     return context.new_page()
 
 
@@ -144,7 +141,8 @@ def test_every_social_worker_page_fits_a_phone_with_no_accessibility_issue(brows
 
 def test_every_manager_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
     child = county.child.pk
-    pages = [*MANAGER_PAGES, "/placements/ssda903/", f"/children/{child}/", f"/children/{child}/access-log/", f"/children/{child}/worker/"]
+    pages = [*MANAGER_PAGES, "/placements/ssda903/", f"/children/{child}/", f"/children/{child}/access-log/"]
+    pages.append(f"/children/{child}/worker/")
     found = visit_all(browser, live_server.url, lambda page: sign_in(page, county.head.username, factories.PASSWORD), pages)
     found += visit_all(
         browser, live_server.url, lambda page: sign_in(page, county.manager.username, factories.PASSWORD), MANAGER_PAGES
@@ -163,15 +161,48 @@ def test_every_child_page_fits_a_phone_with_no_accessibility_issue(browser, live
     assert not found, "\n".join(found)
 
 
+def on_screen(page: Page, selector: str, width: int) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and box["width"] > 1 and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
 def test_every_column_of_the_caseload_is_on_a_phone_screen(browser, live_server, county, everything):
+    """Each column's name and the first child's value under it are on screen, as a table or as cards."""
+    factories.AllocationFactory(child=factories.ChildFactory(), worker=county.worker)
     for width in WIDTHS:
         page = phone_of(browser, live_server.url, width)
         sign_in(page, county.worker.username, factories.PASSWORD)
-        page.goto("/")
-        headers = page.locator("main table th[scope=col], main .govuk-summary-card .govuk-summary-list__key")
-        assert headers.count() > 0
-        for header in headers.all():
-            box = header.bounding_box()
-            assert box is not None and box["width"] > 0, f"{header.inner_text()} hidden at {width}px"
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{header.inner_text()} off the screen at {width}px"
+        for path in ("/", "/?view=team"):
+            page.goto(path)
+            headings = page.locator("main table th[scope=col]").all_inner_texts()
+            assert "Next visit due" in headings and "Flags" in headings
+            for heading in headings:
+                cell = f'main table tbody tr:first-child td[data-label="{heading}"]'
+                assert page.locator(cell).count() == 1, f"{heading} has no cell labelled for a phone"
+                assert on_screen(page, cell, width), f"{path}: {heading} off the screen at {width}px"
+                # The card shows the column's name before the value.
+                label = page.locator(cell).evaluate("cell => getComputedStyle(cell, '::before').content")
+                assert heading in label, f"{path}: {heading} not named on its card at {width}px"
+        page.context.close()
+
+
+def test_the_dashboards_chart_labels_read_at_12px_and_stay_on_the_chart(browser, live_server, county, everything):
+    for width in WIDTHS:
+        page = phone_of(browser, live_server.url, width)
+        sign_in(page, county.head.username, factories.PASSWORD)
+        page.goto("/dashboard/")
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('svg.hearth-trend')].flatMap(svg => {
+                const box = svg.getBoundingClientRect();
+                const scale = box.width / svg.viewBox.baseVal.width;
+                return [...svg.querySelectorAll('text')].map(text => {
+                    const own = text.getBoundingClientRect();
+                    return {text: text.textContent, px: parseFloat(text.getAttribute('font-size')) * scale,
+                            inside: own.left >= box.left - 0.5 && own.right <= box.right + 0.5};
+                });
+            })"""
+        )
+        assert labels, "no chart on the dashboard"
+        small = [label for label in labels if label["px"] < 12 or not label["inside"]]
+        assert not small, f"at {width}px: {small[:5]}"
         page.context.close()
