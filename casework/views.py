@@ -165,14 +165,18 @@ def caseload(request: SignedInRequest) -> HttpResponse:
 def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child")
     contact = list(selectors.sibling_contact_visible_to(user=request.user).filter(child=child))
+    visits = page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10)
+    family = selectors.family_with_homes_now(user=request.user, child=child)
     context = {
         "child": child,
         "row": selectors.caseload_rows(children=Child.objects.filter(pk=child.pk))[0],
         "can_record": selectors.child_can_record(user=request.user, child=child),
-        "family": selectors.family_with_homes_now(user=request.user, child=child),
+        "family": family,
+        "family_summary": f"Show the {len(family)} {'person' if len(family) == 1 else 'people'} in the network",
         "contact_due": selectors.sibling_contact_due(arrangements=contact, today=timezone.localdate()),
         "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
-        "visits": page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
+        "visits": visits,
+        "visits_summary": f"Show the {visits.paginator.count} visit{'' if visits.paginator.count == 1 else 's'} recorded",
         "case_notes": list(selectors.case_notes_visible_to(user=request.user).filter(child=child)[:10]),
         "contact": contact,
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),

@@ -4,7 +4,8 @@ than the screen, every column of the caseload on it, and axe-core with no issue 
 A failure names each page and width that went wrong, so one run shows the whole list."""
 
 import pytest
-from playwright.sync_api import Browser, Page
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
 
 from casework import codes
 from casework import services as casework_services
@@ -206,3 +207,32 @@ def test_the_dashboards_chart_labels_read_at_12px_and_stay_on_the_chart(browser,
         small = [label for label in labels if label["px"] < 12 or not label["inside"]]
         assert not small, f"at {width}px: {small[:5]}"
         page.context.close()
+
+
+def test_the_share_page_shows_the_reading_age_and_disliked_words_as_the_worker_types(phone: Page, county, everything):
+    sign_in(phone, county.worker.username, factories.PASSWORD)
+    phone.goto(f"/visits/{everything['signed'].pk}/share/")
+    field = phone.get_by_label("“What you told me”, for the child")
+    check = phone.locator("#id_child_child_said-check")
+
+    field.fill("Your social worker will visit you regularly.")
+    expect(check).to_contain_text("Reading age: 15. Aim for 11 or under")
+
+    field.fill("You like your room. We talked about your placement.")
+    expect(check).to_contain_text("“placement”: children say they dislike this")
+    expect(check).not_to_contain_text("Aim for 11 or under")
+
+
+def test_the_childs_page_folds_into_sections_and_names_each_visit(phone: Page, county, everything):
+    sign_in(phone, county.worker.username, factories.PASSWORD)
+    phone.goto(f"/children/{county.child.pk}/")
+    visits = phone.locator("#visits")
+    expect(visits).to_be_hidden()  # folded until opened
+    phone.get_by_text("Show the 2 visits recorded").click()
+    expect(visits).to_be_visible()
+    signed = everything["signed"]
+    when = timezone.localtime(signed.visited_at).strftime("%-d %b %Y, %H:%M")
+    expect(visits.get_by_role("link", name=f"{when}: statutory visit to a child in care by Jo Harper (signed)")).to_be_visible()
+    # A link to a folded section opens it.
+    phone.goto(f"/children/{county.child.pk}/#family")
+    expect(phone.locator("#family")).to_be_visible()

@@ -19,11 +19,14 @@ export function initWordsCheck(root = document) {
     for (const field of form.querySelectorAll("textarea[data-reading-age]")) {
       const output = document.getElementById(`${field.id}-check`);
       if (!output) continue;
+      const url = form.dataset.wordsCheck;
       let timer;
       field.addEventListener("input", () => {
         clearTimeout(timer);
-        timer = setTimeout(() => check(field, output, form.dataset.wordsCheck), PAUSE_MS);
+        timer = setTimeout(() => check(field, output, url), PAUSE_MS);
       });
+      // Typed before this file arrived: measure what is there now.
+      if (field.value !== field.defaultValue) check(field, output, url);
     }
   }
 }
