@@ -135,6 +135,8 @@ def test_a_child_with_nothing_yet_sees_kind_words(phone: Page, county, refused):
     sign_in_child(phone, "zed.o", PASSWORD)
 
     expect(phone.get_by_role("heading", name="My journey", exact=True)).to_be_visible()
+    for summary in phone.locator("main details > summary").all():
+        summary.click()
     expect(phone.get_by_text("Nothing here yet").first).to_be_visible()
     fits_the_phone(phone)
     for path in ("/me/star/", "/me/records/", "/me/words/"):
