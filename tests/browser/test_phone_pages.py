@@ -236,3 +236,13 @@ def test_the_childs_page_folds_into_sections_and_names_each_visit(phone: Page, c
     # A link to a folded section opens it.
     phone.goto(f"/children/{county.child.pk}/#family")
     expect(phone.locator("#family")).to_be_visible()
+
+
+def test_the_staff_menu_folds_behind_a_menu_button_on_a_phone(phone: Page, county):
+    sign_in(phone, county.manager.username, factories.PASSWORD)
+    menu = phone.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Dashboard")).to_be_hidden()
+    menu.get_by_role("button", name="Menu").click()
+    menu.get_by_role("link", name="Dashboard").click()
+    expect(phone.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    expect(phone.locator('nav a[aria-current="page"]')).to_have_text("Dashboard")  # the page the menu is on
