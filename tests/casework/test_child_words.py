@@ -163,3 +163,12 @@ def test_a_timeline_with_a_type_change_that_is_not_a_move(client, county):
 
     assert page.count("A new home:") == 1
     assert "A new home: Living with Nan." in page
+
+
+def test_the_visit_page_shows_staff_what_the_child_reads(client, county):
+    journey = build_journey(county)
+    client.force_login(county.worker)
+
+    page = client.get(reverse("casework:visit-detail", args=[journey.shared.visit.pk])).content.decode()
+
+    assert "What Ava reads" in page and "You showed me your room and your swimming badge." in page
