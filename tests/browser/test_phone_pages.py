@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from casework import codes
 from casework import services as casework_services
+from casework.dashboard.registry import all_measures
 from tests import factories
 from tests.browser.axe import all_violations
 from tests.browser.conftest import sign_in, sign_in_child
@@ -50,6 +51,10 @@ def staff_pages(county, things) -> list[str]:
         f"/children/{child}/details/",
         f"/children/{child}/chronology/",
         f"/children/{child}/leaving-care/",
+        "/children/new/",
+        f"/children/{child}/close/",
+        f"/children/{child}/care/legal-status/",
+        f"/children/{child}/worker/",
         f"/children/{child}/family/new/",
         f"/children/{child}/visits/new/",
         f"/children/{child}/case-notes/new/",
@@ -67,6 +72,7 @@ def staff_pages(county, things) -> list[str]:
         f"/placements/children/{child}/decisions/new/",
         f"/placements/decisions/{things['decision'].pk}/",
         f"/placements/decisions/{things['decision'].pk}/checklist/",
+        f"/placements/decisions/{things['decision'].pk}/rungs/1/",
         f"/outcomes/stars/{star}/",
         f"/outcomes/stars/{star}/check-ins/new/",
         f"/outcomes/stars/{star}/areas/",
@@ -142,11 +148,17 @@ def test_every_social_worker_page_fits_a_phone_with_no_accessibility_issue(brows
 
 def test_every_manager_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
     child = county.child.pk
-    pages = [*MANAGER_PAGES, "/placements/ssda903/", f"/children/{child}/", f"/children/{child}/access-log/"]
+    pages = [*MANAGER_PAGES, "/placements/ssda903/", "/placements/ssda903/import/", f"/children/{child}/"]
+    pages += [f"/children/{child}/access-log/", f"/children/{child}/chronology/", f"/placements/children/{child}/homes/"]
     pages.append(f"/children/{child}/worker/")
     found = visit_all(browser, live_server.url, lambda page: sign_in(page, county.head.username, factories.PASSWORD), pages)
+    # Every measure's page, as a team manager reads it.
+    measures = [f"/dashboard/{measure.key}/" for measure in all_measures()]
     found += visit_all(
-        browser, live_server.url, lambda page: sign_in(page, county.manager.username, factories.PASSWORD), MANAGER_PAGES
+        browser,
+        live_server.url,
+        lambda page: sign_in(page, county.manager.username, factories.PASSWORD),
+        [*MANAGER_PAGES, *measures],
     )
     assert not found, "\n".join(found)
 
