@@ -712,7 +712,13 @@ class CorrectionViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
     def answer(self, request: ApiRequest, pk: int) -> Response:
         check = selectors.correction_get(user=request.user, check_id=pk)
         given = self.parse(s.CorrectionAnswerSerializer)
-        check = services.correction_answer(check=check, actor=request.user, answer=given["answer"], changes=given.get("changes"))
+        check = services.correction_answer(
+            check=check,
+            actor=request.user,
+            answer=given["answer"],
+            changes=given.get("changes"),
+            child_changes=given.get("child_changes"),
+        )
         return Response(s.CorrectionSerializer(check).data)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from casework import codes
 from casework.dates import validate_in_range
-from casework.models import CaseNote, Child, FamilyMember, SiblingContactArrangement, User, Visit
+from casework.models import CaseNote, Child, FamilyMember, SharedRecord, SiblingContactArrangement, User, Visit
 from casework.services import PossibleDuplicate
 
 T = TypeVar("T")
@@ -291,26 +291,54 @@ class SuspendChildAccountForm(GovukForm):
     )
 
 
+def child_version_field(label: str, initial: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,  # the service asks for words only in the parts being shared
+        initial=initial,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6, "data-reading-age": ""}),
+        help_text="Write it to them, as “you”, in words they use. The child reads this, never the record.",
+    )
+
+
 class ShareVisitForm(GovukForm):
     sections = forms.MultipleChoiceField(
         label="Which parts can the child read?",
         choices=codes.SharedSection.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only the parts you tick. Nothing else in the record reaches the child.",
+        help_text="Only the parts you tick, each in the version for the child below. Nothing else reaches them.",
     )
     note_to_child = forms.CharField(
         label="A note for the child (optional)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-reading-age": ""}),
     )
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Offer only parts with words in them, in the child's words for each.
-        self.field_as("sections", forms.MultipleChoiceField).choices = [
-            (value, label) for value, label in codes.SharedSection.choices if getattr(visit, value).strip()
-        ]
+        offered = [(value, label) for value, label in codes.SharedSection.choices if getattr(visit, value).strip()]
+        self.field_as("sections", forms.MultipleChoiceField).choices = offered
+        # The child's version of each part starts as the latest one shared, else the record's words to rewrite.
+        latest = {s: t for share in visit.shares.order_by("shared_at", "id") for s, t in share.child_versions.items()}
+        for value, label in offered:
+            self.fields[f"child_{value}"] = child_version_field(
+                f"“{label}”, for the child", latest.get(value, getattr(visit, value))
+            )
+        self.section_names = [value for value, _ in offered]
+
+    def child_versions(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"child_{name}", "") for name in self.section_names}
+
+    def shared(self) -> dict[str, Any]:
+        """What the service takes: the parts chosen, the child's version of each and the note."""
+        return {
+            "sections": self.cleaned_data["sections"],
+            "child_versions": self.child_versions(),
+            "note_to_child": self.cleaned_data["note_to_child"],
+        }
 
 
 class ChildStoryForm(GovukForm):
@@ -340,19 +368,23 @@ class CorrectionAnswerForm(GovukForm):
         help_text="What you changed, or why it stays as it is. Write it for the child: they read it.",
     )
 
-    def __init__(self, *args: Any, visit: Visit, sections: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, share: SharedRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(codes.SharedSection.choices)
-        for name in sections:
-            self.fields[name] = KeptText(
-                label=f"{field_label(Visit, name)} (shown to the child as “{labels[name]}”)",
-                initial=getattr(visit, name),
-                rows=6,
+        for name in share.sections:
+            self.fields[f"child_{name}"] = child_version_field(
+                f"“{labels[name]}”, as the child reads it", share.child_versions.get(name, "")
             )
-        self.section_names = sections
+            self.fields[name] = KeptText(
+                label=f"{field_label(Visit, name)} (the record)", initial=getattr(share.visit, name), rows=6
+            )
+        self.section_names = share.sections
 
     def changes(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.section_names}
+
+    def child_changes(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"child_{name}"] for name in self.section_names}
 
 
 # A child's own pages ------------------------------------------------------------------------------

@@ -515,10 +515,17 @@ class ChildAccount(models.Model):
 
 
 class SharedRecord(models.Model):
-    """A signed visit, or some of its sections, shared with the child. The child reads the current text."""
+    """Some sections of a signed visit, shared with the child in a version written to them.
+
+    The child reads only `child_versions`, never the staff text: the file's words ("placement", "contact",
+    "the child presented as...") are not how a child should hear about their own life. History keeps
+    every version of both."""
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="shares")
     sections = models.JSONField(help_text="Which parts of the visit the child can read (SharedSection values).")
+    child_versions = models.JSONField(
+        default=dict, blank=True, help_text="The child's version of each shared part, written to them: {section: text}."
+    )
     note_to_child = models.TextField("a note for the child", blank=True, max_length=2000)
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(auto_now_add=True)
@@ -533,6 +540,10 @@ class SharedRecord(models.Model):
     def section_labels(self) -> list[tuple[str, str]]:
         labels = dict(codes.SharedSection.choices)
         return [(name, labels[name]) for name in codes.SharedSection.values if name in self.sections]
+
+    def for_child(self) -> list[tuple[str, str, str]]:
+        """(section, the child's heading, the child's version) for each shared part: all a child reads."""
+        return [(name, label, self.child_versions.get(name, "")) for name, label in self.section_labels()]
 
 
 class RecordCheck(models.Model):

@@ -581,11 +581,15 @@ class SharedRecordSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SharedSectionSerializer(many=True))
     def get_shared(self, share: SharedRecord) -> list[dict[str, str]]:
-        return [{"name": name, "label": label, "text": getattr(share.visit, name)} for name, label in share.section_labels()]
+        return [{"name": name, "label": label, "text": text} for name, label, text in share.for_child()]
 
 
 class VisitShareSerializer(serializers.Serializer):
     sections = serializers.ListField(child=serializers.ChoiceField(choices=codes.SharedSection.choices), allow_empty=False)
+    child_versions = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=8000),
+        help_text="The child's version of each shared section, written to them: the child reads only these.",
+    )
     note_to_child = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -607,7 +611,12 @@ class CorrectionAnswerSerializer(serializers.Serializer):
     changes = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=100_000, trim_whitespace=False),
         required=False,
-        help_text="New text for shared sections, by name (child_said, observations, analysis, actions).",
+        help_text="New text for the record's shared sections, by name (child_said, observations, analysis, actions).",
+    )
+    child_changes = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=8000),
+        required=False,
+        help_text="New text for the child's versions of shared sections, by name: what the child reads.",
     )
 
 

@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -1099,9 +1099,25 @@ def child_words_update(*, child: Child, actor: User, **words: str) -> Child:
 # Checking what is written --------------------------------------------------------------------
 
 
+def _child_versions_rewrite(share: SharedRecord, written: Mapping[str, str], *, actor: User, reason: str) -> bool:
+    """Put the worker's new words into the child's versions (history keeps the old); True if any changed."""
+    new = {s: t.strip() for s, t in written.items() if s in share.sections and t.strip()}
+    if all(share.child_versions.get(s) == t for s, t in new.items()):
+        return False
+    share.child_versions = {**share.child_versions, **new}
+    save_with_history(share, actor=actor, reason=reason, update_fields=["child_versions"])
+    return True
+
+
 @transaction.atomic
-def visit_share(*, visit: Visit, actor: User, sections: list[str], note_to_child: str = "") -> SharedRecord:
-    """Share a signed visit, or some of its sections, with the child. Only the chosen sections reach them."""
+def visit_share(
+    *, visit: Visit, actor: User, sections: list[str], child_versions: Mapping[str, str], note_to_child: str = ""
+) -> SharedRecord:
+    """Share some sections of a signed visit with the child, each in a version written to them.
+
+    `child_versions` holds the child's version of each chosen section (the field `child_<section>` on
+    the page): the child reads only these. Sharing the same sections again rewrites the child's
+    versions, and history keeps the earlier ones."""
     visit = Visit.objects.select_for_update().select_related("child").get(pk=visit.pk)
     require_recorder(actor=actor, child=visit.child)
     if not visit.is_signed:
@@ -1112,13 +1128,29 @@ def visit_share(*, visit: Visit, actor: User, sections: list[str], note_to_child
     empty = [label for value, label in codes.SharedSection.choices if value in chosen and not getattr(visit, value).strip()]
     if empty:
         raise ValidationError({"sections": f"Nothing is written under “{empty[0]}” yet. Choose parts that have words in them."})
-    # Sharing the same parts again (a second click, a resent request) adds nothing for the child to read.
-    already = SharedRecord.objects.filter(visit=visit, sections=chosen).first()
-    if already is not None:
-        return already
-    share = SharedRecord(visit=visit, sections=chosen, note_to_child=note_to_child.strip(), shared_by=actor)
+    versions = _child_versions(chosen, child_versions)
+    share = SharedRecord.objects.filter(visit=visit, sections=chosen).first()
+    if share is None:
+        share = SharedRecord(visit=visit, sections=chosen, shared_by=actor)
+    elif share.child_versions == versions and share.note_to_child == note_to_child.strip():
+        return share  # a second click or a resent request: nothing new for the child to read
+    share.child_versions, share.note_to_child = versions, note_to_child.strip()
     save_with_history(share, actor=actor)
     return share
+
+
+def _child_versions(chosen: list[str], written: Mapping[str, str]) -> dict[str, str]:
+    """The child's version of each chosen section; every one must have words (the child sees nothing else)."""
+    versions = {section: (written.get(section) or "").strip() for section in chosen}
+    labels = dict(codes.SharedSection.choices)
+    errors = {
+        f"child_{section}": f"Write “{labels[section]}” for the child, or accept the words offered."
+        for section, text in versions.items()
+        if not text
+    }
+    if errors:
+        raise ValidationError(errors)
+    return versions
 
 
 @transaction.atomic
@@ -1142,11 +1174,19 @@ def record_check(*, shared_record: SharedRecord, actor: User, verdict: str, chil
 
 
 @transaction.atomic
-def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: dict[str, str] | None = None) -> RecordCheck:
+def correction_answer(
+    *,
+    check: RecordCheck,
+    actor: User,
+    answer: str,
+    changes: dict[str, str] | None = None,
+    child_changes: dict[str, str] | None = None,
+) -> RecordCheck:
     """The worker answers a correction request: changes the record (history keeps both versions) or explains why not.
 
-    `changes` are new texts for the shared sections; any real change amends the visit, giving the child's
-    words as the reason. The answer is always required: the child reads it."""
+    `changes` are new texts for the shared sections of the staff record; any real change amends the visit,
+    giving the child's words as the reason. `child_changes` rewrite the child's versions, which is what the
+    child reads. The answer is always required: the child reads it."""
     check = RecordCheck.objects.select_for_update().select_related("shared_record__visit__child").get(pk=check.pk)
     visit = check.shared_record.visit
     require_recorder(actor=actor, child=visit.child)
@@ -1155,10 +1195,11 @@ def correction_answer(*, check: RecordCheck, actor: User, answer: str, changes: 
     if not answer.strip():
         raise ValidationError({"answer": "Write an answer for the child: what you changed, or why it stays as it is."})
     changed = {f: t for f, t in (changes or {}).items() if f in check.shared_record.sections and t != getattr(visit, f)}
+    reason = f"Corrected after the child said: {check.child_words}"
     if changed:
-        reason = f"Corrected after the child said: {check.child_words}"
         visit_amend(visit=visit, actor=actor, reason=reason, version=None, **changed)
-    check.status = codes.CheckStatus.AMENDED if changed else codes.CheckStatus.EXPLAINED
+    rewritten = _child_versions_rewrite(check.shared_record, child_changes or {}, actor=actor, reason=reason)
+    check.status = codes.CheckStatus.AMENDED if changed or rewritten else codes.CheckStatus.EXPLAINED
     check.answer, check.answered_by, check.answered_at = answer.strip(), actor, timezone.now()
     save_with_history(check, actor=actor)
     return check

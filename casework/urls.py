@@ -39,6 +39,7 @@ urlpatterns = [
     path("children/<int:child_id>/account/reinstate/", views.child_account_reinstate, name="child-account-reinstate"),
     path("children/<int:child_id>/words/", views.child_story, name="child-story"),
     path("visits/<int:visit_id>/share/", views.visit_share, name="visit-share"),
+    path("words-check/", views.words_check, name="words-check"),
     path("corrections/<int:check_id>/", views.correction_answer, name="correction-answer"),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_id>/edit/", views.visit_edit, name="visit-edit"),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_http_methods
 
-from casework import chronology, codes, selectors, services
+from casework import child_words, chronology, codes, selectors, services
 from casework.csv_export import csv_response
 from casework.forms import (
     ArrangementChangeForm,
@@ -164,7 +164,7 @@ def caseload(request: SignedInRequest) -> HttpResponse:
     rows = selectors.caseload_rows_of(page)
     services.record_list_log(user=user, children=(row.child.pk for row in rows), page=request.get_full_path())
     columns = caseload_columns([row.child for row in rows])
-    extra = [[values.get(row.child.pk, column.empty) for column, values in columns] for row in rows]
+    extra = [[(column.heading, values.get(row.child.pk, column.empty)) for column, values in columns] for row in rows]
     # A child's "this isn't right" stays at the top of their worker's caseload until it is answered.
     corrections = list(selectors.open_corrections_for(user=user))
     context = {
@@ -194,14 +194,18 @@ def caseload(request: SignedInRequest) -> HttpResponse:
 def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child")
     contact = list(selectors.sibling_contact_visible_to(user=request.user).filter(child=child))
+    visits = page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10)
+    family = selectors.family_with_homes_now(user=request.user, child=child)
     context = {
         "child": child,
         "row": selectors.caseload_rows(children=Child.objects.filter(pk=child.pk))[0],
         "can_record": selectors.child_can_record(user=request.user, child=child),
-        "family": selectors.family_with_homes_now(user=request.user, child=child),
+        "family": family,
+        "family_summary": f"Show the {len(family)} {'person' if len(family) == 1 else 'people'} in the network",
         "contact_due": selectors.sibling_contact_due(arrangements=contact, today=timezone.localdate()),
         "allocations": selectors.allocations_visible_to(user=request.user).filter(child=child).order_by("-started_on", "-id"),
-        "visits": page_of(request, selectors.visits_visible_to(user=request.user).filter(child=child), 10),
+        "visits": visits,
+        "visits_summary": f"Show the {visits.paginator.count} visit{'' if visits.paginator.count == 1 else 's'} recorded",
         "case_notes": list(selectors.case_notes_visible_to(user=request.user).filter(child=child)[:10]),
         "contact": contact,
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
@@ -496,17 +500,33 @@ def child_story(request: SignedInRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["POST"])
+def words_check(request: SignedInRequest) -> HttpResponse:
+    """How a text written for a child reads (reading age, words children dislike), as the share page's
+    fields show it under each: the page asks again as the worker types. Reads no record."""
+    if not request.user.is_case_staff:
+        raise PermissionDenied
+    text = request.POST.get("text", "")[:8000]
+    return render(request, "casework/includes/words_check.html", {"check": child_words.words_check(text)})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def visit_share(request: SignedInRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, visit_id=visit_id)
     child = child_for_page(request, visit.child_id, f"visit:{visit.pk}:share", to_record=True)
     form = ShareVisitForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
-        shared = form.submit(lambda: services.visit_share(visit=visit, actor=request.user, **form.cleaned_data))
+        shared = form.submit(lambda: services.visit_share(visit=visit, actor=request.user, **form.shared()))
         if shared is not None:
             messages.success(request, f"Shared with {child.preferred_name or child.first_name}.")
             return redirect(reverse("casework:visit-detail", args=[visit.pk]) + "#shared")
-    return render(request, "casework/visit_share.html", {"visit": visit, "child": child, "form": form})
+    versions = [
+        (form[f"child_{name}"], getattr(visit, name), child_words.words_check(form[f"child_{name}"].value() or ""))
+        for name in form.section_names
+    ]
+    context = {"visit": visit, "child": child, "form": form, "versions": versions}
+    return render(request, "casework/visit_share.html", context)
 
 
 @login_required
@@ -515,11 +535,15 @@ def correction_answer(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = selectors.correction_get(user=request.user, check_id=check_id)
     visit = check.shared_record.visit
     child = child_for_page(request, visit.child_id, f"correction:{check.pk}", to_record=True)
-    form = CorrectionAnswerForm(request.POST or None, visit=visit, sections=check.shared_record.sections)
+    form = CorrectionAnswerForm(request.POST or None, share=check.shared_record)
     if request.method == "POST" and form.is_valid():
         answered = form.submit(
             lambda: services.correction_answer(
-                check=check, actor=request.user, answer=form.cleaned_data["answer"], changes=form.changes()
+                check=check,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                changes=form.changes(),
+                child_changes=form.child_changes(),
             ),
         )
         if answered is not None:

@@ -154,6 +154,11 @@ PAGE_HOME = Access(
     "signed-in home (caseload; the child goes to their journey)",
     row(LOGIN, 200, 200, 200, 200, 200, 200, 200, REDIRECT, REDIRECT),
 )
+PAGE_CASE_STAFF_TOOL = Access(
+    "a tool for case staff that reads no record (how a text for a child reads)",
+    read=row(LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    write=row(LOGIN, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, 403, 403, 403),
+)
 PUBLIC = Access("public", everyone(200))
 SIGN_IN = Access(
     "sign-in page", row(200, *[REDIRECT] * 9), write=row(200, *[REDIRECT] * 9)
@@ -462,6 +467,9 @@ PAGES: dict[str, Target] = {
     "casework:child-account-reinstate": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
     "casework:child-story": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:visit-share": Target(PAGE_CHILD_WRITE, writes=("POST",), ids={"visit_id": "signed_visit"}),
+    "casework:words-check": Target(
+        PAGE_CASE_STAFF_TOOL, writes=("POST",), post_only=True, body=lambda world: {"text": "You like your room."}
+    ),
     "casework:correction-answer": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:visit-detail": Target(PAGE_CHILD_READ),
     # Case notes: only the author changes or signs a draft (the team manager and head of service may record for the
@@ -645,7 +653,9 @@ ENDPOINTS: dict[str, Target] = {
         body=lambda world: _version("signed_visit")(world) | {"reason": "A typo.", "location": "Home"},
     ),
     "POST /api/v1/visits/{id}/share/": Target(
-        API_CHILD_WRITE, ids={"id": "signed_visit"}, body=lambda world: {"sections": ["child_said"]}
+        API_CHILD_WRITE,
+        ids={"id": "signed_visit"},
+        body=lambda world: {"sections": ["child_said"], "child_versions": {"child_said": "You like your room."}},
     ),
     "POST /api/v1/visits/{visit_id}/recordings/": Target(API_CHILD_WRITE, body=upload_body, multipart=True),
     # Case notes: only the author changes or signs a draft.

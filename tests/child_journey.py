@@ -18,6 +18,11 @@ from tests.outcomes.factories import record, start_star
 from tests.placements.factories import HomeFactory, PlacementEpisodeFactory
 
 STAFF_ONLY = "STAFF-ONLY"
+# The shared visit as Ava reads it: her worker's version written to her, not the record's words.
+FOR_AVA = {
+    "child_said": "You told me you like your room, and you want to see Kai more.",
+    "observations": "You showed me your room and your swimming badge.",
+}
 CHILD_USERNAME = "ava.t"
 
 
@@ -98,6 +103,10 @@ def build_journey(county: County) -> ChildJourney:
         location=f"{STAFF_ONLY} location",
     )
     shared = services.visit_share(
-        visit=visit, actor=worker, sections=["child_said", "observations"], note_to_child="Is this right? Tell me."
+        visit=visit,
+        actor=worker,
+        sections=["child_said", "observations"],
+        child_versions=FOR_AVA,
+        note_to_child="Is this right? Tell me.",
     )
     return ChildJourney(account.user, account, brother, earlier, star, own, worker_check_in, shared)

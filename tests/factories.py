@@ -155,12 +155,27 @@ class ChildAccountFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(ChildUserFactory, first_name=factory.SelfAttribute("..child.first_name"))
 
 
+# The child's version of each part of a visit, written to them: tests tell it from the record's words.
+FOR_CHILD: dict[str, str] = {
+    codes.SharedSection.CHILD_SAID: "You told me you like your room.",
+    codes.SharedSection.OBSERVATIONS: "I saw your room and your badges.",
+    codes.SharedSection.ANALYSIS: "I think you are happy where you live.",
+    codes.SharedSection.ACTIONS: "I will ask about more time with your brother.",
+}
+
+
+def for_child(sections: list[str]) -> dict[str, str]:
+    """The child's versions of `sections`, for services.visit_share."""
+    return {section: FOR_CHILD.get(section, "Written for you.") for section in sections}
+
+
 class SharedRecordFactory(factory.django.DjangoModelFactory):
-    """A signed visit with the observations shared with the child."""
+    """A signed visit with what the child said and the observations shared with the child, in their versions."""
 
     class Meta:
         model = SharedRecord
 
     visit = factory.SubFactory(VisitFactory, status=codes.VisitStatus.SIGNED, child_said="I like my new room.")
     sections = factory.LazyFunction(lambda: [codes.SharedSection.CHILD_SAID, codes.SharedSection.OBSERVATIONS])
+    child_versions = factory.LazyAttribute(lambda share: for_child(share.sections))
     shared_by = factory.SelfAttribute("visit.author")

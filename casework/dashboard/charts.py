@@ -9,7 +9,10 @@ from collections.abc import Callable, Sequence
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 480, 200
+# 320 units wide: a 360 px phone's page column is about 330 px, so the chart is drawn at full size there
+# and its 12-unit labels read at 12 px or more (a wider chart is shrunk, and its labels with it).
+WIDTH, HEIGHT = 320, 200
+FONT_SIZE = 12
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
 LINE, COMPARATOR, GRID, TEXT = "#1d70b8", "#f47738", "#b1b4b6", "#0b0c0c"
 
@@ -87,7 +90,7 @@ def _axes(low: float, high: float, y: Callable[[float], float], unit: str) -> st
         ticks.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="0.75"/>'
-                '<text x="{}" y="{}" font-family="arial, sans-serif" font-size="12" text-anchor="end" fill="{}">{}</text>',
+                '<text x="{}" y="{}" font-family="arial, sans-serif" font-size="{}" text-anchor="end" fill="{}">{}</text>',
                 LEFT,
                 _n(y(value)),
                 WIDTH - RIGHT,
@@ -95,6 +98,7 @@ def _axes(low: float, high: float, y: Callable[[float], float], unit: str) -> st
                 GRID,
                 LEFT - 6,
                 _n(y(value) + 4),
+                FONT_SIZE,
                 TEXT,
                 label,
             )
@@ -103,19 +107,23 @@ def _axes(low: float, high: float, y: Callable[[float], float], unit: str) -> st
 
 
 def _labels(labels: Sequence[str], x: Callable[[int], float]) -> list[SafeString]:
-    # Every other label when there are many, so they never overlap on a tablet.
-    every = 2 if len(labels) > 6 else 1
+    # Every other label when there are many, so they never overlap on a phone; the last one ends at its
+    # point rather than centring on it, which would run it off the chart's right edge.
+    every = 2 if len(labels) > 5 else 1
+    last = len(labels) - 1
     return [
         format_html(
-            '<text x="{}" y="{}" font-family="arial, sans-serif" font-size="12" text-anchor="middle" fill="{}" '
+            '<text x="{}" y="{}" font-family="arial, sans-serif" font-size="{}" text-anchor="{}" fill="{}" '
             'aria-hidden="true">{}</text>',
             _n(x(i)),
             HEIGHT - 12,
+            FONT_SIZE,
+            "end" if i == last and i > 0 else "middle",
             TEXT,
             label,
         )
         for i, label in enumerate(labels)
-        if (len(labels) - 1 - i) % every == 0
+        if (last - i) % every == 0
     ]
 
 

@@ -702,10 +702,20 @@ def young_person_account(today: datetime.date) -> None:
     ChildAccount.objects.create(user=user, child=child)
     services.child_words_update(child=child, actor=worker, **YOUNG_PERSON_WORDS)
     sections = [name for name in codes.SharedSection.values if getattr(visit, name).strip()]
-    share = services.visit_share(visit=visit, actor=worker, sections=sections, note_to_child="Can you check I got this right?")
+    versions = {section: YOUNG_PERSON_VERSIONS[section] for section in sections}
+    note = "Can you check I got this right?"
+    share = services.visit_share(visit=visit, actor=worker, sections=sections, child_versions=versions, note_to_child=note)
     words = "I didn't say I was sad. I said I was tired because of school."
     services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words=words)
 
+
+# What the young person reads of their worker's visit: written to them, never the record's own words.
+YOUNG_PERSON_VERSIONS = {
+    "child_said": "You told me you have felt sad some days, and that you like your room.",
+    "observations": "When I came to see you, you showed me your room and we talked in the kitchen.",
+    "analysis": "I think things are mostly going well for you at home.",
+    "actions": "I will talk to your school about how tired you are. I will come to see you again in six weeks.",
+}
 
 YOUNG_PERSON_WORDS = {
     "my_story": "Things at home got too hard and I wasn't safe. Mum and Dad love me, but they couldn't look after me "

@@ -213,7 +213,7 @@ def record_detail(request: SignedInRequest, shared_record_id: int) -> HttpRespon
             messages.success(request, thanks)
             return redirect(reverse("me:record", args=[record.pk]) + "#what-i-said")
     checks = list(record.checks.all())
-    sections = [(name, label, getattr(record.visit, name)) for name, label in record.section_labels()]
+    sections = record.for_child()
     context = {
         "record": record,
         "sections": sections,

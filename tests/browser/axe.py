@@ -27,3 +27,13 @@ def assert_no_serious_violations(page: Page) -> None:
     proof.accessibility_checked(page=urlsplit(page.url).path, violations=len(violations))
     described = [f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']][:3]}" for v in violations]
     assert not violations, f"{page.url}: " + "; ".join(described)
+
+
+def all_violations(page: Page) -> list[dict]:
+    """Every axe-core violation on the page as it is now, whatever its impact (minor ones too)."""
+    page.evaluate(AXE.read_text() + "\n;true")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+    violations = results["violations"]
+    proof.accessibility_checked(page=urlsplit(page.url).path, violations=len(violations))
+    return violations

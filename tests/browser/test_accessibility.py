@@ -33,7 +33,9 @@ def records(county):
     draft = factories.DraftVisitFactory(child=child, author=county.worker)
     signed = factories.DraftVisitFactory(child=child, author=county.worker, child_said="I like my room.")
     casework_services.visit_sign(visit=signed, actor=county.worker)
-    share = casework_services.visit_share(visit=signed, actor=county.worker, sections=["child_said"])
+    share = casework_services.visit_share(
+        visit=signed, actor=county.worker, sections=["child_said"], child_versions=factories.for_child(["child_said"])
+    )
     account = factories.ChildAccountFactory(child=child)
     check = casework_services.record_check(
         shared_record=share, actor=account.user, verdict=codes.Verdict.NOT_RIGHT, child_words="I said my bedroom."

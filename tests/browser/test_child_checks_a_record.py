@@ -37,7 +37,9 @@ def test_worker_invites_child_disagrees_worker_corrects(phone: Page, child_phone
     code = phone.locator("#invite-code").inner_text()
     phone.goto(f"/visits/{visit.pk}/")
     phone.get_by_role("link", name=f"Share with {county.child.first_name}").click()
-    phone.get_by_label("What you told me").check()
+    phone.get_by_label("What you told me", exact=True).check()
+    # The child reads a version written to them, not the record's words.
+    phone.get_by_label("“What you told me”, for the child").fill("You told me you want to see your brother more.")
     phone.get_by_role("button", name=f"Share with {county.child.first_name}").click()
     expect(phone.get_by_text(f"Shared with {county.child.first_name}.")).to_be_visible()
 
@@ -52,8 +54,9 @@ def test_worker_invites_child_disagrees_worker_corrects(phone: Page, child_phone
     assert_no_serious_violations(child_phone)
     child_phone.goto("/me/records/")
     child_phone.locator("main a[href^='/me/records/']").first.click()
-    expect(child_phone.get_by_text("I want to see my brother more.")).to_be_visible()
+    expect(child_phone.get_by_text("You told me you want to see your brother more.")).to_be_visible()
     assert "STAFF-ONLY-ANALYSIS" not in child_phone.content()
+    assert "I want to see my brother more." not in child_phone.content()
     assert_no_serious_violations(child_phone)
 
     # "This isn't right", in the child's words.
@@ -68,6 +71,7 @@ def test_worker_invites_child_disagrees_worker_corrects(phone: Page, child_phone
     phone.get_by_role("link", name=county.child.display_name, exact=False).first.click()
     expect(phone.get_by_text("I said my sister, not my brother.")).to_be_visible()
     phone.get_by_label("What the child said, in their words", exact=False).fill("I want to see my sister more.")
+    phone.get_by_label("“What you told me”, as the child reads it").fill("You told me you want to see your sister more.")
     phone.get_by_label("Your answer to the child").fill("You're right, sorry. I've changed it.")
     phone.get_by_role("button", name="Send the answer").click()
     expect(phone.get_by_text("Answered. The child sees your answer.")).to_be_visible()
@@ -76,7 +80,7 @@ def test_worker_invites_child_disagrees_worker_corrects(phone: Page, child_phone
 
     # The child reads the corrected record and the answer.
     child_phone.reload()
-    expect(child_phone.get_by_text("I want to see my sister more.")).to_be_visible()
+    expect(child_phone.get_by_text("You told me you want to see your sister more.")).to_be_visible()
     expect(child_phone.get_by_text("You're right, sorry. I've changed it.")).to_be_visible()
     assert_no_serious_violations(child_phone)
 

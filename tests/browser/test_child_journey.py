@@ -60,6 +60,11 @@ def test_a_child_uses_every_page_on_a_phone(phone: Page, child_journey, refused)
     # My journey: the timeline and the sections, in the child's words.
     expect(phone.get_by_role("heading", name="My journey", exact=True)).to_be_visible()
     expect(phone.get_by_role("heading", name="My homes")).to_be_visible()
+    # Each part folds, so the page starts short; the child opens the ones they want.
+    folded = phone.evaluate("document.documentElement.scrollHeight")
+    for summary in phone.locator("main details > summary").all():
+        summary.click()
+    assert phone.evaluate("document.documentElement.scrollHeight") > folded
     expect(phone.get_by_text("A new home: Living with Nan.")).to_be_visible()
     expect(phone.get_by_role("heading", name="People who matter to me")).to_be_visible()
     expect(phone.locator("svg[role=img]")).to_be_visible()
@@ -130,6 +135,8 @@ def test_a_child_with_nothing_yet_sees_kind_words(phone: Page, county, refused):
     sign_in_child(phone, "zed.o", PASSWORD)
 
     expect(phone.get_by_role("heading", name="My journey", exact=True)).to_be_visible()
+    for summary in phone.locator("main details > summary").all():
+        summary.click()
     expect(phone.get_by_text("Nothing here yet").first).to_be_visible()
     fits_the_phone(phone)
     for path in ("/me/star/", "/me/records/", "/me/words/"):

@@ -196,11 +196,11 @@ def test_a_childs_whole_life_through_the_pages_on_a_phone(phone: Page, manager_p
     phone.get_by_label("Their own record, if a brother or sister is known to us").select_option(label="Leo Marsh")
     phone.get_by_role("button", name="Save").click()
     said(phone, "Leo Marsh added to Maya Marsh's network.")
-    family = phone.locator("#family + ul")
+    family = phone.locator("#family ul")  # the saved page opens at the family, unfolded
     expect(family.get_by_text("Jade Marsh – Mother, has parental responsibility")).to_be_visible()
     expect(family.get_by_text("Leo Marsh – Brother or sister")).to_contain_text("(also in our care)")
-    phone.goto(f"/children/{brother.pk}/")  # the link shows on Leo's record too, back to Maya
-    expect(phone.locator("#family + ul").get_by_text("Maya Marsh – Brother or sister")).to_contain_text("(also in our care)")
+    phone.goto(f"/children/{brother.pk}/#family")  # the link shows on Leo's record too, back to Maya
+    expect(phone.locator("#family ul").get_by_text("Maya Marsh – Brother or sister")).to_contain_text("(also in our care)")
     assert FamilyMember.objects.get(child=brother, own_record=child).relationship == "full_sibling"
 
     # 3. She comes into care at 16; her first home follows a decision the manager approves.

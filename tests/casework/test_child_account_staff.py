@@ -31,7 +31,9 @@ def joined(county):
 
 def correction(county, visit) -> RecordCheck:
     user = joined(county)
-    share = services.visit_share(visit=visit, actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=visit, actor=county.worker, sections=["child_said"], child_versions=factories.for_child(["child_said"])
+    )
     return services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words="I said sister")
 
 
@@ -131,10 +133,14 @@ def test_worker_shares_chosen_parts_of_a_signed_visit(client, county, signed_vis
     assert "What you told me" in form.content.decode()
     assert "What happens next" not in form.content.decode()  # nothing written there: not offered
 
-    client.post(reverse("casework:visit-share", args=[signed_visit.pk]), {"sections": ["child_said"], "note_to_child": "Hi"})
+    offered = form.context["form"]["child_child_said"].value()
+    assert offered == signed_visit.child_said  # the record's words, offered to rewrite or accept
+    shared = {"sections": ["child_said"], "child_child_said": "You told me you like your room.", "note_to_child": "Hi"}
+    client.post(reverse("casework:visit-share", args=[signed_visit.pk]), shared)
 
     share = SharedRecord.objects.get()
     assert share.sections == ["child_said"]
+    assert share.child_versions == {"child_said": "You told me you like your room."}
     page = client.get(reverse("casework:visit-detail", args=[signed_visit.pk])).content.decode()
     assert "has not checked it yet" in page
 
@@ -152,9 +158,12 @@ def test_sharing_nothing_keeps_the_note_and_says_why(client, county, signed_visi
 def test_a_second_click_on_share_shares_once(client, county, signed_visit):
     client.force_login(county.worker)
     for _ in range(2):
-        client.post(reverse("casework:visit-share", args=[signed_visit.pk]), {"sections": ["child_said"]})
+        client.post(
+            reverse("casework:visit-share", args=[signed_visit.pk]), {"sections": ["child_said"], "child_child_said": "Hi"}
+        )
 
     assert SharedRecord.objects.filter(visit=signed_visit).count() == 1
+    assert SharedRecord.history.filter(visit=signed_visit).count() == 1  # the second click changed nothing
 
 
 # Corrections --------------------------------------------------------------------------------------
@@ -227,7 +236,11 @@ def test_outsiders_cannot_answer(client, county, signed_visit, who, status):
 def test_api_share_then_child_checks_then_worker_answers(county, signed_visit):
     user = joined(county)
 
-    shared = api(county.worker).post(f"/api/v1/visits/{signed_visit.pk}/share/", {"sections": ["child_said"]}, format="json")
+    shared = api(county.worker).post(
+        f"/api/v1/visits/{signed_visit.pk}/share/",
+        {"sections": ["child_said"], "child_versions": {"child_said": "You told me about your sister."}},
+        format="json",
+    )
     records = api(user).get("/api/v1/me/records/").json()
     check = api(user).post(
         f"/api/v1/me/records/{shared.json()['id']}/check/",
@@ -237,20 +250,27 @@ def test_api_share_then_child_checks_then_worker_answers(county, signed_visit):
     listed = api(county.worker).get("/api/v1/corrections/?status=open").json()
     answered = api(county.worker).post(
         f"/api/v1/corrections/{check.json()['id']}/answer/",
-        {"answer": "Changed.", "changes": {"child_said": "I want to see my sister more."}},
+        {
+            "answer": "Changed.",
+            "changes": {"child_said": "I want to see my sister more."},
+            "child_changes": {"child_said": "You told me you want to see your sister more."},
+        },
         format="json",
     )
 
     assert shared.status_code == 201
     assert records["results"][0]["shared"] == [
-        {"name": "child_said", "label": "What you told me", "text": "I want to see my brother more."}
+        {"name": "child_said", "label": "What you told me", "text": "You told me about your sister."}
     ]
     assert "analysis" not in str(records)
     assert check.status_code == 201
     assert [row["id"] for row in listed["results"]] == [check.json()["id"]]
     assert answered.status_code == 200
     assert answered.json()["status"] == "amended"
-    assert api(user).get("/api/v1/me/records/").json()["results"][0]["shared"][0]["text"] == "I want to see my sister more."
+    corrected = api(user).get("/api/v1/me/records/").json()["results"][0]["shared"][0]["text"]
+    assert corrected == "You told me you want to see your sister more."  # the child's version, never the record's
+    signed_visit.refresh_from_db()
+    assert signed_visit.child_said == "I want to see my sister more."
 
 
 def test_api_a_child_cannot_reach_another_childs_records_or_any_staff_endpoint(county, signed_visit):

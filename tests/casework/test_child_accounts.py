@@ -212,7 +212,11 @@ def test_worker_shares_chosen_sections_of_a_signed_visit(county):
     visit = signed_visit(county)
 
     share = services.visit_share(
-        visit=visit, actor=county.worker, sections=["observations", "child_said"], note_to_child="Is this right?"
+        visit=visit,
+        actor=county.worker,
+        sections=["observations", "child_said"],
+        child_versions=factories.for_child(["observations", "child_said"]),
+        note_to_child="Is this right?",
     )
 
     assert share.sections == ["child_said", "observations"]  # in the record's order
@@ -225,7 +229,12 @@ def test_worker_shares_chosen_sections_of_a_signed_visit(county):
 )
 def test_sharing_refuses_nothing_unknown_or_empty_sections(county, sections, message):
     with pytest.raises(ValidationError) as error:
-        services.visit_share(visit=signed_visit(county, actions=""), actor=county.worker, sections=sections)
+        services.visit_share(
+            visit=signed_visit(county, actions=""),
+            actor=county.worker,
+            sections=sections,
+            child_versions=factories.for_child(sections),
+        )
 
     assert message in str(error.value)
 
@@ -234,17 +243,29 @@ def test_a_draft_cannot_be_shared(county):
     draft = factories.DraftVisitFactory(child=county.child, author=county.worker)
 
     with pytest.raises(ValidationError, match="Sign the visit"):
-        services.visit_share(visit=draft, actor=county.worker, sections=["observations"])
+        services.visit_share(
+            visit=draft, actor=county.worker, sections=["observations"], child_versions=factories.for_child(["observations"])
+        )
 
 
 def test_a_teammate_cannot_share(county):
     with pytest.raises(PermissionDenied):
-        services.visit_share(visit=signed_visit(county), actor=county.teammate, sections=["observations"])
+        services.visit_share(
+            visit=signed_visit(county),
+            actor=county.teammate,
+            sections=["observations"],
+            child_versions=factories.for_child(["observations"]),
+        )
 
 
 def test_child_sees_only_records_shared_with_them(county):
     user = join(invite(county))
-    shared = services.visit_share(visit=signed_visit(county), actor=county.worker, sections=["child_said"])
+    shared = services.visit_share(
+        visit=signed_visit(county),
+        actor=county.worker,
+        sections=["child_said"],
+        child_versions=factories.for_child(["child_said"]),
+    )
     signed_visit(county)  # not shared
     factories.SharedRecordFactory(visit__child=county.other_child, visit__author=county.other_worker)
 
@@ -264,7 +285,12 @@ def test_child_cannot_reach_another_childs_shared_record_by_id(county):
 
 def test_this_is_right_needs_no_words_and_opens_nothing(county):
     user = join(invite(county))
-    share = services.visit_share(visit=signed_visit(county), actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=signed_visit(county),
+        actor=county.worker,
+        sections=["child_said"],
+        child_versions=factories.for_child(["child_said"]),
+    )
 
     check = services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.RIGHT)
 
@@ -276,7 +302,12 @@ def test_this_is_right_needs_no_words_and_opens_nothing(county):
 
 def test_this_isnt_right_needs_the_childs_words_and_asks_the_worker(county):
     user = join(invite(county))
-    share = services.visit_share(visit=signed_visit(county), actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=signed_visit(county),
+        actor=county.worker,
+        sections=["child_said"],
+        child_versions=factories.for_child(["child_said"]),
+    )
     with pytest.raises(ValidationError):
         services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words="  ")
 
@@ -292,7 +323,9 @@ def test_this_isnt_right_needs_the_childs_words_and_asks_the_worker(county):
 def test_worker_amends_the_record_and_history_keeps_both_versions(county):
     user = join(invite(county))
     visit = signed_visit(county)
-    share = services.visit_share(visit=visit, actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=visit, actor=county.worker, sections=["child_said"], child_versions=factories.for_child(["child_said"])
+    )
     check = services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words="I said sister")
 
     services.correction_answer(
@@ -315,7 +348,12 @@ def test_worker_amends_the_record_and_history_keeps_both_versions(county):
 
 def test_worker_explains_why_not_and_the_child_sees_it(county):
     user = join(invite(county))
-    share = services.visit_share(visit=signed_visit(county), actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=signed_visit(county),
+        actor=county.worker,
+        sections=["child_said"],
+        child_versions=factories.for_child(["child_said"]),
+    )
     check = services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words="Wrong")
     with pytest.raises(ValidationError):
         services.correction_answer(check=check, actor=county.worker, answer="")
@@ -332,7 +370,12 @@ def test_worker_explains_why_not_and_the_child_sees_it(county):
 @pytest.mark.parametrize("actor", ["teammate", "other_worker"])
 def test_only_those_who_record_for_the_child_answer(county, actor):
     user = join(invite(county))
-    share = services.visit_share(visit=signed_visit(county), actor=county.worker, sections=["child_said"])
+    share = services.visit_share(
+        visit=signed_visit(county),
+        actor=county.worker,
+        sections=["child_said"],
+        child_versions=factories.for_child(["child_said"]),
+    )
     check = services.record_check(shared_record=share, actor=user, verdict=codes.Verdict.NOT_RIGHT, child_words="No")
 
     with pytest.raises(PermissionDenied):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes, services
 from casework.models import ChildAccount, ChildInvite, RecordCheck, RecordView, User
 from tests import factories
-from tests.child_journey import CHILD_USERNAME, STAFF_ONLY, build_journey, child_account, days_ago
+from tests.child_journey import CHILD_USERNAME, FOR_AVA, STAFF_ONLY, build_journey, child_account, days_ago
 from tests.factories import PASSWORD
 from tests.placements.factories import PlacementEpisodeFactory
 
@@ -416,8 +416,10 @@ def test_a_shared_record_shows_only_the_shared_sections_and_the_note(client, cou
     response = client.get(reverse("me:record", args=[journey.shared.pk]))
 
     page = visible(response)
-    assert "What you told me" in page and "I like my room and I want to see Kai more." in page
-    assert "What I saw and heard" in page and "her swimming badge" in page
+    assert "What you told me" in page and FOR_AVA["child_said"] in page
+    assert "What I saw and heard" in page and FOR_AVA["observations"] in page
+    # Only the version written to Ava: never the record's own words about her.
+    assert "I like my room and I want to see Kai more." not in page and "Ava showed me her room" not in page
     assert "Is this right? Tell me." in page
     assert "Written by Jo Harper" in page
     assert "What I think it means" not in page and "What happens next" not in page

@@ -2,4 +2,10 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
-initAll();
+initAll(); // includes the service navigation's Menu button on small screens
+
+// Loaded only where it is used, so pages the phone keeps for offline (voice's service worker) need
+// nothing more than they did.
+if (document.querySelector("form[data-words-check]")) {
+  import("/static/hearth/words_check.mjs").then(({ initWordsCheck }) => initWordsCheck());
+}
