@@ -7,9 +7,14 @@ children in care told the report: file words ("placement", "LAC", "contact", "re
 by their letters only ("CAMHS"), which a child should not have to decode."""
 
 import re
+import warnings
 from dataclasses import dataclass
 
-import textstat  # type: ignore[import-untyped]  # ships no type hints
+# textstat 0.7.4 (the last that works offline) imports setuptools' pkg_resources, which warns that it is deprecated
+# on every start; the lock pins a setuptools that still has it.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    import textstat  # type: ignore[import-untyped]  # ships no type hints
 
 # A page for a child in care aims at a reading age of 9 to 11 (tests/casework/test_child_readability.py).
 READING_AGE_AIM = 11
