@@ -141,7 +141,21 @@ class StarArea(models.Model):
 
     @property
     def child_question(self) -> str:
-        return self.question or f"How do you feel about {self.name[:1].lower()}{self.name[1:]}?"
+        return self.question or f"How do you feel about {said_to_you(self.name)}?"
+
+
+# An area is named in the child's own voice ("Things I do outside home"); the question asks it back to them.
+TO_YOU = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're", "i've": "you've"}
+
+
+def said_to_you(name: str) -> str:
+    """An area's name turned to the child: 'Things I do outside home' -> 'things you do outside home'."""
+    words = name.split(" ")
+    turned = [TO_YOU.get(word.lower(), word) for word in words]
+    first = turned[0]
+    if first == words[0] and first[:1].isupper() and not first[1:2].isupper():  # a capital only because it starts
+        turned[0] = first[:1].lower() + first[1:]
+    return " ".join(turned)
 
 
 class CheckIn(models.Model):

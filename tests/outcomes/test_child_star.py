@@ -219,3 +219,18 @@ def test_my_star_query_count_does_not_grow_with_check_ins(client, county, django
 
     with django_assert_max_num_queries(14):
         client.get(reverse("my-star:star", args=[journey.star.pk]))
+
+
+@pytest.mark.parametrize(
+    ("name", "question"),
+    [
+        ("Things I do outside home", "How do you feel about things you do outside home?"),
+        ("My cat Biscuit", "How do you feel about your cat Biscuit?"),
+        ("Living with Nan", "How do you feel about living with Nan?"),
+        ("CAMHS and me", "How do you feel about CAMHS and you?"),
+        ("Time to myself", "How do you feel about time to yourself?"),
+    ],
+)
+def test_an_areas_question_asks_the_child_in_one_voice(name, question):
+    """The area is named in the child's words ('I', 'my'); the question it gives is put to them ('you', 'your')."""
+    assert StarArea(name=name, question="").child_question == question
