@@ -253,6 +253,14 @@ HEARTH_WHISPER_THREADS = env.int("HEARTH_WHISPER_THREADS", default=1)
 HEARTH_WHISPER_BEAM_SIZE = env.int("HEARTH_WHISPER_BEAM_SIZE", default=1)
 HEARTH_WHISPER_LANGUAGE = env("HEARTH_WHISPER_LANGUAGE", default="en")
 HEARTH_WHISPER_VAD = env.bool("HEARTH_WHISPER_VAD", default=True)
+# Voice-activity filter settings (faster-whisper's VadOptions), e.g. min_silence_duration_ms=500; empty: its defaults.
+HEARTH_WHISPER_VAD_PARAMETERS: dict[str, Any] = {
+    key: float(value) if "." in value else int(value)
+    for key, value in env.dict("HEARTH_WHISPER_VAD_PARAMETERS", default={}).items()
+}
+# The council's own words (services, places, teams), comma-separated, added to the care words that a voice
+# draft is corrected towards when a near-miss sounds like one (voice.names). The child's record adds its names.
+HEARTH_VOICE_VOCABULARY: list[str] = env.list("HEARTH_VOICE_VOCABULARY", default=[])
 HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
 HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)

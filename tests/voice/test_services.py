@@ -12,7 +12,7 @@ from django.utils import timezone
 from casework import codes
 from casework import services as casework_services
 from tests import factories
-from voice import services
+from voice import sections, services
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 
@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(county):
-    return factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    return factories.DraftVisitFactory(child=county.child, author=county.worker, **EMPTY)
+
+
+EMPTY = {"child_said": "", "observations": "", "analysis": "", "actions": ""}
 
 
 def upload(visit, actor, path: Path | None = None, *, content: bytes | None = None, name: str = "note.m4a", client_id=None):
@@ -114,8 +117,14 @@ def test_transcription_fills_the_draft_for_review(visit, county, clips):
     assert recording.segments and recording.segments[0]["start"] >= 0
     assert recording.audio_seconds == pytest.approx(clips_seconds(clips["wav"]), abs=0.2)
     assert recording.processing_seconds > 0 and recording.words > 40 and "tiny.en" in recording.model_name
-    assert visit.observations == recording.transcript
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
+    assert visit.child_said.startswith("Ava said") and visit.analysis.startswith("My analysis")  # the worker's cues
     assert visit.awaits_review
+
+
+def drafted_sentences(visit) -> list[str]:
+    """Every sentence of the voice draft, wherever in the record's sections it was put."""
+    return sorted(sentence for name in sections.SECTIONS for sentence in sections.sentences_of(getattr(visit, name)))
 
 
 def clips_seconds(path: Path) -> float:
@@ -129,7 +138,7 @@ def test_transcribing_twice_makes_one_transcript(visit, county, clips):
     visit.refresh_from_db()
     recording.refresh_from_db()
     assert recording.attempts == 1
-    assert visit.observations == recording.transcript
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
 
 
 def test_a_draft_from_a_voice_note_cannot_be_signed_until_reviewed(visit, county, clips):
