@@ -41,6 +41,13 @@ def silence(path: Path, seconds: float = 5) -> Path:
     return path
 
 
+def noise(path: Path, colour: str = "whitenoise", seconds: float = 8) -> Path:
+    """Noise and nothing else ("whitenoise", "pinknoise", "brownnoise"), loud enough not to count as silence."""
+    command = ["sox", "-n", "-r", "16000", "-c", "1", str(path), "synth", str(seconds), colour, "vol", "0.3"]
+    subprocess.run(command, check=True)
+    return path
+
+
 def repeat(source: Path, path: Path, times: int) -> Path:
     """The same speech `times` over, for long recordings."""
     subprocess.run(["sox", *[str(source)] * times, str(path)], check=True)

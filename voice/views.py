@@ -43,14 +43,17 @@ class MoveSentencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for i, row in enumerate(rows):
-            self.fields[f"text-{i}"] = forms.CharField(widget=forms.HiddenInput, initial=row.text, strip=False)
-            self.fields[f"from-{i}"] = forms.ChoiceField(choices=SECTION_CHOICES, widget=forms.HiddenInput, initial=row.section)
-            self.fields[f"to-{i}"] = forms.ChoiceField(choices=SECTION_CHOICES, initial=row.section, label="Section")
+            # Not required: a row the page no longer had (the draft changed meanwhile) is simply not moved.
+            hidden, choices = forms.HiddenInput, SECTION_CHOICES
+            self.fields[f"text-{i}"] = forms.CharField(widget=hidden, initial=row.text, strip=False, required=False)
+            self.fields[f"from-{i}"] = forms.ChoiceField(choices=choices, widget=hidden, initial=row.section, required=False)
+            self.fields[f"to-{i}"] = forms.ChoiceField(choices=choices, initial=row.section, label="Section", required=False)
 
     def moves(self) -> list[tuple[str, str, str]]:
+        """(sentence, from section, to section) for each row that names a different section."""
         data = self.cleaned_data
-        found = (key.removeprefix("text-") for key in data if key.startswith("text-"))
-        return [(data[f"text-{i}"], data[f"from-{i}"], data[f"to-{i}"]) for i in found]
+        rows = ((data[f"text-{i}"], data[f"from-{i}"], data[f"to-{i}"]) for i in range(len(self.rows)))
+        return [row for row in rows if all(row) and row[1] != row[2]]
 
     def sentences(self) -> list[tuple[sections.Sentence, forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(row, self[f"text-{i}"], self[f"from-{i}"], self[f"to-{i}"]) for i, row in enumerate(self.rows)]
@@ -90,7 +93,7 @@ def move_sentences(request: SignedInRequest, visit_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a section of the record for each sentence.")
         return redirect("casework:visit-edit", visit_id=visit.pk)
-    moves = [move for move in form.moves() if move[1] != move[2]]
+    moves = form.moves()
     try:
         casework_services.visit_move_sentences(visit=visit, actor=request.user, moves=moves)
     except ValidationError as error:

@@ -215,3 +215,24 @@ def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, c
     assert not path.exists()
     assert (old_recording.has_audio, old_recording.audio_deleted_at is not None) == (False, True)
     assert recent_recording.has_audio
+
+
+@pytest.mark.parametrize("sound", ["whitenoise", "brownnoise", "pinknoise"])
+def test_noise_gives_no_text_and_fails_with_a_reason(visit, county, tmp_path, sound):
+    """Whisper invents words from noise when asked to; the voice filter means it is never asked."""
+    path = tmp_path / f"{sound}.wav"
+    speech.noise(path, sound)
+    recording, _ = upload(visit, county.worker, path)
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    visit.refresh_from_db()
+    assert (recording.status, recording.transcript) == (RecordingStatus.FAILED, "")
+    assert recording.failure_reason == "We could not hear any words in the recording."
+    assert not visit.drafted_from_voice and visit.observations == ""
+
+
+def test_silence_gives_no_text(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["silent"])
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    assert (recording.status, recording.transcript) == (RecordingStatus.FAILED, "")
