@@ -281,10 +281,13 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def report(scores: list[Score], decoding: transcriber.Decoding, *, correct: bool, load_seconds: float) -> Iterator[str]:
+def report(
+    scores: list[Score], decoding: transcriber.Decoding, *, correct: bool, load_seconds: float, record_hotwords: bool = False
+) -> Iterator[str]:
     vad = f"{decoding.vad} {decoding.vad_parameters or ''}".strip()
     yield f"model {decoding.name}, beam {decoding.beam_size}, threads {decoding.threads}, VAD {vad}"
-    yield f"corrections from the record and care words: {'on' if correct else 'off'}; hotwords: {decoding.hotwords or 'none'}"
+    hotwords = "each note's record names" if record_hotwords else decoding.hotwords or "none"
+    yield f"corrections from the record and care words: {'on' if correct else 'off'}; hotwords: {hotwords}"
     yield f"model loaded in {load_seconds:.1f} s"
     for score in scores:
         yield from _lines(score)

@@ -46,7 +46,9 @@ class Command(BaseCommand):
             )
             scores.append(score)
         self.stdout.write("")
-        for line in evaluation.report(scores, decoding, correct=correct, load_seconds=load_seconds):
+        for line in evaluation.report(
+            scores, decoding, correct=correct, load_seconds=load_seconds, record_hotwords=options["hotwords"] == "record"
+        ):
             self.stdout.write(line)
 
     def _decoding(self, options: dict[str, Any]) -> transcriber.Decoding:
