@@ -268,7 +268,7 @@ def evaluate(
         samples = audio.decode(clip.path)
         who = clip.people.names if clip.people else []
         child = [clip.people.child] if clip.people else []
-        if record_hotwords:
+        if record_hotwords:  # as the pipeline does with HEARTH_WHISPER_RECORD_HOTWORDS
             decoding = dataclasses.replace(decoding, hotwords=" ".join(who))
         started, cpu_started = time.monotonic(), time.process_time()
         draft = drafting.draft(samples, known_names=who, child_names=child, decoding=decoding, correct=correct)

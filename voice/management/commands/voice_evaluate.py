@@ -28,7 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-vad", action="store_true", help="Turn the voice-activity filter off.")
         parser.add_argument("--vad", action="append", default=[], metavar="KEY=VALUE", help="A VadOptions setting.")
         parser.add_argument("--no-correct", action="store_true", help="Leave Whisper's words as heard.")
-        parser.add_argument("--hotwords", default="", help="faster-whisper hotwords; 'record' for the record's names.")
+        parser.add_argument(
+            "--hotwords",
+            default="record" if settings.HEARTH_WHISPER_RECORD_HOTWORDS else "",
+            help="faster-whisper hotwords; 'record' for each note's record names (default as HEARTH_WHISPER_RECORD_HOTWORDS).",
+        )
         parser.add_argument("--sets", default="notes,read", help="notes, read, or both (comma-separated).")
 
     def handle(self, *args: Any, **options: Any) -> None:
