@@ -265,7 +265,7 @@ HEARTH_WHISPER_VAD_PARAMETERS: dict[str, Any] = {
 # draft is corrected towards when a near-miss sounds like one (voice.names). The child's record adds its names.
 HEARTH_VOICE_VOCABULARY: list[str] = env.list("HEARTH_VOICE_VOCABULARY", default=[])
 # Give Whisper the names in the child's record as hotwords before it listens (bin/evaluate-voice --hotwords record).
-HEARTH_WHISPER_RECORD_HOTWORDS = env.bool("HEARTH_WHISPER_RECORD_HOTWORDS", default=False)
+HEARTH_WHISPER_RECORD_HOTWORDS = env.bool("HEARTH_WHISPER_RECORD_HOTWORDS", default=True)
 HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
 HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)
