@@ -1,6 +1,7 @@
 """The recording-time measure on hand-made voice notes."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -56,7 +57,7 @@ def test_typing_saved_is_never_negative(settings):
     assert measures.typing_minutes_saved(400, 5.0) == 5.0
 
 
-def signed_voice_draft(county, draft: dict[str, str], signed: dict[str, str]):
+def signed_voice_draft(county, draft: dict[str, str], signed: dict[str, Any]):
     from casework import services as casework_services
 
     visit = factories.DraftVisitFactory(
