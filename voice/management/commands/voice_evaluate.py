@@ -40,7 +40,10 @@ class Command(BaseCommand):
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)
         decoding = self._decoding(options)
         started = time.monotonic()
-        transcriber.load_model(decoding)
+        try:
+            transcriber.load_model(decoding)
+        except transcriber.ModelMissing as missing:
+            raise CommandError(str(missing)) from missing
         load_seconds = time.monotonic() - started
         correct = not options["no_correct"]
         scores = []
