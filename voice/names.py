@@ -42,6 +42,9 @@ CARE_WORDS = (
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 SOUND_AT_LEAST = 75  # Metaphone codes, as a 0-100 similarity
 SPELLING_AT_LEAST = 62  # the letters, as a 0-100 similarity
+# A name that sounds exactly the same may be spelled further apart: Whisper writes the common spelling ("Amy"),
+# the record another ("Aimee"). Codes this short or shorter say too little to go on ("L": Lee, Leo, Lou).
+SAME_SOUND_SPELLING_AT_LEAST, SAME_SOUND_CODE_LONGER_THAN = 50, 1
 DIFFERENCE_SOUND_AT_LEAST, DIFFERENCE_SPELLING_AT_LEAST = 60, 45  # the words that differ, where some are shared
 
 
@@ -92,14 +95,15 @@ def _terms_of(name: str) -> list[str]:
 
 
 def correct(text: str, terms: list[Term]) -> Corrected:
-    """Replace runs of one to three heard words with the known term they sound like, best matches first."""
+    """Replace runs of one to four heard words with the known term they sound like, best matches first. A term is
+    heard as at most one word more than it has ("look tough to review" for "looked after review")."""
     tokens = list(WORD.finditer(text))
     known = {term.key for term in terms}
     names = {term.key for term in terms if term.length == 1}
     heard_right = _heard_right(text, tokens, known)
     candidates = []
     for start in range(len(tokens)):
-        for size in (1, 2, 3):
+        for size in (1, 2, 3, 4):
             window = tokens[start : start + size]
             if len(window) == size and _one_phrase(text, window) and heard_right.isdisjoint(range(start, start + size)):
                 heard = text[window[0].start() : window[-1].end()]
@@ -130,14 +134,25 @@ def _best(heard: str, terms: list[Term], known: set[str], size: int) -> tuple[Te
     for term in terms:
         if abs(term.length - size) > 1 or not _close_in_length(key, term.key):
             continue
-        if term.text[:1].isupper() and heard[:1].islower():
+        if term.text[:1].isupper() and not _capitalised(heard):
             continue  # Whisper writes names with a capital: "marks" mid-sentence is not "Mark"
         by_sound, by_spelling = fuzz.ratio(sound, term.sound), fuzz.ratio(key, term.key)
-        if by_sound >= SOUND_AT_LEAST and by_spelling >= SPELLING_AT_LEAST and _differences_alike(heard, term):
+        if by_sound >= SOUND_AT_LEAST and by_spelling >= _spelling_needed(sound, term) and _differences_alike(heard, term):
             score = by_sound + by_spelling
             if best is None or score > best[1]:
                 best = (term, score)
     return best
+
+
+def _capitalised(heard: str) -> bool:
+    """Some word has a capital: Whisper heard a name, if not all of it ("gardener Academy" for "Gardiner Academy")."""
+    return any(word[:1].isupper() for word in heard.split())
+
+
+def _spelling_needed(sound: str, term: Term) -> int:
+    if sound == term.sound and len(sound) > SAME_SOUND_CODE_LONGER_THAN and term.text[:1].isupper():
+        return SAME_SOUND_SPELLING_AT_LEAST
+    return SPELLING_AT_LEAST
 
 
 def _apply(text: str, tokens: list[re.Match[str]], candidates: list[tuple[float, int, int, str, Term]]) -> Corrected:
@@ -157,11 +172,12 @@ def _apply(text: str, tokens: list[re.Match[str]], candidates: list[tuple[float,
 def _differences_alike(heard: str, term: Term) -> bool:
     """Where heard and known words share a word ("Winter Primary", "Taylor Primary"), the words that differ must
     sound alike too: the shared word alone makes two different schools look close."""
-    heard_words = {_squash(word) for word in heard.split()}
-    term_words = {_squash(word) for word in term.text.split()}
-    if heard_words.isdisjoint(term_words):
+    heard_words, term_words = [_squash(word) for word in heard.split()], [_squash(word) for word in term.text.split()]
+    if set(heard_words).isdisjoint(term_words):
         return True
-    rest, rest_of_term = "".join(sorted(heard_words - term_words)), "".join(sorted(term_words - heard_words))
+    # In the order said: "look tough to" against "looked after".
+    rest = "".join(word for word in heard_words if word not in term_words)
+    rest_of_term = "".join(word for word in term_words if word not in heard_words)
     by_sound = fuzz.ratio(jellyfish.metaphone(rest), jellyfish.metaphone(rest_of_term))
     return by_sound >= DIFFERENCE_SOUND_AT_LEAST and fuzz.ratio(rest, rest_of_term) >= DIFFERENCE_SPELLING_AT_LEAST
 
@@ -185,7 +201,12 @@ def _edges_belong(heard: str, term: Term) -> bool:
     """An everyday word at either end of the heard words ("no", "the", "with") must be one of the term's own:
     otherwise the correction would swallow a word that was said ("no missing episode" is not "missing episode")."""
     words, own = heard.lower().split(), {_squash(word) for word in term.text.split()}
-    return all(_squash(word) in own or _squash(word) not in _common_words() for word in (words[0], words[-1]))
+    return all(_belongs(_squash(word), own) or _squash(word) not in _common_words() for word in (words[0], words[-1]))
+
+
+def _belongs(word: str, own: set[str]) -> bool:
+    """One of the term's words, or its start with the ending unheard ("look" for "looked")."""
+    return any(word == whole or (len(word) >= 3 and whole.startswith(word)) for whole in own)
 
 
 def _without_possessive(word: str) -> str:

@@ -66,3 +66,27 @@ def test_the_councils_own_words_are_used(settings):
 def test_a_long_home_name_gives_its_proper_names_only():
     terms = {term.text for term in names.vocabulary(["Patel foster carers (in-house)"])}
     assert "Patel" in terms and "Patel foster carers (in-house)" not in terms
+
+
+def test_a_name_that_sounds_the_same_takes_the_records_spelling():
+    # Whisper writes the common spelling; the same Metaphone code lets the letters be further apart.
+    assert corrected("Amy came to the PEP meeting.", ["Aimee"]) == "Aimee came to the PEP meeting."
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "Emma came to the PEP meeting.",  # a different name: not the same sound as Aimee
+        "Lee came too.",  # the same short code (L) as Leah says too little
+    ],
+)
+def test_the_looser_spelling_needs_the_same_sound_and_enough_of_it(heard):
+    assert corrected(heard, ["Aimee", "Leah"]) == heard
+
+
+def test_a_name_heard_with_some_of_its_capitals_is_put_right():
+    assert corrected("She goes to gardener Academy.", ["Gardiner Academy"]) == "She goes to Gardiner Academy."
+
+
+def test_an_everyday_word_with_no_capital_is_never_made_a_name():
+    assert corrected("The gardener came to the school.", ["Gardiner Academy"]) == "The gardener came to the school."
