@@ -44,11 +44,30 @@ def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
 
 
+# Whisper sometimes leaves out the full stops of a long stretch ("...in the cupboards Next steps I will..."), but
+# still writes a capital where a sentence starts. A cue spoken with its capital after a word with no stop opens a
+# sentence there too. Not the cues that start with "I": "when I saw her" is one sentence.
+UNSTOPPED_CUE = r"(Next steps?|Actions?|My analysis|In my analysis|My assessment|In my view|The home|The house)\b"
+
+
+def unstopped_sentences(text: str, child_names: Iterable[str] = ()) -> list[str]:
+    """The transcript's sentences, split also where a capitalised cue follows a word with no full stop."""
+    names = "|".join(re.escape(name) for name in child_names if name.strip())
+    cues = UNSTOPPED_CUE + (rf"|({names})( \w+)? {CHILD_VERBS}" if names else "")
+    opening = re.compile(rf"(?<=[a-z'])\s+(?=({cues}))")
+    return [part for sentence in sentences_of(text) for part in _cut(sentence, opening)]
+
+
+def _cut(sentence: str, opening: re.Pattern[str]) -> list[str]:
+    starts = [0, *(match.end() for match in opening.finditer(sentence)), len(sentence)]
+    return [sentence[a:b].strip() for a, b in zip(starts, starts[1:], strict=False) if sentence[a:b].strip()]
+
+
 def split(text: str, *, child_names: Iterable[str] = ()) -> list[Sentence]:
     """Each sentence of the transcript with the section it belongs to."""
     child = _child_pattern(child_names)
     section, result = OBSERVATIONS, []
-    for sentence in sentences_of(text):
+    for sentence in unstopped_sentences(text, child_names):
         section = cue(sentence, child) or section
         result.append(Sentence(section, sentence))
     return result

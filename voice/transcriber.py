@@ -18,7 +18,7 @@ import numpy as np
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from faster_whisper import WhisperModel
+    from faster_whisper import BatchedInferencePipeline, WhisperModel
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +141,22 @@ def _load(path: str, compute_type: str, threads: int) -> "WhisperModel":  # impo
     return model
 
 
+def _transcriber(decoding: Decoding) -> "WhisperModel | BatchedInferencePipeline":
+    """With the voice-activity filter, each stretch of speech it finds (up to 30 s, cut at a pause) is decoded on
+    its own. Whisper's own 30-second windows, given hotwords, sometimes end early and the rest of the window is
+    lost (bin/evaluate-voice: whole sentences missing). Without the filter, only Whisper's windows are left."""
+    from faster_whisper import BatchedInferencePipeline
+
+    model = load_model(decoding)
+    return BatchedInferencePipeline(model) if decoding.vad else model
+
+
 def transcribe(samples: np.ndarray, *, on_progress: Callable[[float], None], decoding: Decoding | None = None) -> Transcript:
     """Transcribe 16 kHz mono samples, reporting progress as segment end time / duration."""
     decoding = decoding or Decoding.from_settings()
     started = time.monotonic()
     audio_seconds = samples.size / 16_000
-    pieces, _info = load_model(decoding).transcribe(
+    pieces, _info = _transcriber(decoding).transcribe(
         samples,
         beam_size=decoding.beam_size,
         language=decoding.language or None,
@@ -154,6 +164,7 @@ def transcribe(samples: np.ndarray, *, on_progress: Callable[[float], None], dec
         vad_parameters=decoding.vad_parameters or None,
         condition_on_previous_text=False,
         hotwords=decoding.hotwords or None,
+        **({"batch_size": 1} if decoding.vad else {}),
     )
     segments = []
     for piece in pieces:  # a generator: the model works as we iterate
