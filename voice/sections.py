@@ -46,8 +46,32 @@ def sentences_of(text: str) -> list[str]:
 
 # Whisper sometimes leaves out the full stops of a long stretch ("...in the cupboards Next steps I will..."), but
 # still writes a capital where a sentence starts. A cue spoken with its capital after a word with no stop opens a
-# sentence there too. Not the cues that start with "I": "when I saw her" is one sentence.
-UNSTOPPED_CUE = r"(Next steps?|Actions?|My analysis|In my analysis|My assessment|In my view|The home|The house)\b"
+# sentence there too, unless the word before joins it to what came before ("when I saw her", "and I will").
+UNSTOPPED_CUE = (
+    r"(Next steps?|Actions?|My analysis|In my analysis|My assessment|In my view|The home|The house|"
+    r"I saw|I noticed|I heard|I observed|I visited|I will|Her carers?|His carers?|Their carers?|The carers?)\b"
+)
+JOINING_WORDS = frozenset(
+    [
+        "and",
+        "but",
+        "or",
+        "so",
+        "as",
+        "when",
+        "while",
+        "because",
+        "since",
+        "that",
+        "if",
+        "until",
+        "after",
+        "before",
+        "than",
+        "where",
+        "what",
+    ]
+)
 
 
 def unstopped_sentences(text: str, child_names: Iterable[str] = ()) -> list[str]:
@@ -59,8 +83,14 @@ def unstopped_sentences(text: str, child_names: Iterable[str] = ()) -> list[str]
 
 
 def _cut(sentence: str, opening: re.Pattern[str]) -> list[str]:
-    starts = [0, *(match.end() for match in opening.finditer(sentence)), len(sentence)]
+    cuts = [match.end() for match in opening.finditer(sentence) if not _joined(sentence[: match.start()])]
+    starts = [0, *cuts, len(sentence)]
     return [sentence[a:b].strip() for a, b in zip(starts, starts[1:], strict=False) if sentence[a:b].strip()]
+
+
+def _joined(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1].lower() in JOINING_WORDS
 
 
 def split(text: str, *, child_names: Iterable[str] = ()) -> list[Sentence]:
