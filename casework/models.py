@@ -296,6 +296,14 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     draft_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The record's sections as the last voice draft left them (with sentences the worker moved between sections),
+    # so signing can keep how much of the draft was changed: {"child_said": "...", "observations": "...", ...}.
+    voice_draft = models.JSONField(default=dict, blank=True, editable=False)
+    # Kept at signing a voice-drafted visit (casework.edits): words in that draft, and words the worker changed
+    # (added, removed or replaced) before signing, in all and per section {"analysis": {"draft_words", "changed"}}.
+    voice_draft_words = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    voice_words_changed = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    voice_changes = models.JSONField(default=dict, blank=True, editable=False)
     # Sent by the page or app with each new visit, so a second click or a resent request makes one visit.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from casework import codes, selectors, versions
+from casework import codes, edits, selectors, versions
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -612,8 +612,18 @@ def visit_sign(*, visit: Visit, actor: User) -> Visit:
     visit.status = codes.VisitStatus.SIGNED
     visit.signed_at = timezone.now()
     visit.signed_by = actor
+    if visit.drafted_from_voice and visit.voice_draft:
+        _keep_draft_changes(visit)
     save_with_history(visit, actor=actor, reason="Signed")
     return visit
+
+
+def _keep_draft_changes(visit: Visit) -> None:
+    """How much of the voice draft the worker changed before signing, for the recording-time measure."""
+    changes = edits.section_changes(visit.voice_draft, {name: getattr(visit, name) for name in VOICE_SECTIONS})
+    visit.voice_changes = changes
+    visit.voice_draft_words = sum(section["draft_words"] for section in changes.values())
+    visit.voice_words_changed = sum(section["changed"] for section in changes.values())
 
 
 @transaction.atomic
@@ -630,16 +640,25 @@ def visit_review_draft(*, visit: Visit, actor: User) -> Visit:
     return visit
 
 
-@transaction.atomic
-def visit_add_voice_draft(*, visit: Visit, text: str) -> bool:
-    """Put a transcript into a draft visit's observations, for the worker to correct.
+# The sections of a visit's record that a voice draft fills, in the order the page shows them.
+VOICE_SECTIONS = ("child_said", "observations", "analysis", "actions")
 
-    Called by the transcription pipeline, not a person, so it never touches a signed visit and
-    always marks the draft as needing review. Returns False when the visit was already signed."""
+
+@transaction.atomic
+def visit_add_voice_draft(*, visit: Visit, sections: dict[str, str]) -> bool:
+    """Add a transcript, already split into the record's sections, to a draft visit for the worker to correct.
+
+    Called by the transcription pipeline, not a person, so it never touches a signed visit and always marks the
+    draft as needing review. Keeps the sections as drafted, to count the worker's changes at signing.
+    Returns False when the visit was already signed."""
+    if set(sections) - set(VOICE_SECTIONS):
+        raise ValueError(f"Unknown sections: {sorted(set(sections) - set(VOICE_SECTIONS))}")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.is_signed:
         return False
-    visit.observations = f"{visit.observations.rstrip()}\n\n{text}".strip() if visit.observations.strip() else text
+    for name, text in sections.items():
+        setattr(visit, name, _appended(getattr(visit, name), text))
+    visit.voice_draft = {name: getattr(visit, name) for name in VOICE_SECTIONS}
     visit.drafted_from_voice = True
     visit.draft_reviewed_by = None
     visit.draft_reviewed_at = None
@@ -647,7 +666,52 @@ def visit_add_voice_draft(*, visit: Visit, text: str) -> bool:
     return True
 
 
-_VOICE_DRAFT_FIELDS = ("observations", "drafted_from_voice", "draft_reviewed_by", "draft_reviewed_at", "updated_at")
+def _appended(before: str, text: str) -> str:
+    return f"{before.rstrip()}\n\n{text}".strip() if before.strip() else text
+
+
+_VOICE_DRAFT_FIELDS = (
+    *VOICE_SECTIONS,
+    "voice_draft",
+    "drafted_from_voice",
+    "draft_reviewed_by",
+    "draft_reviewed_at",
+    "updated_at",
+)
+
+
+@transaction.atomic
+def visit_move_sentences(*, visit: Visit, actor: User, moves: list[tuple[str, str, str]]) -> Visit:
+    """Move sentences of a voice draft between the record's sections: (sentence, from section, to section).
+
+    A sentence the worker has since changed is not found where it was, and is refused with a clear message,
+    so a move never loses or duplicates the worker's own words."""
+    _lock_child_before_visit(visit.child_id)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    require_recorder(actor=actor, child=visit.child)
+    if visit.is_signed:
+        raise ValidationError("This visit is signed. To change it, amend it and say why.")
+    draft = dict(visit.voice_draft)
+    for sentence, source, target in moves:
+        if {source, target} - set(VOICE_SECTIONS) or not sentence.strip():
+            raise ValidationError("Choose a section of the record to move the sentence to.")
+        if source == target:
+            continue
+        setattr(visit, source, _without_sentence(getattr(visit, source), sentence))
+        setattr(visit, target, _appended(getattr(visit, target), sentence))
+        if sentence in draft.get(source, ""):  # a move is not the worker changing the draft's words
+            draft[source] = _without_sentence(draft[source], sentence)
+            draft[target] = _appended(draft.get(target, ""), sentence)
+    visit.voice_draft = draft
+    save_with_history(visit, actor=actor, reason="Voice draft: sentences moved between sections")
+    return visit
+
+
+def _without_sentence(text: str, sentence: str) -> str:
+    if sentence not in text:
+        raise ValidationError(f"“{sentence[:80]}” is no longer in that section as drafted. Move it by hand in the form.")
+    before, _, after = text.partition(sentence)
+    return re.sub(r"[ \t]+\n", "\n", f"{before.rstrip()} {after.lstrip()}".strip())
 
 
 @transaction.atomic

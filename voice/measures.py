@@ -11,10 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, QuerySet, Sum
 
-from casework.dashboard import Figure, Measure, Period, Row, register_measure
+from casework.dashboard import Figure, Measure, Period, Row, percent, register_measure
 from casework.dashboard.sql import of_children
 from casework.dates import end_of, start_of
-from casework.models import Child
+from casework.models import Child, Visit
 from voice.models import Recording, RecordingStatus
 
 
@@ -52,8 +52,22 @@ def recording_time(*, children: QuerySet[Child], periods: Sequence[Period]) -> l
             f"words_{i}": Sum("words", filter=ready),
         }
         aggregates[f"median_{i}"] = Median(wait, filter=ready)
-    result = _recordings(children).aggregate(**aggregates)
+    result = _recordings(children).aggregate(**aggregates) | _draft_changes(children, periods)
     return [_figure(period, result, i) for i, period in enumerate(periods)]
+
+
+def _draft_changes(children: QuerySet[Child], periods: Sequence[Period]) -> dict[str, Any]:
+    """Per period, the voice-drafted visits signed in it: how many, their draft's words and the words changed."""
+    aggregates: dict[str, Aggregate] = {}
+    for i, period in enumerate(periods):
+        signed = Q(signed_at__gte=start_of(period.start), signed_at__lt=end_of(period.end))
+        aggregates |= {
+            f"signed_{i}": Count("pk", filter=signed),
+            f"draft_words_{i}": Sum("voice_draft_words", filter=signed),
+            f"changed_{i}": Sum("voice_words_changed", filter=signed),
+        }
+    drafted = of_children(Visit.objects.filter(drafted_from_voice=True, voice_draft_words__isnull=False), children)
+    return drafted.aggregate(**aggregates)
 
 
 def _figure(period: Period, result: dict[str, Any], i: int) -> Figure:
@@ -61,12 +75,15 @@ def _figure(period: Period, result: dict[str, Any], i: int) -> Figure:
     minutes = (result[f"seconds_{i}"] or 0) / 60
     hours_saved = round(typing_minutes_saved(words, minutes) / 60, 1)
     median: datetime.timedelta | None = result.get(f"median_{i}")
+    changed, draft_words = result[f"changed_{i}"] or 0, result[f"draft_words_{i}"] or 0
     rows = (
         Row("Voice notes transcribed", notes, unit="notes"),
         Row("Minutes of audio", round(minutes, 1), unit="minutes"),
         Row("Words transcribed", words, unit="words"),
         Row("Median time from upload to draft", round(median.total_seconds() / 60, 1) if median else None, unit="minutes"),
         Row(f"Typing time saved at {settings.HEARTH_TYPING_WORDS_PER_MINUTE} words a minute", hours_saved, unit="hours"),
+        Row("Voice-drafted visits signed", result[f"signed_{i}"], unit="visits"),
+        Row("Share of the draft's words changed before signing", percent(changed, draft_words), changed, draft_words),
     )
     return Figure(period, hours_saved if notes else None, notes, None, rows)
 
@@ -81,7 +98,9 @@ def _assumption() -> str:
     return (
         f"Typing time saved assumes a worker types {wpm} words a minute (HEARTH_TYPING_WORDS_PER_MINUTE), an average "
         "typing speed: it is the time to type the words transcribed, less the minutes spent speaking them. Reviewing "
-        "and correcting the draft is not taken off, so read it as an upper estimate."
+        "and correcting the draft is not taken off, so read it as an upper estimate: the share of the draft changed "
+        "before signing (words added, removed or replaced, counted on the visits signed in the period; moving a "
+        "sentence to another section is not counted) says how much correcting there was."
     )
 
 
@@ -89,7 +108,8 @@ MEASURE = Measure(
     key="recording-time",
     title="Recording time",
     definition="Voice notes whose draft was ready in the period, for visits to the children: how many, the minutes of "
-    "audio, the median time from upload to draft, and the estimated hours of typing saved (the headline).",
+    "audio, the median time from upload to draft, the estimated hours of typing saved (the headline), and, for the "
+    "voice-drafted visits signed in the period, how much of the draft the worker changed before signing.",
     headline="of typing saved",  # after the figure and its unit: "0.1 hours of typing saved"
     figures=recording_time,
     children_behind=children_with_voice_notes,

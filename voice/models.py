@@ -54,6 +54,8 @@ class Recording(models.Model):
 
     transcript = models.TextField(blank=True)
     segments = models.JSONField(default=list, blank=True, help_text='[{"start": s, "end": s, "text": "..."}]')
+    # Words put right against the child's record and the care words (voice.names): [{"heard": .., "written": ..}].
+    corrections = models.JSONField(default=list, blank=True)
     applied_to_visit_at = models.DateTimeField(null=True, blank=True)
 
     # Figures for the recording-time measure.

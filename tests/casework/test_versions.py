@@ -111,7 +111,7 @@ def test_the_api_amendment_with_an_old_version_is_409(county, draft):
 
 def test_the_service_refuses_a_stale_version_and_names_the_voice_draft(county, draft):
     opened = draft.updated_at
-    services.visit_add_voice_draft(visit=draft, text="Machine words.")
+    services.visit_add_voice_draft(visit=draft, sections={"observations": "Machine words."})
     with pytest.raises(RecordChanged) as refused:
         services.visit_update(visit=draft, actor=county.worker, version=opened, observations="Typed over it.")
     assert "changed by Hearth (an automatic update)" in refused.value.messages[0]

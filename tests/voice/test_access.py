@@ -154,3 +154,28 @@ def test_the_service_workers_cache_is_named_after_the_files_it_holds(client, set
     finally:
         finders.get_finder.cache_clear()
     assert before and after and before[1] != after[1]
+
+
+def test_only_people_who_may_record_can_move_sentences_of_a_voice_draft(client, county):
+    from casework import services as casework_services
+
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, child_said="", observations="")
+    casework_services.visit_add_voice_draft(visit=visit, sections={"observations": "Ava said hello. I saw her room."})
+    form = {"text-0": "Ava said hello.", "from-0": "observations", "to-0": "child_said"}
+    client.force_login(county.other_worker)
+    assert client.post(f"/voice/visits/{visit.pk}/voice-sections/", form).status_code == 404
+    client.force_login(county.worker)
+    response = client.post(f"/voice/visits/{visit.pk}/voice-sections/", form)
+    assert response.status_code == 302 and response["Location"].endswith(f"/visits/{visit.pk}/edit/#voice-sections")
+    visit.refresh_from_db()
+    assert (visit.child_said, visit.observations) == ("Ava said hello.", "I saw her room.")
+
+
+def test_the_draft_page_lists_each_sentence_with_its_section_to_move_without_javascript(client, county):
+    from casework import services as casework_services
+
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, child_said="", observations="")
+    casework_services.visit_add_voice_draft(visit=visit, sections={"observations": "Ava said hello. I saw her room."})
+    client.force_login(county.worker)
+    page = client.get(f"/visits/{visit.pk}/edit/").content.decode()
+    assert page.count("data-sentence") == 2 and 'name="to-0"' in page and "Move sentences" in page

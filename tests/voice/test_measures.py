@@ -1,6 +1,7 @@
 """The recording-time measure on hand-made voice notes."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -54,3 +55,32 @@ def test_typing_saved_is_never_negative(settings):
     settings.HEARTH_TYPING_WORDS_PER_MINUTE = 40
     assert measures.typing_minutes_saved(40, 5.0) == 0.0
     assert measures.typing_minutes_saved(400, 5.0) == 5.0
+
+
+def signed_voice_draft(county, draft: dict[str, str], signed: dict[str, Any]):
+    from casework import services as casework_services
+
+    visit = factories.DraftVisitFactory(
+        child=county.child, author=county.worker, child_said="", observations="", analysis="", actions=""
+    )
+    casework_services.visit_add_voice_draft(visit=visit, sections=draft)
+    casework_services.visit_update(visit=visit, actor=county.worker, **signed)
+    casework_services.visit_review_draft(visit=visit, actor=county.worker)
+    return casework_services.visit_sign(visit=visit, actor=county.worker)
+
+
+def test_recording_time_shows_how_much_of_the_draft_was_changed_before_signing(county):
+    signed_voice_draft(county, {"observations": "I saw her room. It was tidy."}, {"observations": "I saw her room."})
+    signed_voice_draft(county, {"child_said": "Ava said she likes school."}, {"child_said": "Ava said she likes school."})
+    factories.VisitFactory(child=county.child, author=county.worker)  # typed by hand: not a draft's figure
+    today = timezone.localdate()
+    figure = measures.recording_time(children=Child.objects.all(), periods=[Period(today - datetime.timedelta(days=30), today)])[
+        0
+    ]
+    rows = {row.label: row for row in figure.rows}
+    assert rows["Voice-drafted visits signed"].value == 2
+    share = rows["Share of the draft's words changed before signing"]
+    # 3 of the 7 + 5 drafted words were removed.
+    assert (share.value, share.count, share.total) == (25.0, 3, 12)
+    other = measures.recording_time(children=Child.objects.filter(pk=county.other_child.pk), periods=[figure.period])[0]
+    assert {row.label: row.value for row in other.rows}["Voice-drafted visits signed"] == 0

@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 from tests import factories, proof
 from tests.celery_worker import STALE_SECONDS, finished, wait_for
+from tests.voice.test_services import EMPTY, drafted_sentences
+from voice import sections
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
@@ -28,7 +30,7 @@ def upload_through_api(client: APIClient, visit, path) -> dict:
 
 
 def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker, county, clips):
-    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, **EMPTY)
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["ogg"])
@@ -40,12 +42,12 @@ def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker,
     assert speech.word_error_rate(speech.SCRIPT, body["transcript"]) <= 0.25, body["transcript"]
     assert body["progress"] == 1 and body["real_time_factor"] < 1
     visit.refresh_from_db()
-    assert visit.observations == body["transcript"] and visit.awaits_review
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(body["transcript"])) and visit.awaits_review
 
 
 @pytest.mark.faults
 def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_restart(celery_worker, county, clips):
-    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, **EMPTY)
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["long"])
@@ -60,7 +62,7 @@ def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_res
     visit.refresh_from_db()
     assert recording.status == RecordingStatus.READY
     assert recording.attempts == 2
-    assert visit.observations == recording.transcript  # the draft was filled exactly once
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))  # filled exactly once
     assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
     proof.fault_survived(
         scenario="Celery worker killed mid-transcription", checks="restarted worker finished it; one transcript, one draft"
@@ -96,7 +98,7 @@ def test_a_pool_process_killed_mid_note_hands_the_note_back_at_once(patient_cele
 
 
 def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, county, clips):
-    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    visit = factories.DraftVisitFactory(child=county.child, author=county.worker, **EMPTY)
     client = APIClient()
     client.force_authenticate(county.worker)
     uploaded = upload_through_api(client, visit, clips["wav"])
@@ -108,7 +110,7 @@ def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, c
     recording.refresh_from_db()
     visit.refresh_from_db()
     assert (recording.status, recording.attempts) == (RecordingStatus.READY, 1)
-    assert visit.observations == recording.transcript
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
 
 
 def test_a_bad_file_fails_without_reaching_the_worker_and_keeps_its_file(celery_worker, county, tmp_path):

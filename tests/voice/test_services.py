@@ -17,7 +17,7 @@ from django.utils import timezone
 from casework import codes
 from casework import services as casework_services
 from tests import factories
-from voice import services
+from voice import sections, services
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 
@@ -26,7 +26,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(county):
-    return factories.DraftVisitFactory(child=county.child, author=county.worker, observations="")
+    return factories.DraftVisitFactory(child=county.child, author=county.worker, **EMPTY)
+
+
+EMPTY = {"child_said": "", "observations": "", "analysis": "", "actions": ""}
 
 
 def upload(visit, actor, path: Path | None = None, *, content: bytes | None = None, name: str = "note.m4a", client_id=None):
@@ -119,8 +122,14 @@ def test_transcription_fills_the_draft_for_review(visit, county, clips):
     assert recording.segments and recording.segments[0]["start"] >= 0
     assert recording.audio_seconds == pytest.approx(clips_seconds(clips["wav"]), abs=0.2)
     assert recording.processing_seconds > 0 and recording.words > 40 and "tiny.en" in recording.model_name
-    assert visit.observations == recording.transcript
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
+    assert visit.child_said.startswith("Ava said") and visit.analysis.startswith("My analysis")  # the worker's cues
     assert visit.awaits_review
+
+
+def drafted_sentences(visit) -> list[str]:
+    """Every sentence of the voice draft, wherever in the record's sections it was put."""
+    return sorted(sentence for name in sections.SECTIONS for sentence in sections.sentences_of(getattr(visit, name)))
 
 
 def clips_seconds(path: Path) -> float:
@@ -134,7 +143,7 @@ def test_transcribing_twice_makes_one_transcript(visit, county, clips):
     visit.refresh_from_db()
     recording.refresh_from_db()
     assert recording.attempts == 1
-    assert visit.observations == recording.transcript
+    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
 
 
 def test_a_draft_from_a_voice_note_cannot_be_signed_until_reviewed(visit, county, clips):
@@ -255,3 +264,24 @@ def test_retention_deletes_audio_of_signed_visits_but_keeps_the_record(county, c
     assert not storage.exists(name)
     assert (old_recording.has_audio, old_recording.audio_deleted_at is not None) == (False, True)
     assert recent_recording.has_audio
+
+
+@pytest.mark.parametrize("sound", ["whitenoise", "brownnoise", "pinknoise"])
+def test_noise_gives_no_text_and_fails_with_a_reason(visit, county, tmp_path, sound):
+    """Whisper invents words from noise when asked to; the voice filter means it is never asked."""
+    path = tmp_path / f"{sound}.wav"
+    speech.noise(path, sound)
+    recording, _ = upload(visit, county.worker, path)
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    visit.refresh_from_db()
+    assert (recording.status, recording.transcript) == (RecordingStatus.FAILED, "")
+    assert recording.failure_reason == "We could not hear any words in the recording."
+    assert not visit.drafted_from_voice and visit.observations == ""
+
+
+def test_silence_gives_no_text(visit, county, clips):
+    recording, _ = upload(visit, county.worker, clips["silent"])
+    services.recording_transcribe(recording_id=recording.pk)
+    recording.refresh_from_db()
+    assert (recording.status, recording.transcript) == (RecordingStatus.FAILED, "")
