@@ -20,6 +20,7 @@ from psycopg import sql
 
 from casework.backup import private_storage
 from casework.models import Visit
+from config.settings.base import audio_files
 from tests.records import every_record
 from voice import services as voice_services
 
@@ -29,16 +30,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def media(tmp_path) -> Iterator[Path]:
-    """The private storage (the one the voice notes' field holds) moved to a folder of this test's own."""
-    storage, folder = private_storage(), tmp_path / "media"
-    assert isinstance(storage, FileSystemStorage)
-    was = vars(storage)["_location"]  # the OPTIONS location it was made with; the paths it works out follow it
-    vars(storage)["_location"] = str(folder)
-    storage._clear_cached_properties("MEDIA_ROOT")
-    yield folder
-    vars(storage)["_location"] = was
-    storage._clear_cached_properties("MEDIA_ROOT")
+def media(tmp_path, settings) -> Path:
+    """The private storage on disk, in this test's own folder (bin/test otherwise keeps audio in a bucket, which
+    every test shares: a restore must find an installation empty)."""
+    folder = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "private": audio_files(folder)}
+    assert isinstance(private_storage(), FileSystemStorage)
+    return folder
 
 
 @pytest.fixture
@@ -67,7 +65,7 @@ def new_database() -> Iterator[str]:
 
 
 def manage(*args: str, database: str, media: Path) -> subprocess.CompletedProcess[str]:
-    keep = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "HEARTH_MEDIA"))}
+    keep = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "HEARTH_MEDIA", "HEARTH_AUDIO"))}
     env = keep | {
         "DATABASE_URL": url_of(database),
         "HEARTH_MEDIA_ROOT": str(media),
