@@ -492,6 +492,8 @@ PAGES: dict[str, Target] = {
     "voice:upload": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True, body=upload_body, multipart=True),
     "voice:audio": Target(PAGE_CHILD_READ),
     "voice:retry": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
+    # Moving sentences of a voice draft between the record's sections, before signing.
+    "voice:move-sentences": Target(PAGE_CHILD_WRITE, writes=("POST",), post_only=True),
     # Homes and placement decisions.
     "placements:child-homes": Target(PAGE_CHILD_READ),
     "placements:move-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),

@@ -98,6 +98,7 @@ def visit_voice_panel(request: SignedInRequest, visit: Visit | None, child_id: i
 def move_sentences(request: SignedInRequest, visit_id: int) -> HttpResponse:
     """Put sentences of the voice draft in the section they belong in. Works without JavaScript."""
     visit = casework_selectors.visit_get(user=request.user, visit_id=visit_id)
+    casework_services.require_recorder(actor=request.user, child=visit.child)  # before the form: a reader gets 403
     form = MoveSentencesForm(request.POST, rows=draft_sentences(visit))
     if not form.is_valid():
         messages.error(request, "Choose a section of the record for each sentence.")

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from tests import factories, proof
 from tests.celery_worker import STALE_SECONDS, finished, wait_for
-from tests.voice.test_services import EMPTY, drafted_sentences
-from voice import sections
+from tests.voice.test_services import EMPTY, drafted_words, sorted_words
 from voice import speech_samples as speech
 from voice.models import Recording, RecordingStatus
 from voice.queue import enqueue_transcription
@@ -42,7 +41,7 @@ def test_a_clip_becomes_a_draft_through_the_api_and_a_real_worker(celery_worker,
     assert speech.word_error_rate(speech.SCRIPT, body["transcript"]) <= 0.25, body["transcript"]
     assert body["progress"] == 1 and body["real_time_factor"] < 1
     visit.refresh_from_db()
-    assert drafted_sentences(visit) == sorted(sections.sentences_of(body["transcript"])) and visit.awaits_review
+    assert drafted_words(visit) == sorted_words(body["transcript"]) and visit.awaits_review
 
 
 @pytest.mark.faults
@@ -62,7 +61,7 @@ def test_a_worker_killed_mid_transcription_finishes_the_recording_once_after_res
     visit.refresh_from_db()
     assert recording.status == RecordingStatus.READY
     assert recording.attempts == 2
-    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))  # filled exactly once
+    assert drafted_words(visit) == sorted_words(recording.transcript)  # filled exactly once
     assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
     proof.fault_survived(
         scenario="Celery worker killed mid-transcription", checks="restarted worker finished it; one transcript, one draft"
@@ -89,7 +88,7 @@ def test_a_pool_process_killed_mid_note_hands_the_note_back_at_once(patient_cele
     assert (recording.status, recording.attempts) == (RecordingStatus.READY, 2)
     handed_back_in = (recording.finished_at - killed_at).total_seconds()
     assert handed_back_in <= recording.processing_seconds + 15, (handed_back_in, recording.processing_seconds)
-    assert visit.observations == recording.transcript
+    assert drafted_words(visit) == sorted_words(recording.transcript)
     assert visit.history.filter(history_change_reason="Draft from voice note").count() == 1
     proof.fault_survived(
         scenario="Celery pool process killed mid-transcription",
@@ -110,7 +109,7 @@ def test_the_same_recording_enqueued_twice_gives_one_transcript(celery_worker, c
     recording.refresh_from_db()
     visit.refresh_from_db()
     assert (recording.status, recording.attempts) == (RecordingStatus.READY, 1)
-    assert drafted_sentences(visit) == sorted(sections.sentences_of(recording.transcript))
+    assert drafted_words(visit) == sorted_words(recording.transcript)
 
 
 def test_a_bad_file_fails_without_reaching_the_worker_and_keeps_its_file(celery_worker, county, tmp_path):
