@@ -339,6 +339,13 @@ HEARTH_TYPING_WORDS_PER_MINUTE = env.int("HEARTH_TYPING_WORDS_PER_MINUTE", defau
 # database server's cores. 1 works them out in turn.
 HEARTH_DASHBOARD_CONNECTIONS = env.int("HEARTH_DASHBOARD_CONNECTIONS", default=2)
 
+# The SSDA903 return's check (placements.validation): the DfE's validator runs in a Python of its own, made by
+# bin/setup-validator, as its pandas and numpy are older than Hearth's. A relative path is from the checkout.
+HEARTH_SSDA903_VALIDATOR_PYTHON = str(BASE_DIR / env("HEARTH_SSDA903_VALIDATOR_PYTHON", default=".venv-903/bin/python"))
+# The council's code as the DfE's validator knows it (ONS, upper tier): a home whose postcode lies outside it is
+# "out of area". The default is Worcestershire, where the demo county's homes are (WR postcodes).
+HEARTH_LOCAL_AUTHORITY_CODE = env("HEARTH_LOCAL_AUTHORITY_CODE", default="E10000034")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
