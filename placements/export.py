@@ -4,9 +4,12 @@ Three tables as CSV with dd/mm/YYYY dates: Header, Episodes and social worker ep
 starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
 such date inside each period in care. Only a head of service may run it."""
 
+from __future__ import annotations
+
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -34,7 +37,6 @@ EPISODES = (
     "URN",
 )
 SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
-TABLES = {"header": HEADER, "episodes": EPISODES, "social_workers": SOCIAL_WORKERS}
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
 
 Row = dict[str, Any]  # one CSV row, by column name
@@ -52,6 +54,30 @@ class Dated(Protocol):
 D = TypeVar("D", bound=Dated)
 
 
+@dataclass(frozen=True)
+class Year:
+    """A collection year, 1 April to 31 March."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def overlapping(self) -> Q:
+        """Rows with started_on/ended_on that touch the year."""
+        return Q(started_on__lte=self.end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=self.start))
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the return: its columns as the DfE names them, its rows for one child, what those rows need
+    loaded with every child (so 3,000 children take a few queries, not 3,000), and which children it adds to the
+    return beyond those looked after during the year (a care leaver's OC3, for one)."""
+
+    columns: tuple[str, ...]
+    rows: Callable[[Child, Year], list[Row]]
+    prefetch: Callable[[Year], list[Prefetch[Any] | str]] = lambda year: []
+    adds: Callable[[Year], Q] | None = None
+
+
 def collection_year(year: int) -> tuple[datetime.date, datetime.date]:
     """The year named by its start: 2024 is 1 April 2024 to 31 March 2025."""
     return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
@@ -63,10 +89,20 @@ def _d(day: datetime.date | None) -> str:
 
 @dataclass
 class Return:
-    header: list[Row]
-    episodes: list[Row]
-    social_workers: list[Row]
+    tables: dict[str, list[Row]]  # every table's rows, by the name in TABLES
     children: list[int] = field(default_factory=list)  # Hearth's ids of everyone in it, for the access log
+
+    @property
+    def header(self) -> list[Row]:
+        return self.tables["header"]
+
+    @property
+    def episodes(self) -> list[Row]:
+        return self.tables["episodes"]
+
+    @property
+    def social_workers(self) -> list[Row]:
+        return self.tables["social_workers"]
 
     def child_ids(self) -> list[int]:
         """Everyone in the return (each child in it has a header row): for the access log."""
@@ -74,37 +110,27 @@ class Return:
 
     def csv(self, table: str) -> str:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=TABLES[table], lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=TABLES[table].columns, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(getattr(self, table))
+        writer.writerows(self.tables[table])
         return out.getvalue()
 
 
 def ssda903_build(*, user: User, year: int) -> Return:
     if not selectors.may_produce_903(user):
         raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
-    start, end = collection_year(year)
-    overlapping = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    children = (
-        Child.objects.filter(pk__in=CareEpisode.objects.filter(overlapping).values("child_id"))
-        .prefetch_related(
-            Prefetch("care_episodes", queryset=CareEpisode.objects.filter(overlapping).order_by("started_on")),
-            Prefetch("legal_statuses", queryset=LegalStatus.objects.order_by("started_on")),
-            Prefetch("placement_episodes", queryset=PlacementEpisode.objects.select_related("home").order_by("started_on", "id")),
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.filter(overlapping).select_related("worker").order_by("started_on", "id"),
-            ),
-        )
-        .order_by("pk")
-    )
-    result = Return([], [], [])
+    period = Year(*collection_year(year))
+    in_return = Q(pk__in=CareEpisode.objects.filter(period.overlapping()).values("child_id"))
+    for table in TABLES.values():
+        if table.adds is not None:
+            in_return |= table.adds(period)
+    loads = [item for table in TABLES.values() for item in table.prefetch(period)]
+    children = Child.objects.filter(in_return).prefetch_related(*loads).order_by("pk")
+    result = Return({name: [] for name in TABLES})
     for child in children:
         result.children.append(child.pk)
-        result.header.append(_header(child))
-        for care in child.care_episodes.all():
-            result.episodes += _episodes(child, care, start, end)
-        result.social_workers += [_social_worker(child, allocation, end) for allocation in child.allocations.all()]
+        for name, table in TABLES.items():
+            result.tables[name] += table.rows(child, period)
     return result
 
 
@@ -119,16 +145,18 @@ def worker_id(worker: User) -> str | int:
     return worker.social_work_england_id or worker.pk
 
 
-def _header(child: Child) -> Row:
-    return {
-        "CHILD": child_id(child),
-        "SEX": child.sex,
-        "DOB": _d(child.date_of_birth),
-        "ETHNIC": child.ethnicity,
-        "UPN": child.upn or child.upn_unknown,  # the 903 puts a UN code where there is no UPN
-        "MOTHER": "",
-        "MC_DOB": "",
-    }
+def _header(child: Child, year: Year) -> list[Row]:
+    return [
+        {
+            "CHILD": child_id(child),
+            "SEX": child.sex,
+            "DOB": _d(child.date_of_birth),
+            "ETHNIC": child.ethnicity,
+            "UPN": child.upn or child.upn_unknown,  # the 903 puts a UN code where there is no UPN
+            "MOTHER": "",
+            "MC_DOB": "",
+        }
+    ]
 
 
 def _at(rows: list[D], day: datetime.date) -> D | None:
@@ -140,7 +168,11 @@ def _at(rows: list[D], day: datetime.date) -> D | None:
     return current
 
 
-def _episodes(child: Child, care: CareEpisode, start: datetime.date, end: datetime.date) -> list[Row]:
+def _episodes(child: Child, year: Year) -> list[Row]:
+    return [row for care in child.care_episodes.all() for row in _care_episodes(child, care, year.start, year.end)]
+
+
+def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: datetime.date) -> list[Row]:
     statuses = list(child.legal_statuses.all())
     homes = [
         home
@@ -203,6 +235,10 @@ def _dated(row: Row, end: datetime.date) -> Row:
     return row
 
 
+def _social_workers(child: Child, year: Year) -> list[Row]:
+    return [_social_worker(child, allocation, year.end) for allocation in child.allocations.all()]
+
+
 def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> Row:
     ended = allocation.ended_on is not None and allocation.ended_on <= end
     return {
@@ -213,3 +249,24 @@ def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> 
         "SW_DEC": _d(allocation.ended_on) if ended else "",
         "SW_REASON": allocation.end_reason if ended else "",
     }
+
+
+def _episode_loads(year: Year) -> list[Prefetch[Any] | str]:
+    return [
+        Prefetch("care_episodes", queryset=CareEpisode.objects.filter(year.overlapping()).order_by("started_on")),
+        Prefetch("legal_statuses", queryset=LegalStatus.objects.order_by("started_on")),
+        Prefetch("placement_episodes", queryset=PlacementEpisode.objects.select_related("home").order_by("started_on", "id")),
+    ]
+
+
+def _social_worker_loads(year: Year) -> list[Prefetch[Any] | str]:
+    allocations = Allocation.objects.filter(year.overlapping()).select_related("worker").order_by("started_on", "id")
+    return [Prefetch("allocations", queryset=allocations)]
+
+
+# Every table of the return, in the order the DfE lists them; each writes its own rows for each child.
+TABLES: dict[str, Table] = {
+    "header": Table(HEADER, _header),
+    "episodes": Table(EPISODES, _episodes, _episode_loads),
+    "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
+}

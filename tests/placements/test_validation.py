@@ -38,8 +38,8 @@ def child(county: County) -> Child:
 def the_return(county: County, child: Child) -> export.Return:
     """The 2025/26 return with only this child in it (the county fixture's own children have no homes)."""
     result = export.ssda903_build(user=county.head, year=YEAR - 1)
-    for table in export.TABLES:
-        setattr(result, table, [row for row in getattr(result, table) if row["CHILD"] == child.pk])
+    for table, rows in result.tables.items():
+        result.tables[table] = [row for row in rows if row["CHILD"] == child.pk]
     return result
 
 

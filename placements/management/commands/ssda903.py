@@ -31,4 +31,4 @@ class Command(BaseCommand):
         for table in export.TABLES:
             path = folder / f"{table}_{options['year']}.csv"
             path.write_text(result.csv(table), encoding="utf-8")
-            self.stdout.write(f"Wrote {path} ({len(getattr(result, table))} rows).")
+            self.stdout.write(f"Wrote {path} ({len(result.tables[table])} rows).")
