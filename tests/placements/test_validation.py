@@ -13,7 +13,7 @@ from casework import services as casework_services
 from casework.models import Child
 from placements import export, validation
 from tests.conftest import County
-from tests.placements import factories
+from tests.placements import factories, returns
 
 pytestmark = pytest.mark.django_db
 d = datetime.date
@@ -37,10 +37,7 @@ def child(county: County) -> Child:
 
 def the_return(county: County, child: Child) -> export.Return:
     """The 2025/26 return with only this child in it (the county fixture's own children have no homes)."""
-    result = export.ssda903_build(user=county.head, year=YEAR - 1)
-    for table, rows in result.tables.items():
-        result.tables[table] = [row for row in rows if row["CHILD"] == child.pk]
-    return result
+    return returns.only(export.ssda903_build(user=county.head, year=YEAR - 1), child)
 
 
 def test_a_wrong_ethnicity_is_the_validators_issue_for_that_child_and_field(county, child):
