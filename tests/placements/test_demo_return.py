@@ -14,6 +14,8 @@ from casework.models import User
 from placements import export, validation
 from tests.placements import returns
 
+# pytest-django sets up the test database only for tests marked so; the counties are built before any test runs.
+pytestmark = pytest.mark.django_db
 SEED = 2026
 YEARS = (2025, 2026)  # the validator's years: 2024/25 and 2025/26
 
