@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from casework.demo.county import county_build
 from casework.models import User
@@ -17,7 +18,10 @@ from tests.placements import returns
 # pytest-django sets up the test database only for tests marked so; the counties are built before any test runs.
 pytestmark = pytest.mark.django_db
 SEED = 2026
-YEARS = (2025, 2026)  # the validator's years: 2024/25 and 2025/26
+# The validator's years: the last two collections ended by today (2025 and 2026, that is 2024/25 and 2025/26, until
+# 31 March 2027): the demo's histories are counted back from today, so these are the years it fills.
+_LAST = timezone.localdate().year - (timezone.localdate().month <= 3)
+YEARS = (_LAST - 1, _LAST)
 
 # TODO(lead): the rules other parts of issue 17 make right; drop each line as its part merges, until the set is empty
 # and every test here asserts no issue at all.
@@ -85,17 +89,16 @@ def test_the_demo_county_of_300_gives_no_issue(county_of_300, year):
     assert ours(check) == []
 
 
-@pytest.mark.parametrize("year", YEARS)
-def test_the_demo_county_holds_the_histories_the_law_limits(county_of_300, year):
-    """Short breaks, emergency protection orders and youth justice statuses are in the return: a clean check of
+def test_the_demo_county_holds_the_histories_the_law_limits(county_of_300):
+    """Short breaks, emergency protection orders and youth justice statuses are in the returns: a clean check of
     them means something."""
-    result, _ = county_of_300[year]
-    statuses = {row["LS"] for row in result.episodes}
+    episodes = [row for year in YEARS for row in county_of_300[year][0].episodes]
+    statuses = {row["LS"] for row in episodes}
     assert {"V3", "C1", "C2", "V2"} <= statuses
     assert statuses & {"L2", "J1"}
-    breaks = [row for row in result.episodes if row["LS"] == "V3"]
+    breaks = [row for row in episodes if row["LS"] == "V3"]
     assert all(row["RNE"] == "S" and row["DEC"] and row["PL_POST"] == row["URN"] == "" for row in breaks)
-    assert {row["REC"] for row in result.episodes} - {"", "X1"}  # children left care in the year
+    assert {row["REC"] for row in episodes} - {"", "X1", "E4A"}  # children left care for other reasons too
 
 
 @pytest.mark.scale
