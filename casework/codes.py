@@ -49,6 +49,17 @@ class LegalStatusCode(models.TextChoices):
     V4 = "V4", "Accommodated under an agreed series of short-term breaks (multiple placements)"
 
 
+# The longest the law lets a child be looked after under these statuses, in days: police protection 72 hours
+# (Children Act 1989 s46(6)), an emergency protection order 8 days extended once by up to 7 (s45), one short break
+# 17 days (the DfE's 903 guidance, rule 365). Short breaks add up to at most 75 days in 12 months (rule 367).
+MOST_DAYS_UNDER: dict[str, int] = {LegalStatusCode.L1: 3, LegalStatusCode.L2: 15, LegalStatusCode.V3: 17}
+SHORT_BREAKS_MOST_DAYS_A_YEAR = 75
+SHORT_BREAKS = (LegalStatusCode.V3, LegalStatusCode.V4)
+# Remand and youth justice are for children of 10 or over, the age of criminal responsibility (903 rule 358).
+YOUTH_JUSTICE = (LegalStatusCode.J1, LegalStatusCode.J2, LegalStatusCode.J3)
+YOUTH_JUSTICE_FROM_AGE = 10
+
+
 class CategoryOfNeed(models.TextChoices):
     """903 CIN: the main reason the child is in care, as the worker records it when care starts."""
 

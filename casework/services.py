@@ -383,6 +383,7 @@ def care_start(*, child: Child, actor: User, started_on: datetime.date, legal_st
         raise ValidationError({"legal_status": "Choose the legal status the child came into care under."})
     if category_of_need not in codes.CategoryOfNeed.values:
         raise ValidationError({"category_of_need": "Choose the main reason the child needs care."})
+    _check_status_fits_age(child=child, code=legal_status, started_on=started_on, field="legal_status")
     if child.care_episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError({"started_on": "This child is already in care."})
     if child.care_episodes.filter(ended_on__gt=started_on).exists():
@@ -409,11 +410,55 @@ def legal_status_change(*, child: Child, actor: User, code: str, started_on: dat
     _check_date_not_future(started_on, field="started_on", label="The date the legal status changed")
     if started_on <= current.started_on:
         raise ValidationError({"started_on": f"This must be after the current status began ({current.started_on:%d/%m/%Y})."})
+    _check_status_fits_age(child=child, code=code, started_on=started_on, field="code")
+    if code == codes.LegalStatusCode.V2 and child.placement_episodes.filter(ended_on__isnull=True, place="P1").exists():
+        raise ValidationError({"code": "A child placed with their parents is there under a care order, not section 20 (V2)."})
+    legal_status_may_end(status=current, ended_on=started_on, field="started_on")
     current.ended_on = started_on
     save_with_history(current, actor=actor, reason="Legal status changed", update_fields=["ended_on"])
     status = LegalStatus(child=child, code=code, started_on=started_on)
     save_with_history(status, actor=actor, reason="Legal status changed")
     return status
+
+
+def _check_status_fits_age(*, child: Child, code: str, started_on: datetime.date, field: str) -> None:
+    tenth_birthday = _birthday(child.date_of_birth, codes.YOUTH_JUSTICE_FROM_AGE)
+    if code in codes.YOUTH_JUSTICE and started_on < tenth_birthday:
+        raise ValidationError({
+            field: f"A child under {codes.YOUTH_JUSTICE_FROM_AGE} cannot be remanded or sentenced: "
+            f"{child.display_name} is {codes.YOUTH_JUSTICE_FROM_AGE} on {tenth_birthday:%d/%m/%Y}.",
+        })  # fmt: skip
+
+
+def _birthday(born: datetime.date, age: int) -> datetime.date:
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:  # born on 29 February
+        return born.replace(year=born.year + age, month=3, day=1)
+
+
+def legal_status_may_end(*, status: LegalStatus, ended_on: datetime.date, field: str = "ended_on") -> None:
+    """Refuses an end the law does not allow: police protection, an emergency protection order or a short break
+    that went on too long (codes.MOST_DAYS_UNDER), or short breaks past 75 days in 12 months. The child's record
+    says what happened: a status that had to change did, and the worker records that first."""
+    days, most = (ended_on - status.started_on).days, codes.MOST_DAYS_UNDER.get(status.code)
+    if most is not None and days > most:
+        raise ValidationError({
+            field: f"{status.get_code_display()} lasts at most {most} days, and this one began on "
+            f"{status.started_on:%d/%m/%Y}. Record the legal status the child was looked after under after that first.",
+        })  # fmt: skip
+    if status.code != codes.LegalStatusCode.V3:
+        return
+    year_before = ended_on - datetime.timedelta(days=365)
+    earlier = LegalStatus.objects.filter(child_id=status.child_id, code=status.code, ended_on__gt=year_before)
+    total = days + sum(
+        ((row.ended_on or ended_on) - max(row.started_on, year_before)).days for row in earlier.exclude(pk=status.pk)
+    )
+    if total > codes.SHORT_BREAKS_MOST_DAYS_A_YEAR:
+        raise ValidationError({
+            field: f"Short breaks come to at most {codes.SHORT_BREAKS_MOST_DAYS_A_YEAR} days in 12 months, and with this "
+            f"one the child's come to {total}. Record a longer stay as accommodation under section 20 (V2).",
+        })  # fmt: skip
 
 
 CARE_LEAVER_FIELDS = ("pathway_plan_on", "personal_adviser", "personal_adviser_phone")

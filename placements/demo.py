@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from casework.demo import DemoExtension
+from casework.demo import DemoExtension, lawful
 from casework.demo.county import DAY, Mix, need_of
 from casework.demo.loader import Row, insert
 from casework.models import Child, User
@@ -81,7 +81,23 @@ def setup(county: Any, staff: Any) -> State:
             row.update(active=False, deregistered_on=county.between(county.ago(360), county.ago(20)))
         insert(Home, rows, with_ids=True)
         homes[key] = itertools.cycle([row for row in rows if row["active"]])
+    homes["short_breaks"] = _short_break_homes()
     return State(homes=homes, head=User.objects.get(username="head").pk)
+
+
+def _short_break_homes() -> Iterator[Row]:
+    """The council's short-break houses for disabled children, registered as residential care homes (903 PLACE R1):
+    where a short break is, the 903 asks no postcode or URN (rules 214, 398), and R1 needs no URN (218). Never a
+    long-term foster home (384) or a temporary one (382)."""
+    provider = Provider.objects.create(name="Short breaks service", kind=K.COUNCIL_CHILDRENS_HOME, provider_code="PR1")
+    rows = [{
+        "provider_id": provider.pk, "name": f"{name} short-break house", "child_facing_name": f"{name} House",
+        "rung": 5, "transition": "", "place_code": P.R1, "postcode_district": district, "urn": "", "capacity": 6,
+        "weekly_cost": Decimal(2500), "min_age": 4, "max_age": 18, "takes_sibling_groups": True, "active": True,
+        "deregistered_on": None,
+    } for name, district in (("Larkspur", "WR4"), ("Meadow", "WR9"))]  # fmt: skip
+    insert(Home, rows, with_ids=True)
+    return itertools.cycle(rows)
 
 
 def _moves(county: Any, start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -142,8 +158,10 @@ def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
         return _journey_homes(county, plan)
     rng, end = county.rng, plan.end or county.today
     kind, stays = FIRST_HOME.draw(rng), []
-    for day in [plan.start, *_moves(county, plan.start, end)]:
+    for day in [plan.start, *_apart_from_orders(plan, _moves(county, plan.start, end), end)]:
         age = (day - plan.child["date_of_birth"]).days / 365.25
+        if kind == "own_family" and _accommodated_on(plan, day):
+            kind = "kinship"  # placement with parents is under a care order, never section 20 (903 rule 378)
         stays.append((day, kind, rng.choice((0, 2, 5, 8, 12, 25, 60))))
         if kind == "residential" and rng.random() < 0.55:
             kind = rng.choice(("in_house", "ifa"))  # a step down to a family
@@ -152,6 +170,23 @@ def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
         else:
             kind = FIRST_HOME.draw(rng)
     return stays
+
+
+def _apart_from_orders(plan: Any, days: list[datetime.date], end: datetime.date) -> list[datetime.date]:
+    """Moves a day after a new legal status that starts the same day: the DfE's rule 435 queries a move on the
+    day the legal status changes (903 RNE T), so the demo keeps them apart."""
+    orders = {since for member in [plan, *plan.group] for _, since in member.legal[1:]}
+    moved = [day + DAY if day in orders else day for day in days]
+    return sorted({day for day in moved if day < end and day not in orders})
+
+
+def _accommodated_on(plan: Any, day: datetime.date) -> bool:
+    """Whether the child, or a brother or sister sharing their homes, is accommodated under section 20 (V2) on `day`."""
+    for member in [plan, *(other for other in plan.group if other is not plan and plan.lives_with(other))]:
+        status = [code for code, since in sorted(member.legal, key=lambda item: item[1]) if since <= day][-1:]
+        if status == [lawful.L.V2]:
+            return True
+    return False
 
 
 Stay = tuple[datetime.date, str, int, Row]  # (start, kind, miles, home)
@@ -163,14 +198,48 @@ def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) 
     for other in plan.group:
         if id(other) in placed and plan.lives_with(other):
             return placed[id(other)]
-    stays = [(start, kind, miles, next(state.homes[kind])) for start, kind, miles in _history(county, plan)]
+    stays: list[Stay] = []
+    for start, kind, miles in _history(county, plan):
+        home = next(state.homes[kind])
+        for _ in range(20):  # a move the 903 can see: another type of home, provider, place or URN (rule 435)
+            if not stays or _as_the_903_sees(stays[-1][3]) != _as_the_903_sees(home):
+                break
+            home = next(state.homes[kind])
+        stays.append((start, kind, miles, home))
     placed[id(plan)] = stays
     return stays
+
+
+def _as_the_903_sees(home: Row) -> tuple[str, ...]:
+    return home["place_code"], home["postcode_district"], home["urn"]
+
+
+def _short_breaks(plan: Any, state: State) -> list[Row]:
+    """A home for each short break, with the same carers each time: looked after only while there (903 V3)."""
+    home = next(state.homes["short_breaks"])
+    return [{
+        "child_id": plan.child["id"], "home_id": home["id"], "started_on": start, "ended_on": end,
+        "place": home["place_code"], "place_provider": "PR1", "legal_status": lawful.L.V3,
+        "reason_place_change": "", "distance_miles": None, "school_changed": False,
+        "rec": codes.ReasonEpisodeCeased.E4A, "category_of_need": need_of(plan),
+    } for start, end in plan.breaks]  # fmt: skip
+
+
+def _left_care(county: Any, plan: Any, left_on: datetime.date, home: Row) -> str:
+    """Why care ended, as far as the law allows it for this home and age (903 rules 387, 390, 460, 516); returned
+    home as planned otherwise."""
+    code, dob, place = LEFT_CARE.draw(county.rng), plan.child["date_of_birth"], home["place_code"]
+    adopted_from_adoptive_home = code not in ("E11", "E12") or place in (P.A3, P.A4, P.A5, P.A6)
+    guardians_were_foster_carers = code not in ("E45", "E46") or place.startswith("U")
+    old_enough = {"E5": 14, "E6": 14, "E17": 18}.get(code, 0)
+    lawful_end = adopted_from_adoptive_home and guardians_were_foster_carers and left_on >= lawful.years_after(dob, old_enough)
+    return code if lawful_end else codes.ReasonEpisodeCeased.E4A
 
 
 def chunk(county: Any, plans: list[Any], state: State) -> None:
     episodes, decisions, placed = [], [], dict[int, list[Stay]]()
     for plan in plans:
+        episodes += _short_breaks(plan, state) if plan.breaks else []
         if plan.kind == "known":
             continue
         stays, legal = _homes(county, plan, state, placed), sorted(plan.legal, key=lambda item: item[1])
@@ -182,7 +251,7 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
                 "place": home["place_code"], "place_provider": KINDS[kind][1], "legal_status": status[0],
                 "reason_place_change": MOVE_REASON.draw(county.rng) if i else "", "distance_miles": miles,
                 "school_changed": county.rng.random() < 0.3 if i else False,
-                "rec": LEFT_CARE.draw(county.rng) if end is not None and end == plan.end else "",
+                "rec": _left_care(county, plan, end, home) if end is not None and end == plan.end else "",
                 "category_of_need": need_of(plan),
             })  # fmt: skip
             rung = KINDS[kind][2]  # a transition (lodgings, supported) is not on the ladder: no decision

@@ -38,6 +38,7 @@ EPISODES = (
 )
 SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
+SHORT_BREAKS = ("V3", "V4")  # legal statuses of a child looked after only during planned short breaks
 
 Row = dict[str, Any]  # one CSV row, by column name
 State = tuple[str, int | None, str]  # what a new 903 episode starts on: legal status, home, type of home
@@ -209,6 +210,8 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
             "PL_POST": home.home.postcode_district if home else "",
             "URN": (home.home.urn or NOT_OFSTED) if home else "",
         }
+        if state[0] in SHORT_BREAKS:  # the 903 asks nowhere about a short break's home (rules 214, 398, 420)
+            row.update(HOME_POST="", PL_POST="", URN="")
         if previous is not None:
             previous.update(DEC=day, REC="X1")
         rows.append(row)

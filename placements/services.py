@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import require_recorder, save_with_history
+from casework.services import legal_status_may_end, require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
@@ -142,9 +142,21 @@ def _check_start(*, child: Child, home: Home, started_on: datetime.date, current
         raise ValidationError({"started_on": "This overlaps an earlier home."})
     if current is not None and reason not in codes.ReasonPlaceChange.values:
         raise ValidationError({"reason": "Choose why the child is moving."})
+    _check_home_fits_status(status=_legal_status_on(child, started_on), home=home, moving=current is not None)
     living_there = PlacementEpisode.objects.filter(home=home, started_on__lte=started_on, ended_on__isnull=True).count()
     if living_there >= home.capacity:
         raise ValidationError({"home": f"{home} has no vacancy."})
+
+
+def _check_home_fits_status(*, status: str, home: Home, moving: bool) -> None:
+    """Homes the law rules out for the child's legal status (903 rules 366, 378, 382, 384)."""
+    if status == casework_codes.LegalStatusCode.V3 and moving:
+        raise ValidationError({"home": "A short break is in one home: end this break, and record the next one there."})
+    long_term_or_temporary = (codes.PlaceCode.U1, codes.PlaceCode.U4, *(code for code in codes.PlaceCode if code.startswith("T")))
+    if status in casework_codes.SHORT_BREAKS and home.place_code in long_term_or_temporary:
+        raise ValidationError({"home": "A short break cannot be in a long-term foster home or a temporary one."})
+    if status == casework_codes.LegalStatusCode.V2 and home.place_code == codes.PlaceCode.P1:
+        raise ValidationError({"home": "A child can be placed with their parents under a care order, not section 20 (V2)."})
 
 
 def _legal_status_on(child: Child, day: datetime.date) -> str:
@@ -170,6 +182,9 @@ def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, 
         raise ValidationError({"ended_on": f"Care cannot end before the current home started ({episode.started_on:%d/%m/%Y})."})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The date care ended cannot be in the future."})
+    status = LegalStatus.objects.filter(child=child, ended_on__isnull=True).first()
+    if status is not None:
+        legal_status_may_end(status=status, ended_on=ended_on)
     episode.ended_on, episode.rec = ended_on, rec_code
     save_with_history(episode, actor=actor, update_fields=["ended_on", "rec"])
     for open_row in (CareEpisode, LegalStatus):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from faker import Faker
 
 from casework import codes, contact_due, services
+from casework.demo import lawful
 from casework.demo.extensions import demo_extensions
 from casework.demo.loader import BATCH, Row, insert
 from casework.models import (
@@ -75,7 +76,9 @@ ETHNICITY = Mix({E.WBRI: 72, E.WIRI: .5, E.WOTH: 4, E.WIRT: .3, E.WROM: .7, E.MW
                  E.MOTH: 3, E.AIND: .8, E.APKN: 1.2, E.ABAN: .6, E.AOTH: 1.4, E.BCRB: 1.2, E.BAFR: 3, E.BOTH: 1,
                  E.CHNE: .2, E.OOTH: 2.5, E.REFU: .3, E.NOBT: .5})  # fmt: skip
 UASC_ETHNICITY = Mix({E.OOTH: 35, E.AOTH: 25, E.BAFR: 30, E.WOTH: 5, E.MOTH: 5})
-LEGAL = Mix({L.C2: 58, L.C1: 11, L.V2: 18, L.E1: 7, L.J1: 1, L.L2: 1, L.V3: 2, L.V4: 1, L.D1: 1})
+# A whole period in care starts under one of these. Short breaks (V3) are a few days at a time and are drawn for
+# children at home (County.short_breaks); an emergency protection order (L2) is followed within days by another order.
+LEGAL = Mix({L.C2: 58, L.C1: 11, L.V2: 18, L.E1: 7, L.J1: 1, L.L2: 1, L.D1: 1})
 SEND = Mix({codes.SendNeed.NONE: 45, codes.SendNeed.SEN_SUPPORT: 30, codes.SendNeed.EHCP: 25})
 # The report: 82% of children in care had a worker change in two years, 54% of changes between teams.
 CHANGES_IN_24_MONTHS = Mix({0: 17, 1: 38, 2: 25, 3: 13, 4: 7})
@@ -197,7 +200,7 @@ JOURNEYS = (
         (17, "Foster home", "Edge-of-care sessions with mum going well; she has joined a youth group on Thursdays."),
         (15, "Foster home", "CAMHS support weekly; sleeping better; talks about going home."),
         (14, "At home with her mum", "Home. She and mum use the plan they made for when arguments start."))),
-    Journey("Far away, then home", S.MALE, 15, 26, None, ((L.V2, 26), (L.C2, 23)),
+    Journey("Far away, then home", S.MALE, 15, 26, None, ((L.V2, 26), (L.C2, 22)),
             ((25, R.FCONTA), (21, R.LEFTRL), (17, R.TSPROC), (13, R.ORGRST), (9, R.MANAGE)), (
         (26, "Children's home 238 miles away", "Long drive. He showed me his train timetables; says nobody here knows him."),
         (20, "Private children's home (his third since spring)", "Another move. His parents say he has met 14 professionals."),
@@ -234,6 +237,7 @@ class Plan:
     together: bool = False
     parents: tuple[str, str] = ("", "")
     journey: Journey | None = None
+    breaks: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)  # short breaks in care (V3)
 
     def lives_with(self, other: "Plan") -> bool:
         """Brothers and sisters placed together came into care on the same day and share every home since (the
@@ -248,6 +252,8 @@ NEEDS = Mix({"N1": 65, "N2": 3, "N3": 3, "N4": 8, "N5": 14, "N6": 1, "N7": 0.2, 
 
 def need_of(plan: Plan) -> str:
     """The category of need the child's worker recorded: the same for a child however often it is asked."""
+    if plan.breaks:
+        return "N2"  # short breaks are for disabled children
     return NEEDS.draw(random.Random(f"need-{plan.child['id']}"))
 
 
@@ -404,9 +410,9 @@ class County:
         sex = S.MALE if rng.random() < (0.9 if uasc else 0.56) else S.FEMALE
         name = last_name if rng.random() < 0.8 else rng.choice(self.last)
         plan = Plan(self.child(sex=sex, dob=dob, last_name=name, uasc=uasc), "in_care", start, worker=staff.rota())
-        plan.legal = self.legal(start, None, uasc)
+        plan.legal = self.legal(start, None, uasc, dob)
         plan.changes = self.changes(start, self.ago(731), CHANGES_BEFORE.draw(rng), upto=self.ago(1096))
-        plan.changes += self.changes(start, self.today - 3 * DAY, CHANGES_IN_24_MONTHS.draw(rng), upto=self.ago(729))
+        plan.changes += self.changes(start, self.today - 3 * DAY, CHANGES_IN_24_MONTHS.draw(rng), upto=self.ago(728))
         return plan
 
     def known(self, staff: Staff) -> Plan:
@@ -417,11 +423,14 @@ class County:
             start = self.between(max(dob + DAY, self.ago(2190)), self.ago(60))
             end = min(start + datetime.timedelta(days=rng.randint(30, 1095)), self.ago(14))
             closed = min(self.today, end + datetime.timedelta(days=rng.randint(0, 120))) if rng.random() < 0.5 else None
-            plan = Plan(child, "left_care", start, end, closed, staff.rota(), legal=self.legal(start, end, False))
+            plan = Plan(child, "left_care", start, end, closed, staff.rota(), legal=self.legal(start, end, False, dob))
             plan.changes = self.changes(start, end - DAY, rng.choice((0, 1, 1, 2)))
+            plan.closed_on = lawful.case_closed_on(closed, end, max([start, *(day for day, _ in plan.changes)]), self.today)
         else:
             plan = Plan(child, "known", self.between(max(dob + DAY, self.ago(730)), self.ago(7)), worker=staff.rota())
             plan.changes = self.changes(plan.start, self.today - 3 * DAY, rng.choice((0, 0, 1, 2)))
+            if (plan.start - dob).days > 4 * 365 and rng.random() < 0.08:
+                plan.breaks = lawful.short_breaks(rng, plan.start, self.today)
         if plan.closed_on:
             child["status"], child["closed_on"] = codes.CaseStatus.CLOSED, plan.closed_on
             # Closed soon after leaving care: nothing more needed; later: support carried on elsewhere. (No random draw,
@@ -447,9 +456,13 @@ class County:
         plan.parents = (self.name(S.FEMALE, child["last_name"]), self.name(S.MALE, child["last_name"]))
         return plan
 
-    def legal(self, start: datetime.date, end: datetime.date | None, uasc: bool) -> list[tuple[str, datetime.date]]:
+    def legal(
+        self, start: datetime.date, end: datetime.date | None, uasc: bool, dob: datetime.date
+    ) -> list[tuple[str, datetime.date]]:
         """Care orders usually follow an interim order; the last status is the current one."""
-        code = L.V2 if uasc and self.rng.random() < 0.85 else LEGAL.draw(self.rng)
+        code = lawful.status_for_age(L.V2 if uasc and self.rng.random() < 0.85 else LEGAL.draw(self.rng), dob, start)
+        if code == L.L2:
+            return lawful.after_emergency_order(self.rng, start, end)
         span = ((end or self.today) - start).days
         if code in (L.C2, L.E1) and span > 90 and self.rng.random() < 0.6:
             return [(L.C1, start), (code, start + datetime.timedelta(days=self.rng.randint(28, min(300, span - 1))))]
@@ -460,8 +473,8 @@ class County:
     ) -> list[tuple[datetime.date, str]]:
         """k worker changes on distinct days, after the first week in care and within [upto, end]."""
         days = range(max(start + 7 * DAY, upto or start).toordinal(), end.toordinal() + 1)
-        picked = sorted(self.rng.sample(days, min(k, len(days)))) if len(days) > 0 else []
-        return [(datetime.date.fromordinal(day), REASON.draw(self.rng)) for day in picked]
+        picked = [datetime.date.fromordinal(day) for day in self.rng.sample(days, min(k, len(days)))] if len(days) > 0 else []
+        return [(day, REASON.draw(self.rng)) for day in lawful.spaced(picked, start)]
 
     # Histories -----------------------------------------------------------------------------
 
@@ -482,11 +495,17 @@ class County:
                 for w, s, e, r in rows]  # fmt: skip
 
     def episodes(self, plan: Plan) -> list[Row]:
+        if plan.breaks:
+            return [{"child_id": plan.child["id"], "started_on": start, "ended_on": end, "category_of_need": need_of(plan)}
+                    for start, end in plan.breaks]  # fmt: skip
         if plan.kind == "known":
             return []
         return [{"child_id": plan.child["id"], "started_on": plan.start, "ended_on": plan.end, "category_of_need": need_of(plan)}]
 
     def legal_statuses(self, plan: Plan) -> list[Row]:
+        if plan.breaks:
+            return [{"child_id": plan.child["id"], "code": L.V3, "started_on": start, "ended_on": end}
+                    for start, end in plan.breaks]  # fmt: skip
         ends: list[datetime.date | None] = [start for _, start in plan.legal[1:]]
         ends = [*ends, plan.end] if plan.legal else []
         return [{"child_id": plan.child["id"], "code": code, "started_on": start, "ended_on": end}
@@ -504,7 +523,9 @@ class County:
         if plan.kind != "in_care" and plan.closed_on is None:  # still open: child in need or child protection work
             since = plan.end + 7 * DAY if plan.end else plan.start
             kind, gap = (
-                (V.CHILD_PROTECTION, (10, 20)) if plan.kind == "known" and rng.random() < 0.5 else (V.DIRECT_WORK, (35, 70))
+                (V.CHILD_PROTECTION, (10, 20))
+                if plan.kind == "known" and not plan.breaks and rng.random() < 0.5
+                else (V.DIRECT_WORK, (35, 70))
             )
             days += [(day, kind) for day in self._schedule(since, self.ago(rng.randint(1, 20)), *gap)]
         extra = [
