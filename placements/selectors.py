@@ -37,7 +37,7 @@ from placements.measures import (
     steps_down_from_residential,
     years_before,
 )
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck
 
 MANAGERS = (casework_codes.Role.TEAM_MANAGER, casework_codes.Role.HEAD_OF_SERVICE)
 
@@ -295,3 +295,19 @@ def homes_of_child(*, child: Child) -> QuerySet[PlacementEpisode]:
         .only("id", "child_id", "started_on", "ended_on", "home__id", "home__child_facing_name")
         .order_by("started_on", "id")
     )
+
+
+# Checks of the return ------------------------------------------------------------------------------
+
+
+def return_checks(*, user: User, year: int) -> QuerySet[ReturnCheck]:
+    """The checks of the return for a collection year (by its start), latest first: heads of service only, as the
+    issues name every child in the return."""
+    if not may_produce_903(user):
+        raise PermissionDenied("Only a head of service may check the SSDA903 return.")
+    return ReturnCheck.objects.filter(year=year).select_related("requested_by").order_by("-requested_at", "-id")
+
+
+def return_check_latest(*, user: User, year: int) -> ReturnCheck | None:
+    """The last check that finished with the validator's answer."""
+    return return_checks(user=user, year=year).filter(status=codes.ReturnCheckStatus.DONE).first()
