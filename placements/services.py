@@ -10,7 +10,7 @@ from typing import Any
 
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -565,19 +565,38 @@ def _send(check_id: int) -> None:
 
 
 def _lock(check_id: int) -> bool:
+    """The check's lock, if no live connection holds it (this one included: PostgreSQL would hand a connection a
+    lock it already holds)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [CHECK_LOCK, check_id])
-        return bool(cursor.fetchone()[0])
+        cursor.execute(LOCK_SQL, {"space": CHECK_LOCK, "key": check_id % 2**31})
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _unlock(check_id: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHECK_LOCK, check_id])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHECK_LOCK, check_id % 2**31])
+    except DatabaseError:
+        logger.warning("Could not let go of return check %s's lock: its connection, and the lock, are gone", check_id)
 
 
 def _runner_alive(check_id: int) -> bool:
     """Whether a live connection holds the check's lock: its runner's, which PostgreSQL lets go when it dies."""
-    if not _lock(check_id):
-        return True
-    _unlock(check_id)
-    return False
+    with connection.cursor() as cursor:
+        cursor.execute(HELD_SQL, {"space": CHECK_LOCK, "key": check_id % 2**31})
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+HELD = """
+    SELECT 1 FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND classid::bigint = %(space)s AND objid::bigint = %(key)s AND objsubid = 2
+"""
+HELD_SQL = f"SELECT EXISTS ({HELD})"
+LOCK_SQL = f"""
+SELECT CASE
+    WHEN EXISTS ({HELD} AND pid = pg_backend_pid()) THEN false
+    ELSE pg_try_advisory_lock(%(space)s, %(key)s)
+END
+"""

@@ -1,0 +1,249 @@
+"""The head of service's "Check the return" page and API: the DfE's validator run over Hearth's return as a stored
+check, its issues child by child with the page that puts each right."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from casework import codes as casework_codes
+from casework import services as casework_services
+from casework.models import Child, RecordView
+from placements import codes, services
+from placements.models import ReturnCheck
+from placements.validation import CollectionYear
+from tests import factories as casework_factories
+from tests.conftest import County
+from tests.placements import factories
+
+pytestmark = pytest.mark.django_db
+d = datetime.date
+YEAR = CollectionYear(2025)  # 2025/26: the validator calls it 2026, the export 2025
+PAGE = reverse("placements:ssda903-check")
+Status = codes.ReturnCheckStatus
+
+
+@pytest.fixture
+def child(county: County) -> Child:
+    """In care from 2 June 2025 with foster carers, recorded as a worker records it, with an ethnicity the 903 does
+    not have (written past the form, which would refuse it): the validator's rule 103 for this child."""
+    child = casework_services.child_create(
+        actor=county.worker, worker=county.worker, allocated_on=d(2025, 5, 1), first_name="Robin", last_name="Newchild",
+        date_of_birth=d(2016, 4, 2), sex=casework_codes.Sex.FEMALE, ethnicity=casework_codes.Ethnicity.WBRI,
+        upn="A123456789012", home_postcode="WR5 3DA",
+    )  # fmt: skip
+    casework_services.care_start(
+        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
+    )
+    factories.move(child, factories.HomeFactory(), d(2025, 6, 2), county.worker)
+    Child.objects.filter(pk=child.pk).update(ethnicity="WXYZ")
+    return child
+
+
+def checked(county: County, year: CollectionYear = YEAR) -> ReturnCheck:
+    """A check asked for and run here, as the task runs it (tests/placements/test_check_task.py runs the task)."""
+    check = services.return_check_request(user=county.head, year=year)
+    ran = services.return_check_run(check_id=check.pk)
+    assert ran is not None
+    return ran
+
+
+@pytest.mark.parametrize("who", ["worker", "manager", "admin"])
+def test_only_a_head_of_service_may_open_or_start_the_check(client, county, who):
+    client.force_login(getattr(county, who))
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE, {"year": YEAR.start}).status_code == 403
+    assert not ReturnCheck.objects.exists()
+    client.force_login(county.head)
+    assert client.get(PAGE).status_code == 200
+
+
+def test_the_page_lists_a_childs_issue_with_the_page_that_puts_it_right(client, county, child):
+    check = checked(county)
+    assert check.status == Status.DONE and check.validator_version == "0.1.17"
+    client.force_login(county.head)
+    response = client.get(PAGE, {"year": YEAR.start})
+    html = response.content.decode()
+    card = html.split(f'data-child="{child.pk}"')[1].split("</div>\n</div>")[0]
+    assert "Robin Newchild" in card and f"903 CHILD {child.pk}" in card
+    ethnicity = card.split('data-rule="103"')[1].split("</li>")[0]
+    assert "The ethnicity code is either not valid or has not been entered." in ethnicity
+    assert "Header: ETHNIC" in ethnicity
+    assert f'href="{reverse("casework:child-edit", args=[child.pk])}"' in ethnicity
+    assert "2025/26" in html and "Checked" in html and "csc-validator-be-903 0.1.17" in html
+
+
+def test_the_totals_and_the_rules_agree_with_the_stored_issues(client, county, child):
+    check = checked(county)
+    client.force_login(county.head)
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    assert f'data-total="issues">{len(check.issues)}<' in html
+    assert f'data-total="rules">{len({issue["rule"] for issue in check.issues})}<' in html
+    children = len({issue["child"] for issue in check.issues})
+    assert f'data-total="children">{children} of {check.summary["children"]} in the return<' in html
+    assert f"{len(check.summary['run'])} ran" in html and check.summary["rules"] > 100
+
+
+def test_an_episode_issue_links_to_the_childs_homes_and_a_worker_issue_to_changing_the_worker(client, county, child):
+    check = checked(county)
+    client.force_login(county.head)
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    card = html.split(f'data-child="{child.pk}"')[1].split("</div>\n</div>")[0]
+    tables = {issue["table"] for issue in check.issues if issue["child_id"] == child.pk}
+    # Until the return's other parts land, the child's homes (postcodes) and worker (SW_ID) have issues too.
+    assert {"Episodes", "SWEpisodes"} <= tables
+    assert reverse("placements:child-homes", args=[child.pk]) in card
+    assert reverse("casework:change-worker", args=[child.pk]) in card
+
+
+def test_reading_the_check_is_in_the_access_log_with_everyone_in_the_return(client, county, child):
+    check = checked(county)
+    client.force_login(county.head)
+    client.get(PAGE, {"year": YEAR.start})
+    view = RecordView.objects.get(user=county.head, page=f"ssda903:check:{YEAR.start}")
+    assert set(view.children.values_list("pk", flat=True)) == set(check.children) >= {child.pk, county.child.pk}
+
+
+def test_a_year_with_nobody_in_care_has_no_issues(client, county):
+    year = CollectionYear(2022)  # the county's children came into care 400 days ago
+    check = checked(county, year)
+    assert check.status == Status.DONE and check.issues == [] and check.summary["children"] == 0
+    client.force_login(county.head)
+    html = client.get(PAGE, {"year": year.start}).content.decode()
+    assert "No issues" in html and "Every rule that ran found the 2022/23 return right." in html
+
+
+def test_a_missing_validator_is_shown_with_the_command_that_installs_it(client, county, settings, tmp_path):
+    settings.HEARTH_SSDA903_VALIDATOR_PYTHON = str(tmp_path / "no-such-python")
+    check = checked(county)
+    assert check.status == Status.FAILED and "bin/setup-validator" in check.failure
+    client.force_login(county.head)
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    assert "could not finish" in html and "bin/setup-validator" in html and "Check the 2025/26 return" in html
+
+
+def test_a_second_click_joins_the_check_under_way(client, county):
+    client.force_login(county.head)
+    for _ in range(2):
+        response = client.post(PAGE, {"year": YEAR.start})
+        assert response.status_code == 302 and response["Location"] == f"{PAGE}?year={YEAR.start}"
+    check = ReturnCheck.objects.get()
+    assert check.status == Status.QUEUED and check.requested_by == county.head
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    assert "Checking the 2025/26 return" in html and '<meta http-equiv="refresh"' in html
+    assert "Check again" not in html
+
+
+def test_the_check_is_run_once_however_often_its_message_arrives(county, child):
+    check = services.return_check_request(user=county.head, year=YEAR)
+    assert services.return_check_run(check_id=check.pk) is not None
+    assert services.return_check_run(check_id=check.pk) is None
+    check.refresh_from_db()
+    assert check.status == Status.DONE and check.attempts == 1
+
+
+def test_a_check_whose_worker_died_is_closed_and_the_next_click_starts_another(county):
+    dead = services.return_check_request(user=county.head, year=YEAR)
+    ReturnCheck.objects.filter(pk=dead.pk).update(status=Status.RUNNING, started_at=timezone.now())  # no lock held
+    fresh = services.return_check_request(user=county.head, year=YEAR)
+    dead.refresh_from_db()
+    assert dead.status == Status.FAILED and "stopped before it finished" in dead.failure
+    assert fresh.pk != dead.pk and fresh.status == Status.QUEUED
+
+
+def test_a_check_running_elsewhere_is_joined_not_closed(county):
+    running = services.return_check_request(user=county.head, year=YEAR)
+    ReturnCheck.objects.filter(pk=running.pk).update(status=Status.RUNNING)
+    with connection.cursor() as cursor:  # the runner's lock (held by this connection here, by a worker's in life)
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services.CHECK_LOCK, running.pk])
+    try:
+        joined = services.return_check_request(user=county.head, year=YEAR)
+        assert services.return_check_run(check_id=running.pk) is None  # nor does a second message run it again
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [services.CHECK_LOCK, running.pk])
+    assert joined.pk == running.pk and ReturnCheck.objects.count() == 1
+
+
+@pytest.mark.parametrize("year", ["2025/26", "abc", "1999", "2021", str(timezone.localdate().year + 2), ""])
+def test_a_year_not_on_the_list_is_a_clear_error_and_starts_nothing(client, county, year):
+    client.force_login(county.head)
+    response = client.get(PAGE, {"year": year})
+    assert response.status_code == 400
+    message = "Choose a collection year." if year == "" else "Choose a collection year from the list."
+    assert message in response.content.decode()
+    assert client.post(PAGE, {"year": year}).status_code == 400
+    assert not ReturnCheck.objects.exists()
+
+
+def test_the_year_reads_as_people_write_it_everywhere_on_the_page(client, county):
+    client.force_login(county.head)
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    assert '<option value="2025" selected>2025/26</option>' in html
+    assert "has not been checked yet" in html and "Download the 2025/26 return" in html
+
+
+def test_hundreds_of_children_come_a_page_at_a_time_in_few_queries(client, county, django_assert_max_num_queries):
+    children = [casework_factories.ChildFactory(first_name="Child", last_name=f"Number{n:02d}") for n in range(30)]
+    issue = {"rule": "103", "message": "The ethnicity code is either not valid.", "table": "Header", "row": 0}
+    ReturnCheck.objects.create(
+        year=YEAR.start, requested_by=county.head, status=Status.DONE, finished_at=timezone.now(),
+        summary={"issues": 30, "children": 30, "rules": 1, "run": ["103"], "skipped": [], "not_run": {}},
+        issues=[issue | {"child": str(c.pk), "child_id": c.pk, "fields": ["ETHNIC"]} for c in children],
+        children=[c.pk for c in children],
+    )  # fmt: skip
+    client.force_login(county.head)
+    with django_assert_max_num_queries(12):
+        first = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    second = client.get(PAGE, {"year": YEAR.start, "page": 2}).content.decode()
+    assert first.count("data-child=") == 25 and second.count("data-child=") == 5
+    assert "Page 1 of 2" in first and f"?year={YEAR.start}&amp;page=2" in first
+
+
+def test_the_download_and_the_menu_lead_to_the_check(client, county):
+    client.force_login(county.head)
+    html = client.get(reverse("placements:ssda903")).content.decode()
+    assert f'href="{PAGE}"' in html
+    assert client.get(reverse("placements:ssda903"), {"year": "2025", "table": "header"}).status_code == 200
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_starts_a_check_and_gives_the_latest_with_its_issues(county, child):
+    assert api(county.worker).post("/api/v1/ssda903/checks/", {"year": YEAR.start}).status_code == 403
+    assert api(county.head).get("/api/v1/ssda903/checks/latest/", {"year": YEAR.start}).status_code == 404
+    started = api(county.head).post("/api/v1/ssda903/checks/", {"year": YEAR.start})
+    assert started.status_code == 202 and started.json()["status"] == "queued"
+    assert started.json()["collection_year"] == "2025/26"
+    again = api(county.head).post("/api/v1/ssda903/checks/", {"year": YEAR.start})
+    assert again.json()["id"] == started.json()["id"]
+    services.return_check_run(check_id=started.json()["id"])
+    latest = api(county.head).get("/api/v1/ssda903/checks/latest/", {"year": YEAR.start}).json()
+    assert latest["status"] == "done"
+    ethnicity = [issue for issue in latest["issues"] if issue["rule"] == "103"]
+    assert ethnicity == [
+        {
+            "rule": "103",
+            "message": "The ethnicity code is either not valid or has not been entered.",
+            "child": str(child.pk),
+            "child_id": child.pk,
+            "table": "Header",
+            "row": ethnicity[0]["row"],
+            "fields": ["ETHNIC"],
+        }
+    ]
+    assert api(county.manager).get("/api/v1/ssda903/checks/latest/", {"year": YEAR.start}).status_code == 403
+
+
+@pytest.mark.parametrize("year", ["abc", 2021, timezone.localdate().year + 2])
+def test_the_api_refuses_a_year_it_cannot_check(county, year):
+    assert api(county.head).post("/api/v1/ssda903/checks/", {"year": year}).status_code == 400
+    assert api(county.head).get("/api/v1/ssda903/checks/latest/", {"year": year}).status_code == 400
+    assert not ReturnCheck.objects.exists()
