@@ -9,38 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from casework import codes as casework_codes
-from casework import services as casework_services
-from casework.models import Child, RecordView
+from casework.models import RecordView
 from placements import codes, services
 from placements.models import ReturnCheck
 from placements.validation import CollectionYear
 from tests import factories as casework_factories
 from tests.conftest import County
-from tests.placements import factories
 
 pytestmark = pytest.mark.django_db
 d = datetime.date
 YEAR = CollectionYear(2025)  # 2025/26: the validator calls it 2026, the export 2025
 PAGE = reverse("placements:ssda903-check")
 Status = codes.ReturnCheckStatus
-
-
-@pytest.fixture
-def child(county: County) -> Child:
-    """In care from 2 June 2025 with foster carers, recorded as a worker records it, with an ethnicity the 903 does
-    not have (written past the form, which would refuse it): the validator's rule 103 for this child."""
-    child = casework_services.child_create(
-        actor=county.worker, worker=county.worker, allocated_on=d(2025, 5, 1), first_name="Robin", last_name="Newchild",
-        date_of_birth=d(2016, 4, 2), sex=casework_codes.Sex.FEMALE, ethnicity=casework_codes.Ethnicity.WBRI,
-        upn="A123456789012", home_postcode="WR5 3DA",
-    )  # fmt: skip
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
-    )
-    factories.move(child, factories.HomeFactory(), d(2025, 6, 2), county.worker)
-    Child.objects.filter(pk=child.pk).update(ethnicity="WXYZ")
-    return child
 
 
 def checked(county: County, year: CollectionYear = YEAR) -> ReturnCheck:
@@ -61,22 +41,22 @@ def test_only_a_head_of_service_may_open_or_start_the_check(client, county, who)
     assert client.get(PAGE).status_code == 200
 
 
-def test_the_page_lists_a_childs_issue_with_the_page_that_puts_it_right(client, county, child):
+def test_the_page_lists_a_childs_issue_with_the_page_that_puts_it_right(client, county, wrong_ethnicity):
     check = checked(county)
     assert check.status == Status.DONE and check.validator_version == "0.1.17"
     client.force_login(county.head)
     response = client.get(PAGE, {"year": YEAR.start})
     html = response.content.decode()
-    card = html.split(f'data-child="{child.pk}"')[1].split("</div>\n</div>")[0]
-    assert "Robin Newchild" in card and f"903 CHILD {child.pk}" in card
+    card = html.split(f'data-child="{wrong_ethnicity.pk}"')[1].split("</div>\n</div>")[0]
+    assert "Robin Newchild" in card and f"903 CHILD {wrong_ethnicity.pk}" in card
     ethnicity = card.split('data-rule="103"')[1].split("</li>")[0]
     assert "The ethnicity code is either not valid or has not been entered." in ethnicity
     assert "Header: ETHNIC" in ethnicity
-    assert f'href="{reverse("casework:child-edit", args=[child.pk])}"' in ethnicity
+    assert f'href="{reverse("casework:child-edit", args=[wrong_ethnicity.pk])}"' in ethnicity
     assert "2025/26" in html and "Checked" in html and "csc-validator-be-903 0.1.17" in html
 
 
-def test_the_totals_and_the_rules_agree_with_the_stored_issues(client, county, child):
+def test_the_totals_and_the_rules_agree_with_the_stored_issues(client, county, wrong_ethnicity):
     check = checked(county)
     client.force_login(county.head)
     html = client.get(PAGE, {"year": YEAR.start}).content.decode()
@@ -87,24 +67,24 @@ def test_the_totals_and_the_rules_agree_with_the_stored_issues(client, county, c
     assert f"{len(check.summary['run'])} ran" in html and check.summary["rules"] > 100
 
 
-def test_an_episode_issue_links_to_the_childs_homes_and_a_worker_issue_to_changing_the_worker(client, county, child):
+def test_an_episode_issue_links_to_the_childs_homes_and_a_worker_issue_to_changing_the_worker(client, county, wrong_ethnicity):
     check = checked(county)
     client.force_login(county.head)
     html = client.get(PAGE, {"year": YEAR.start}).content.decode()
-    card = html.split(f'data-child="{child.pk}"')[1].split("</div>\n</div>")[0]
-    tables = {issue["table"] for issue in check.issues if issue["child_id"] == child.pk}
+    card = html.split(f'data-child="{wrong_ethnicity.pk}"')[1].split("</div>\n</div>")[0]
+    tables = {issue["table"] for issue in check.issues if issue["child_id"] == wrong_ethnicity.pk}
     # Until the return's other parts land, the child's homes (postcodes) and worker (SW_ID) have issues too.
     assert {"Episodes", "SWEpisodes"} <= tables
-    assert reverse("placements:child-homes", args=[child.pk]) in card
-    assert reverse("casework:change-worker", args=[child.pk]) in card
+    assert reverse("placements:child-homes", args=[wrong_ethnicity.pk]) in card
+    assert reverse("casework:change-worker", args=[wrong_ethnicity.pk]) in card
 
 
-def test_reading_the_check_is_in_the_access_log_with_everyone_in_the_return(client, county, child):
+def test_reading_the_check_is_in_the_access_log_with_everyone_in_the_return(client, county, wrong_ethnicity):
     check = checked(county)
     client.force_login(county.head)
     client.get(PAGE, {"year": YEAR.start})
     view = RecordView.objects.get(user=county.head, page=f"ssda903:check:{YEAR.start}")
-    assert set(view.children.values_list("pk", flat=True)) == set(check.children) >= {child.pk, county.child.pk}
+    assert set(view.children.values_list("pk", flat=True)) == set(check.children) >= {wrong_ethnicity.pk, county.child.pk}
 
 
 def test_a_year_with_nobody_in_care_has_no_issues(client, county):
@@ -137,7 +117,7 @@ def test_a_second_click_joins_the_check_under_way(client, county):
     assert "Check again" not in html
 
 
-def test_the_check_is_run_once_however_often_its_message_arrives(county, child):
+def test_the_check_is_run_once_however_often_its_message_arrives(county, wrong_ethnicity):
     check = services.return_check_request(user=county.head, year=YEAR)
     assert services.return_check_run(check_id=check.pk) is not None
     assert services.return_check_run(check_id=check.pk) is None
@@ -216,7 +196,7 @@ def api(user) -> APIClient:
     return client
 
 
-def test_the_api_starts_a_check_and_gives_the_latest_with_its_issues(county, child):
+def test_the_api_starts_a_check_and_gives_the_latest_with_its_issues(county, wrong_ethnicity):
     assert api(county.worker).post("/api/v1/ssda903/checks/", {"year": YEAR.start}).status_code == 403
     assert api(county.head).get("/api/v1/ssda903/checks/latest/", {"year": YEAR.start}).status_code == 404
     started = api(county.head).post("/api/v1/ssda903/checks/", {"year": YEAR.start})
@@ -232,8 +212,8 @@ def test_the_api_starts_a_check_and_gives_the_latest_with_its_issues(county, chi
         {
             "rule": "103",
             "message": "The ethnicity code is either not valid or has not been entered.",
-            "child": str(child.pk),
-            "child_id": child.pk,
+            "child": str(wrong_ethnicity.pk),
+            "child_id": wrong_ethnicity.pk,
             "table": "Header",
             "row": ethnicity[0]["row"],
             "fields": ["ETHNIC"],
