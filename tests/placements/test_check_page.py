@@ -113,7 +113,8 @@ def test_a_second_click_joins_the_check_under_way(client, county):
     check = ReturnCheck.objects.get()
     assert check.status == Status.QUEUED and check.requested_by == county.head
     html = client.get(PAGE, {"year": YEAR.start}).content.decode()
-    assert "Checking the 2025/26 return" in html and '<meta http-equiv="refresh"' in html
+    assert "Checking the 2025/26 return" in html
+    assert f'data-check-under-way="/api/v1/ssda903/checks/latest/?year={YEAR.start}"' in html  # check.mjs asks there
     assert "Check again" not in html
 
 
