@@ -468,6 +468,7 @@ CheckStatus = codes.ReturnCheckStatus
 UNDER_WAY = (CheckStatus.QUEUED, CheckStatus.RUNNING)
 
 
+@transaction.atomic
 def return_check_request(*, user: User, year: CollectionYear) -> ReturnCheck:
     """Start a check of the return for `year`, or join the one under way (another click, another head of service).
 
@@ -497,7 +498,8 @@ WORKER_STOPPED = "The check stopped before it finished (the worker running it st
 
 def return_check_run(*, check_id: int) -> ReturnCheck | None:
     """The task's work: claim the check, run the validator over the return, store what it said. Safe to run twice:
-    only whoever holds the check's lock and moves it to running does the work; None for anyone else."""
+    only whoever holds the check's lock and moves it to running does the work; None for anyone else. Not atomic:
+    "running" is committed at once, for the page to show while the validator works."""
     if not _lock(check_id):
         return None  # a live runner has it
     try:

@@ -399,11 +399,7 @@ def _check_page(request: SignedInRequest, form: forms.CheckForm, year: validatio
     """The newest check (under way, failed or done), the latest with the validator's answer, and the download."""
     checks = list(selectors.return_checks(user=request.user, year=year.start).defer("issues", "children")[:6])
     newest = checks[0] if checks else None
-    latest = (
-        newest
-        if newest and newest.status == codes.ReturnCheckStatus.DONE
-        else selectors.return_check_latest(user=request.user, year=year.start)
-    )
+    latest = selectors.return_check_latest(user=request.user, year=year.start)
     context: dict[str, Any] = {
         "form": form,
         "year": year,
