@@ -374,6 +374,7 @@ def ssda903(request: SignedInRequest) -> HttpResponse:
 # Checking the return with the DfE's validator before it is sent: the check runs in a Celery task
 # (services.return_check_request says why); this page starts it and shows the latest answer.
 CHILDREN_PER_PAGE = 25
+JUST_NOW = datetime.timedelta(minutes=1)  # "Checked just now", not "Checked 0 minutes ago"
 
 
 @login_required
@@ -412,6 +413,7 @@ def _check_page(request: SignedInRequest, form: forms.CheckForm, year: validatio
     if latest is not None:
         casework_services.record_list_log(user=request.user, children=latest.children, page=f"ssda903:check:{year.start}")
         context |= _issues(latest, request.GET.get("page"))
+        context["just_now"] = latest.finished_at is not None and timezone.now() - latest.finished_at < JUST_NOW
     return context
 
 

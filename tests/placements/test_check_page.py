@@ -53,7 +53,9 @@ def test_the_page_lists_a_childs_issue_with_the_page_that_puts_it_right(client, 
     assert "The ethnicity code is either not valid or has not been entered." in ethnicity
     assert "Header: ETHNIC" in ethnicity
     assert f'href="{reverse("casework:child-edit", args=[wrong_ethnicity.pk])}"' in ethnicity
-    assert "2025/26" in html and "Checked" in html and "csc-validator-be-903 0.1.17" in html
+    assert "2025/26" in html and "Checked just now" in html and "csc-validator-be-903 0.1.17" in html
+    ReturnCheck.objects.filter(pk=check.pk).update(finished_at=timezone.now() - datetime.timedelta(hours=3))
+    assert "Checked 3\xa0hours ago" in client.get(PAGE, {"year": YEAR.start}).content.decode()
 
 
 def test_the_totals_and_the_rules_agree_with_the_stored_issues(client, county, wrong_ethnicity):
