@@ -461,8 +461,7 @@ def residential_review_record(
 # long as it runs, so a check whose worker died is known by its lock being free.
 
 CHECK_RETURN = "placements.tasks.check_return"  # looked up by name: the task imports this module, not the reverse
-CHECK_LOCK = 903  # the advisory locks' first key for checks being run (voice's claims use another)
-RESEND_AFTER = datetime.timedelta(minutes=1)  # a check still waiting this long lost its message: send it again
+CHECK_LOCK = selectors.CHECK_LOCK
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CheckStatus = codes.ReturnCheckStatus
 UNDER_WAY = (CheckStatus.QUEUED, CheckStatus.RUNNING)
@@ -473,15 +472,19 @@ def return_check_request(*, user: User, year: CollectionYear) -> ReturnCheck:
     """Start a check of the return for `year`, or join the one under way (another click, another head of service).
 
     A check that says it is running while nobody holds its lock lost its worker: it is closed as failed and a new one
-    starts. One still waiting after RESEND_AFTER is sent again; the claim in return_check_run makes that harmless."""
+    starts. One still waiting after selectors.RESEND_AFTER is sent again; the claim in return_check_run makes that harmless."""
     if not selectors.may_produce_903(user):
         raise PermissionDenied("Only a head of service may check the SSDA903 return.")
     under_way = ReturnCheck.objects.filter(year=year.start, status__in=UNDER_WAY).first()
-    if under_way is not None and under_way.status == CheckStatus.RUNNING and not _runner_alive(under_way.pk):
+    if (
+        under_way is not None
+        and under_way.status == CheckStatus.RUNNING
+        and not selectors.return_check_runner_alive(under_way.pk)
+    ):
         _finish(under_way.pk, CheckStatus.RUNNING, status=CheckStatus.FAILED, failure=WORKER_STOPPED)
         under_way = None
     if under_way is not None:
-        if under_way.status == CheckStatus.QUEUED and under_way.requested_at < timezone.now() - RESEND_AFTER:
+        if selectors.return_check_stuck(under_way):
             _send(under_way.pk)
         return under_way
     try:
@@ -555,7 +558,7 @@ def _finish(check_id: int, *was: str, **values: Any) -> None:
 
 def _send(check_id: int) -> None:
     """Send the check to a worker once the row is committed. A broker that cannot be reached leaves it waiting:
-    the next click sends it again (RESEND_AFTER)."""
+    the next click sends it again (selectors.return_check_stuck)."""
 
     def send() -> None:
         try:
@@ -583,22 +586,9 @@ def _unlock(check_id: int) -> None:
         logger.warning("Could not let go of return check %s's lock: its connection, and the lock, are gone", check_id)
 
 
-def _runner_alive(check_id: int) -> bool:
-    """Whether a live connection holds the check's lock: its runner's, which PostgreSQL lets go when it dies."""
-    with connection.cursor() as cursor:
-        cursor.execute(HELD_SQL, {"space": CHECK_LOCK, "key": check_id % 2**31})
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-HELD = """
-    SELECT 1 FROM pg_locks
-    WHERE locktype = 'advisory' AND granted AND classid::bigint = %(space)s AND objid::bigint = %(key)s AND objsubid = 2
-"""
-HELD_SQL = f"SELECT EXISTS ({HELD})"
 LOCK_SQL = f"""
 SELECT CASE
-    WHEN EXISTS ({HELD} AND pid = pg_backend_pid()) THEN false
+    WHEN EXISTS ({selectors.CHECK_LOCK_HELD} AND pid = pg_backend_pid()) THEN false
     ELSE pg_try_advisory_lock(%(space)s, %(key)s)
 END
 """

@@ -407,6 +407,7 @@ def _check_page(request: SignedInRequest, form: forms.CheckForm, year: validatio
         "newest": newest,
         "latest": latest,
         "history": checks,
+        "stuck": newest is not None and selectors.return_check_stuck(newest),
         "download": forms.ExportForm(initial={"year": year.start}),
         "query": f"year={year.start}",
     }

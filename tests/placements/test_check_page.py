@@ -150,9 +150,23 @@ def test_the_check_is_run_once_however_often_its_message_arrives(county, wrong_e
     assert check.status == Status.DONE and check.attempts == 1
 
 
-def test_a_check_whose_worker_died_is_closed_and_the_next_click_starts_another(county):
+def test_a_check_left_waiting_is_sent_again_by_the_next_click(client, county, django_capture_on_commit_callbacks):
+    waiting = services.return_check_request(user=county.head, year=YEAR)  # its message lost (the broker was down)
+    client.force_login(county.head)
+    assert "may have stopped" not in client.get(PAGE, {"year": YEAR.start}).content.decode()
+    ReturnCheck.objects.filter(pk=waiting.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=2))
+    html = client.get(PAGE, {"year": YEAR.start}).content.decode()
+    assert "may have stopped" in html and "Check again" in html
+    with django_capture_on_commit_callbacks() as sent:
+        client.post(PAGE, {"year": YEAR.start})
+    assert len(sent) == 1 and list(ReturnCheck.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_a_check_whose_worker_died_is_closed_and_the_next_click_starts_another(client, county):
     dead = services.return_check_request(user=county.head, year=YEAR)
     ReturnCheck.objects.filter(pk=dead.pk).update(status=Status.RUNNING, started_at=timezone.now())  # no lock held
+    client.force_login(county.head)
+    assert "may have stopped" in client.get(PAGE, {"year": YEAR.start}).content.decode()
     fresh = services.return_check_request(user=county.head, year=YEAR)
     dead.refresh_from_db()
     assert dead.status == Status.FAILED and "stopped before it finished" in dead.failure
