@@ -413,18 +413,19 @@ def _check_page(request: SignedInRequest, form: forms.CheckForm, year: validatio
     }
     if latest is not None:
         casework_services.record_list_log(user=request.user, children=latest.children, page=f"ssda903:check:{year.start}")
-        context |= _issues(latest, request.GET.get("page"))
+        context |= _issues(request, latest, request.GET.get("page"))
         context["just_now"] = latest.finished_at is not None and timezone.now() - latest.finished_at < JUST_NOW
     return context
 
 
-def _issues(check: ReturnCheck, page_number: str | None) -> dict[str, Any]:
+def _issues(request: SignedInRequest, check: ReturnCheck, page_number: str | None) -> dict[str, Any]:
     """The check's issues child by child (a page of children at a time, by name), each with the page that puts it
     right, and per rule."""
     by_child: dict[int | None, list[dict[str, Any]]] = {}
     for issue in check.issues:
         by_child.setdefault(issue["child_id"], []).append(issue)
-    names = {child.pk: child for child in Child.objects.filter(pk__in=[pk for pk in by_child if pk]).only(*NAME_FIELDS)}
+    visible = casework_selectors.children_visible_to(user=request.user).filter(pk__in=[pk for pk in by_child if pk])
+    names = {child.pk: child for child in visible.only(*NAME_FIELDS)}
     order = sorted(by_child, key=lambda pk: (names[pk].last_name, names[pk].display_name, pk) if pk in names else ("", "", 0))
     page = Paginator(order, CHILDREN_PER_PAGE).get_page(page_number)
     children = [ChildIssues(names.get(pk) if pk else None, _with_fixes(by_child[pk], pk)) for pk in page]
