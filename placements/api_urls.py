@@ -13,5 +13,7 @@ router.register("placement-decisions", apis.PlacementDecisionViewSet, basename="
 urlpatterns = [
     path("placement-measures/", apis.MeasuresApi.as_view(), name="placement-measures"),
     path("ssda903/", apis.Ssda903Api.as_view(), name="ssda903"),
+    path("ssda903/checks/", apis.ReturnCheckApi.as_view(), name="ssda903-checks"),
+    path("ssda903/checks/latest/", apis.ReturnCheckLatestApi.as_view(), name="ssda903-check-latest"),
     *router.urls,
 ]

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,8 +26,10 @@ from casework.serializers import DateField
 from placements import codes, export, selectors, services
 from placements import serializers as s
 from placements.models import Home, PlacementDecision, PlacementEpisode
+from placements.validation import CollectionYear
 
 MANAGERS_ONLY = {403: OpenApiResponse(description="Only team managers and heads of service see these figures.")}
+HEADS_ONLY = {403: OpenApiResponse(description="Heads of service only.")}
 
 
 class HomeFilter(filters.FilterSet):
@@ -264,3 +267,44 @@ def csv_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ReturnCheckApi(APIView):
+    @extend_schema(
+        summary="Check the SSDA903 return with the DfE's validator",
+        description="Starts a check of the return for a collection year, run by a worker (about 30 s for 3,000 "
+        "children), or answers with the one already under way for that year: a second request starts nothing new. "
+        "Follow it with GET /api/v1/ssda903/checks/latest/. Heads of service only.",
+        request=s.ReturnCheckYearSerializer,
+        responses={202: s.ReturnCheckSerializer, 400: OpenApiResponse(description="No such year."), **HEADS_ONLY},
+    )
+    def post(self, request: ApiRequest) -> Response:
+        asked = s.ReturnCheckYearSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        check = services.return_check_request(user=request.user, year=CollectionYear(asked.validated_data["year"]))
+        return Response(s.ReturnCheckSerializer(check).data, status=202)
+
+
+class ReturnCheckLatestApi(APIView):
+    @extend_schema(
+        summary="The latest check of the SSDA903 return",
+        description="The newest check for a collection year (`year`: the year it starts, 2025 for 2025/26), whatever "
+        "its status: queued or running (ask again in a few seconds), failed (with why) or done (with every issue). "
+        "Heads of service only.",
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True)],
+        responses={
+            200: s.ReturnCheckSerializer,
+            400: OpenApiResponse(description="No such year."),
+            404: OpenApiResponse(description="The year's return has not been checked yet."),
+            **HEADS_ONLY,
+        },
+    )
+    def get(self, request: ApiRequest) -> Response:
+        asked = s.ReturnCheckYearSerializer(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        check = selectors.return_checks(user=request.user, year=asked.validated_data["year"]).first()
+        if check is None:
+            raise NotFound("The return for that year has not been checked yet.")
+        if check.status == codes.ReturnCheckStatus.DONE:
+            casework_services.record_list_log(user=request.user, children=check.children, page=f"api:{request.get_full_path()}")
+        return Response(s.ReturnCheckSerializer(check).data)

@@ -10,7 +10,7 @@ class PlacementsConfig(AppConfig):
         from casework.demo import register_demo_extension
         from casework.me.journey import JourneySource, register_journey_source
         from casework.panels import CaseloadColumn, register_caseload_column, register_caseload_notice, register_child_panel
-        from placements import chronology, measures
+        from placements import chronology, measures, tasks  # noqa: F401 - registers the check task for services._send
         from placements.demo import EXTENSION
         from placements.selectors import current_home_names
         from placements.views import child_homes_panel, emergency_moves_notice, journey_homes

@@ -192,3 +192,12 @@ class ResidentialReviewOutcome(models.TextChoices):
 
 EMERGENCY_APPROVAL_HOURS = 72  # an emergency move needs its decision approved within this
 RESIDENTIAL_REVIEW_WEEKS = 5  # the group meets monthly: the next review is due within about a month
+
+
+class ReturnCheckStatus(models.TextChoices):
+    """Where a check of the 903 return by the DfE's validator is (placements.models.ReturnCheck)."""
+
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Checking"
+    DONE = "done", "Checked"
+    FAILED = "failed", "Could not check"

@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from casework.forms import GOVUK_CLASSES, DateField, DateInput, GovukForm, version_field
-from placements import codes
+from placements import codes, validation
 from placements.models import Home
+from placements.validation import CollectionYear
 
 DATE_ERRORS = {"invalid": "Enter a real date."}
 
@@ -139,8 +140,36 @@ class ResidentialReviewForm(GovukForm):
     )
 
 
+FIRST_EXPORT_YEAR = 2010
+
+
+def collection_year_choices(first: int) -> list[tuple[str, str]]:
+    """From the year in progress back to `first`: ("2025", "2025/26"), as a person reads it."""
+    latest = validation.collection_year_on(timezone.localdate()).start
+    return [(str(start), CollectionYear(start).label) for start in range(latest, first - 1, -1)]
+
+
+class CollectionYearField(forms.TypedChoiceField):
+    """A collection year (1 April to 31 March) chosen from a list that reads "2025/26"; its value in a URL is the
+    year it starts, as the export API's. Cleaned to a validation.CollectionYear."""
+
+    def __init__(self, *, first: int, **kwargs: Any) -> None:
+        super().__init__(
+            label="Collection year",
+            help_text="1 April to 31 March",
+            choices=lambda: collection_year_choices(first),
+            coerce=lambda value: CollectionYear(int(value)),
+            error_messages={"required": "Choose a collection year.", "invalid_choice": "Choose a collection year from the list."},
+            **kwargs,
+        )
+
+
+class CheckForm(GovukForm):
+    year = CollectionYearField(first=validation.FIRST_CHECKED_YEAR)
+
+
 class ExportForm(GovukForm):
-    year = forms.IntegerField(label="Collection year starting 1 April", min_value=2000, max_value=2100)
+    year = CollectionYearField(first=FIRST_EXPORT_YEAR)
     table = forms.ChoiceField(
         label="Table",
         choices=[("header", "Header"), ("episodes", "Episodes"), ("social_workers", "Social worker episodes")],

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from casework.dates import validate_in_range
@@ -227,3 +228,45 @@ class ResidentialReview(models.Model):
 
     def __str__(self) -> str:
         return f"Residential review {self.reviewed_on:%d/%m/%Y}"
+
+
+class ReturnCheck(models.Model):
+    """One check of the SSDA903 return for a collection year by the DfE's validator, as a head of service asked for it.
+
+    Every check is kept, so the page shows the latest with those before it; none is edited by a person (hence no
+    django-simple-history). At most one per year waits or runs at a time (the constraint), so a second click, or a
+    second head of service, joins the check already under way instead of starting another."""
+
+    year = models.PositiveSmallIntegerField(help_text="The collection year by the year it starts: 2025 for 2025/26.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=codes.ReturnCheckStatus.choices, default=codes.ReturnCheckStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.TextField(blank=True, help_text="Why the validator could not check the return.")
+    validator_version = models.CharField(max_length=40, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the validator took.")
+    # What the validator said (placements.validation.Check): totals and rules as `summary`, each issue in `issues`
+    # with the Hearth id of its child; `children` is everyone in the return, for the access log of whoever reads it.
+    summary = models.JSONField(default=dict, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    children = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["year", "-requested_at"], name="return_check_year_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_return_check_under_way_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"SSDA903 check {self.pk} ({self.year}, {self.status})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in (codes.ReturnCheckStatus.QUEUED, codes.ReturnCheckStatus.RUNNING)

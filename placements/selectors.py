@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -37,7 +38,7 @@ from placements.measures import (
     steps_down_from_residential,
     years_before,
 )
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck
 
 MANAGERS = (casework_codes.Role.TEAM_MANAGER, casework_codes.Role.HEAD_OF_SERVICE)
 
@@ -295,3 +296,47 @@ def homes_of_child(*, child: Child) -> QuerySet[PlacementEpisode]:
         .only("id", "child_id", "started_on", "ended_on", "home__id", "home__child_facing_name")
         .order_by("started_on", "id")
     )
+
+
+# Checks of the return ------------------------------------------------------------------------------
+
+
+def return_checks(*, user: User, year: int) -> QuerySet[ReturnCheck]:
+    """The checks of the return for a collection year (by its start), latest first: heads of service only, as the
+    issues name every child in the return."""
+    if not may_produce_903(user):
+        raise PermissionDenied("Only a head of service may check the SSDA903 return.")
+    return ReturnCheck.objects.filter(year=year).select_related("requested_by").order_by("-requested_at", "-id")
+
+
+def return_check_latest(*, user: User, year: int) -> ReturnCheck | None:
+    """The last check that finished with the validator's answer."""
+    return return_checks(user=user, year=year).filter(status=codes.ReturnCheckStatus.DONE).first()
+
+
+# A check being run holds a PostgreSQL advisory lock (placements.services.return_check_run), which PostgreSQL lets go
+# when the runner's connection dies: a check that says it is running while nobody holds its lock lost its worker.
+CHECK_LOCK = 903  # the advisory locks' first key for checks being run (voice's claims use another)
+CHECK_LOCK_HELD = """
+    SELECT 1 FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND classid::bigint = %(space)s AND objid::bigint = %(key)s AND objsubid = 2
+"""
+RESEND_AFTER = datetime.timedelta(minutes=1)  # a check still waiting this long lost its message
+
+
+def return_check_runner_alive(check_id: int) -> bool:
+    """Whether a live connection holds the check's lock: its runner's."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({CHECK_LOCK_HELD})", {"space": CHECK_LOCK, "key": check_id % 2**31})
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def return_check_stuck(check: ReturnCheck) -> bool:
+    """A check under way that nothing is working on: still waiting after RESEND_AFTER (its message was lost), or
+    running while nobody holds its lock (its worker died). Asking again sends it again or starts another."""
+    if check.status == codes.ReturnCheckStatus.QUEUED:
+        return check.requested_at < timezone.now() - RESEND_AFTER
+    if check.status == codes.ReturnCheckStatus.RUNNING:
+        return not return_check_runner_alive(check.pk)
+    return False

@@ -5,14 +5,16 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from casework.models import User
 from casework.serializers import DateField, VisibleChildField, VisibleRelatedField, version_field
-from placements import codes, selectors
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
+from placements import codes, selectors, validation
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck, RungConsideration
+from placements.validation import CollectionYear
 
 
 class CodeField(serializers.ChoiceField):
@@ -33,6 +35,7 @@ CODE_LISTS = {
         codes.Answer,
         codes.DecisionStatus,
         codes.RiskOfResidentialOutcome,
+        codes.ReturnCheckStatus,
     )
 } | {tuple(code for code, _ in codes.END_OF_CARE): "EndOfCareReason"}
 
@@ -280,3 +283,54 @@ class MeasuresSerializer(serializers.Serializer):
     mix_of_homes = MixRowSerializer(many=True)
     ideal_vs_actual = IdealVsActualSerializer()
     steps_down = ShareSerializer()
+
+
+# Checks of the 903 return ------------------------------------------------------------------------
+
+
+class ReturnCheckYearSerializer(serializers.Serializer):
+    """A collection year by the year it starts (2025 for 2025/26), as the export's `year`."""
+
+    year = serializers.IntegerField(
+        min_value=validation.FIRST_CHECKED_YEAR, help_text="The year the collection starts: 2025 for 2025/26."
+    )
+
+    def validate_year(self, year: int) -> int:
+        latest = validation.collection_year_on(timezone.localdate())
+        if year > latest.start:
+            raise serializers.ValidationError(f"The latest collection year is {latest.label} ({latest.start}).")
+        return year
+
+
+class ReturnCheckIssueSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The DfE's code for the rule, e.g. 103.")
+    message = serializers.CharField(help_text="The rule's own words.")
+    child = serializers.CharField(help_text="CHILD: the child's id in the return.")
+    child_id = serializers.IntegerField(allow_null=True, help_text="The child's id in Hearth.")
+    table = serializers.CharField(help_text="The validator's name for the table: Header, Episodes, SWEpisodes...")
+    row = serializers.IntegerField(help_text="The row in that table, from 0.")
+    # Named as the validator names it; DRF takes declared fields off the class, so Serializer.fields is untouched.
+    fields = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.CharField(), help_text="The fields of that row the rule names."
+    )
+
+
+class ReturnCheckSerializer(serializers.ModelSerializer):
+    collection_year = serializers.SerializerMethodField()
+    requested_by = serializers.SerializerMethodField()
+    status = CodeField(choices=codes.ReturnCheckStatus.choices)
+    issues = ReturnCheckIssueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReturnCheck
+        fields = (
+            "id", "year", "collection_year", "status", "requested_by", "requested_at", "started_at", "finished_at",
+            "failure", "validator_version", "seconds", "summary", "issues",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_collection_year(self, check: ReturnCheck) -> str:
+        return CollectionYear(check.year).label
+
+    def get_requested_by(self, check: ReturnCheck) -> str:
+        return str(check.requested_by)

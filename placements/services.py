@@ -4,21 +4,28 @@ The ladder rules live here, so the pages, the API and the admin cannot skip them
 ValidationError for something a person got wrong, or PermissionDenied for anything they may not do."""
 
 import datetime
+import logging
+from dataclasses import asdict
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import legal_status_may_end, require_recorder, save_with_history
 from casework.versions import check_version
-from placements import codes
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
+from placements import codes, export, selectors, validation
+from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck, RungConsideration
 from placements.selectors import residential_stay_of
+from placements.validation import CollectionYear
+
+logger = logging.getLogger(__name__)
 
 Status = codes.DecisionStatus
 DECISION_FIELDS = (
@@ -459,3 +466,144 @@ def residential_review_record(
     )  # fmt: skip
     save_with_history(review, actor=actor, reason="Residential Review Group")
     return review
+
+
+# Checking the return ------------------------------------------------------------------------------
+# The DfE's validator takes a few seconds, about 30 at 3,000 children: too long for a page to wait on, and two at
+# once would only compete for the same CPU. So a head of service's click stores a ReturnCheck and a Celery task
+# (placements.tasks.check_return) runs it. The row is what the page shows, so a reload loses nothing; at most one
+# check per year is under way (a constraint), so a second click joins it; the runner holds an advisory lock for as
+# long as it runs, so a check whose worker died is known by its lock being free.
+
+CHECK_RETURN = "placements.tasks.check_return"  # looked up by name: the task imports this module, not the reverse
+CHECK_LOCK = selectors.CHECK_LOCK
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CheckStatus = codes.ReturnCheckStatus
+UNDER_WAY = (CheckStatus.QUEUED, CheckStatus.RUNNING)
+
+
+@transaction.atomic
+def return_check_request(*, user: User, year: CollectionYear) -> ReturnCheck:
+    """Start a check of the return for `year`, or join the one under way (another click, another head of service).
+
+    A check that says it is running while nobody holds its lock lost its worker: it is closed as failed and a new one
+    starts. One still waiting after selectors.RESEND_AFTER is sent again; the claim in return_check_run makes that harmless."""
+    if not selectors.may_produce_903(user):
+        raise PermissionDenied("Only a head of service may check the SSDA903 return.")
+    under_way = ReturnCheck.objects.filter(year=year.start, status__in=UNDER_WAY).first()
+    if (
+        under_way is not None
+        and under_way.status == CheckStatus.RUNNING
+        and not selectors.return_check_runner_alive(under_way.pk)
+    ):
+        _finish(under_way.pk, CheckStatus.RUNNING, status=CheckStatus.FAILED, failure=WORKER_STOPPED)
+        under_way = None
+    if under_way is not None:
+        if selectors.return_check_stuck(under_way):
+            _send(under_way.pk)
+        return under_way
+    try:
+        with transaction.atomic():
+            check = ReturnCheck.objects.create(year=year.start, requested_by=user)
+    except IntegrityError:  # another request started one between the look and the insert: join that one
+        return ReturnCheck.objects.get(year=year.start, status__in=UNDER_WAY)
+    _send(check.pk)
+    return check
+
+
+WORKER_STOPPED = "The check stopped before it finished (the worker running it stopped). Check again."
+
+
+def return_check_run(*, check_id: int) -> ReturnCheck | None:
+    """The task's work: claim the check, run the validator over the return, store what it said. Safe to run twice:
+    only whoever holds the check's lock and moves it to running does the work; None for anyone else. Not atomic:
+    "running" is committed at once, for the page to show while the validator works."""
+    if not _lock(check_id):
+        return None  # a live runner has it
+    try:
+        now = timezone.now()
+        claimed = ReturnCheck.objects.filter(pk=check_id, status__in=UNDER_WAY).update(
+            status=CheckStatus.RUNNING, started_at=now, attempts=F("attempts") + 1
+        )
+        if claimed != 1:
+            return None  # done, or closed as failed, already
+        _run_claimed(ReturnCheck.objects.select_related("requested_by").get(pk=check_id))
+        return ReturnCheck.objects.get(pk=check_id)
+    finally:
+        _unlock(check_id)
+
+
+def return_check_fail(*, check_id: int, failure: str) -> None:
+    """The task gave up (an error, or too long): the check says why, and a click starts a new one."""
+    _finish(check_id, *UNDER_WAY, status=CheckStatus.FAILED, failure=failure)
+
+
+def _run_claimed(check: ReturnCheck) -> None:
+    year = CollectionYear(check.year)
+    try:
+        result = export.ssda903_build(user=check.requested_by, year=year.start)
+        found = validation.ssda903_validate(result, year=year.end)
+    except (validation.ValidatorError, PermissionDenied) as error:
+        _finish(check.pk, CheckStatus.RUNNING, status=CheckStatus.FAILED, failure=str(error))
+        return
+    hearth_ids = {str(row["CHILD"]): pk for row, pk in zip(result.header, result.children, strict=True)}
+    _finish(
+        check.pk,
+        CheckStatus.RUNNING,
+        status=CheckStatus.DONE,
+        validator_version=found.version,
+        seconds=found.seconds,
+        summary={
+            "issues": len(found.issues),
+            "children": found.children,
+            "rules": found.rules,
+            "run": found.run,
+            "skipped": found.skipped,
+            "not_run": found.not_run,
+        },
+        issues=[asdict(issue) | {"child_id": hearth_ids.get(issue.child)} for issue in found.issues],
+        children=result.children,
+    )
+
+
+def _finish(check_id: int, *was: str, **values: Any) -> None:
+    """Write the outcome only over a check still in one of the states `was`: one outcome per check."""
+    ReturnCheck.objects.filter(pk=check_id, status__in=was).update(finished_at=timezone.now(), **values)
+
+
+def _send(check_id: int) -> None:
+    """Send the check to a worker once the row is committed. A broker that cannot be reached leaves it waiting:
+    the next click sends it again (selectors.return_check_stuck)."""
+
+    def send() -> None:
+        try:
+            current_app.tasks[CHECK_RETURN].apply_async(args=(check_id,), retry_policy=PUBLISH_RETRY)
+        except BrokerUnavailable:
+            logger.warning("The broker is unreachable: return check %s waits for the next click", check_id)
+
+    transaction.on_commit(send)
+
+
+def _lock(check_id: int) -> bool:
+    """The check's lock, if no live connection holds it (this one included: PostgreSQL would hand a connection a
+    lock it already holds)."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_SQL, {"space": CHECK_LOCK, "key": check_id % 2**31})
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _unlock(check_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHECK_LOCK, check_id % 2**31])
+    except DatabaseError:
+        logger.warning("Could not let go of return check %s's lock: its connection, and the lock, are gone", check_id)
+
+
+LOCK_SQL = f"""
+SELECT CASE
+    WHEN EXISTS ({selectors.CHECK_LOCK_HELD} AND pid = pg_backend_pid()) THEN false
+    ELSE pg_try_advisory_lock(%(space)s, %(key)s)
+END
+"""

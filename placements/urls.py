@@ -25,4 +25,5 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("ssda903/", views.ssda903, name="ssda903"),
     path("ssda903/import/", views.ssda903_import, name="ssda903-import"),
+    path("ssda903/check/", views.ssda903_check, name="ssda903-check"),
 ]

@@ -6,6 +6,7 @@ so it lives in a virtual environment of its own (bin/setup-validator) and runs i
 Years here are the validator's: the year the collection ends, 2026 for 2025/26 (placements.export names a year by
 its start)."""
 
+import datetime
 import json
 import subprocess
 import tempfile
@@ -21,7 +22,37 @@ from casework.models import User
 from placements import export
 
 RUNNER = Path(__file__).with_name("validator_runner.py")
+FIRST_CHECKED_YEAR = 2022  # by its start: the oldest year csc-validator-be-903 0.1.17 has rules for is 2022/23
 TIMEOUT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class CollectionYear:
+    """A collection year, 1 April to 31 March, in the one place that knows its three names: people read "2025/26",
+    the export (placements.export) names it by the year it starts (2025), the validator by the year it ends (2026)."""
+
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}/{self.end % 100:02d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def collection_year_on(day: datetime.date) -> CollectionYear:
+    """The collection year `day` falls in."""
+    return CollectionYear(day.year if day.month >= 4 else day.year - 1)
+
+
+def latest_ended(day: datetime.date) -> CollectionYear:
+    """The last collection year to have ended by `day`: the one a council is returning."""
+    return CollectionYear(collection_year_on(day).start - 1)
 
 
 class ValidatorError(Exception):
@@ -53,6 +84,7 @@ class Check:
     issues: list[Issue]
     seconds: float = 0.0  # how long the validator took, start of its Python included
     messages: dict[str, str] = field(default_factory=dict)  # every rule with an issue, and its words
+    version: str = ""  # csc-validator-be-903's version
 
     def where(self, rule: str) -> str:
         """The table and fields a rule's issues are in, e.g. "Episodes: HOME_POST, PL_POST"."""
@@ -113,4 +145,5 @@ def _check(answer: dict[str, Any], year: int, *, children: int) -> Check:  # ans
         not_run=answer["not_run"],
         issues=issues,
         messages={issue.rule: issue.message for issue in issues},
+        version=answer.get("version", ""),
     )

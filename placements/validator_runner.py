@@ -6,6 +6,7 @@ placements.validation starts it as `python validator_runner.py FOLDER YEAR LA_CO
 collection ends (2026 for 2025/26), as the validator names its rule sets. The answer goes to a file, not stdout,
 as the validator's rules may print."""
 
+import importlib.metadata
 import json
 import sys
 from pathlib import Path
@@ -46,6 +47,7 @@ def main(folder: str, year: str, local_authority: str, out: str) -> None:
     metadata = {"collectionYear": year, "localAuthority": local_authority}
     validator = LacValidator(metadata=metadata, files=tables(Path(folder)), registry=rules)
     answer = {
+        "version": importlib.metadata.version("csc-validator-be-903"),  # kept with a stored check: which rules said so
         "rules": len(rules),
         "run": sorted(str(code) for code in validator.dones),
         "skipped": sorted(str(code) for code in validator.skips),  # they need a table the return does not have

@@ -7,14 +7,17 @@ in the session and a worker can stop in a car park and carry on later."""
 import datetime
 import hashlib
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,9 +29,9 @@ from casework.ids import parse_id
 from casework.me.journey import JourneyEvent, JourneyPart
 from casework.models import Child
 from casework.views import child_for_page
-from placements import codes, export, forms, imports, selectors, services
+from placements import codes, export, fixes, forms, imports, selectors, services, validation
 from placements.apis import csv_response
-from placements.models import PlacementDecision
+from placements.models import PlacementDecision, ReturnCheck
 
 
 def _decision(request: SignedInRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
@@ -358,13 +361,128 @@ def measures(request: SignedInRequest) -> HttpResponse:
 def ssda903(request: SignedInRequest) -> HttpResponse:
     if not selectors.may_produce_903(request.user):
         raise PermissionDenied("Only a head of service may produce the SSDA903 return.")
-    form = forms.ExportForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    form = forms.ExportForm(request.GET or None, initial={"year": validation.latest_ended(timezone.localdate()).start})
     if form.is_valid():
-        data = export.ssda903_build(user=request.user, year=form.cleaned_data["year"])
+        year: validation.CollectionYear = form.cleaned_data["year"]
+        data = export.ssda903_build(user=request.user, year=year.start)
         table = form.cleaned_data["table"]
         casework_services.record_list_log(user=request.user, children=data.child_ids(), page=f"ssda903:{request.get_full_path()}")
-        return csv_response(data.csv(table), f"ssda903_{form.cleaned_data['year']}_{table}.csv")
+        return csv_response(data.csv(table), f"ssda903_{year.start}_{table}.csv")
     return render(request, "placements/ssda903.html", {"form": form})
+
+
+# Checking the return with the DfE's validator before it is sent: the check runs in a Celery task
+# (services.return_check_request says why); this page starts it and shows the latest answer.
+CHILDREN_PER_PAGE = 25
+JUST_NOW = datetime.timedelta(minutes=1)  # "Checked just now", not "Checked 0 minutes ago"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ssda903_check(request: SignedInRequest) -> HttpResponse:
+    if not selectors.may_produce_903(request.user):
+        raise PermissionDenied("Only a head of service may check the SSDA903 return.")
+    if request.method == "POST":
+        form = forms.CheckForm(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            services.return_check_request(user=request.user, year=year)
+            return redirect(f"{reverse('placements:ssda903-check')}?year={year.start}")
+        return render(request, "placements/ssda903_check.html", {"form": form}, status=400)
+    default = {"year": validation.latest_ended(timezone.localdate()).start}
+    form = forms.CheckForm(request.GET if "year" in request.GET else default)
+    if not form.is_valid():
+        return render(request, "placements/ssda903_check.html", {"form": form}, status=400)
+    return render(request, "placements/ssda903_check.html", _check_page(request, form, form.cleaned_data["year"]))
+
+
+def _check_page(request: SignedInRequest, form: forms.CheckForm, year: validation.CollectionYear) -> dict[str, Any]:
+    """The newest check (under way, failed or done), the latest with the validator's answer, and the download."""
+    checks = list(selectors.return_checks(user=request.user, year=year.start).defer("issues", "children")[:6])
+    newest = checks[0] if checks else None
+    latest = selectors.return_check_latest(user=request.user, year=year.start)
+    context: dict[str, Any] = {
+        "form": form,
+        "year": year,
+        "newest": newest,
+        "latest": latest,
+        "history": checks,
+        "stuck": newest is not None and selectors.return_check_stuck(newest),
+        "download": forms.ExportForm(initial={"year": year.start}),
+        "query": f"year={year.start}",
+    }
+    if latest is not None:
+        casework_services.record_list_log(user=request.user, children=latest.children, page=f"ssda903:check:{year.start}")
+        context |= _issues(request, latest, request.GET.get("page"))
+        context["just_now"] = latest.finished_at is not None and timezone.now() - latest.finished_at < JUST_NOW
+    return context
+
+
+def _issues(request: SignedInRequest, check: ReturnCheck, page_number: str | None) -> dict[str, Any]:
+    """The check's issues child by child (a page of children at a time, by name), each with the page that puts it
+    right, and per rule."""
+    by_child: dict[int | None, list[dict[str, Any]]] = {}
+    for issue in check.issues:
+        by_child.setdefault(issue["child_id"], []).append(issue)
+    visible = casework_selectors.children_visible_to(user=request.user).filter(pk__in=[pk for pk in by_child if pk])
+    names = {child.pk: child for child in visible.only(*NAME_FIELDS)}
+    order = sorted(by_child, key=lambda pk: (names[pk].last_name, names[pk].display_name, pk) if pk in names else ("", "", 0))
+    page = Paginator(order, CHILDREN_PER_PAGE).get_page(page_number)
+    children = [ChildIssues(names.get(pk) if pk else None, _with_fixes(by_child[pk], pk)) for pk in page]
+    return {
+        "children_page": page,
+        "children": children,
+        "children_with_issues": len(by_child),
+        "rules": _by_rule(check.issues),
+        "summary": check.summary,
+    }
+
+
+NAME_FIELDS = ("first_name", "preferred_name", "last_name")
+
+
+@dataclass
+class ChildIssues:
+    child: Child | None  # None: the validator named a CHILD the return does not hold (it should not happen)
+    issues: list[dict[str, Any]]
+
+    @property
+    def code(self) -> str:
+        """The child's id in the 903 return (CHILD)."""
+        return str(self.issues[0]["child"])
+
+
+def _with_fixes(issues: list[dict[str, Any]], child_id: int | None) -> list[dict[str, Any]]:
+    if child_id is None:
+        return issues
+    return [issue | {"fix": fixes.fix_url(table=issue["table"], fields=issue["fields"], child_id=child_id)} for issue in issues]
+
+
+@dataclass(frozen=True)
+class RuleIssues:
+    rule: str
+    message: str
+    issues: int
+    children: int
+    where: str  # the tables and fields, e.g. "Episodes: HOME_POST, PL_POST"
+
+
+def _by_rule(issues: list[dict[str, Any]]) -> list[RuleIssues]:
+    """Issues per rule, most first (then by code)."""
+    rules: dict[str, list[dict[str, Any]]] = {}
+    for issue in issues:
+        rules.setdefault(issue["rule"], []).append(issue)
+    summary = [
+        RuleIssues(
+            rule=rule,
+            message=found[0]["message"],
+            issues=len(found),
+            children=len({issue["child"] for issue in found}),
+            where="; ".join(sorted({f"{issue['table']}: {', '.join(issue['fields'])}" for issue in found})),
+        )
+        for rule, found in rules.items()
+    ]
+    return sorted(summary, key=lambda rule: (-rule.issues, rule.rule))
 
 
 # Bringing a council's children in from its 903 files: a dry run first, then the import of exactly what was checked.

@@ -216,6 +216,11 @@ API_CHILD_OWN_RECORD = Access(
 API_MANAGERS = Access("managers only (API)", row(401, 403, 403, 403, 200, 200, 200, 403, 403, 403))
 API_DASHBOARD = Access("case staff figures (API)", row(401, 200, 200, 200, 200, 200, 200, 403, 403, 403))
 API_HEAD_ONLY = Access("head of service only (API)", row(401, 403, 403, 403, 403, 403, 200, 403, 403, 403))
+API_HEAD_ONLY_WRITE = Access(
+    "head of service only, write (API)",
+    read=API_HEAD_ONLY.read,
+    write=row(401, 403, 403, 403, 403, 403, ALLOWED, 403, 403, 403),
+)
 API_NEW_CHILD = Access(
     "adding a child (case staff; the worker named must be one they may allocate to)",
     read=API_LIST.read,
@@ -527,6 +532,10 @@ PAGES: dict[str, Target] = {
     "placements:ssda903": Target(PAGE_HEAD_ONLY),
     # A dry run of the 903 import: it saves nothing, so the matrix can send it.
     "placements:ssda903-import": Target(PAGE_HEAD_ONLY_WRITE, writes=("POST",), body=import_body, multipart=True),
+    # Starting a check stores it and sends it to a worker once committed: the matrix's requests never commit.
+    "placements:ssda903-check": Target(
+        PAGE_HEAD_ONLY_WRITE, writes=("POST",), body=lambda world: {"year": str(timezone.localdate().year - 1)}
+    ),
     # Outcome stars (staff).
     "outcomes:star-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "outcomes:star-detail": Target(PAGE_CHILD_READ),
@@ -773,6 +782,11 @@ ENDPOINTS: dict[str, Target] = {
     "POST /api/v1/placement-decisions/{id}/reject/": Target(API_APPROVAL, body=lambda world: {"reason": "Not yet."}),
     "GET /api/v1/placement-measures/": Target(API_MANAGERS),
     "GET /api/v1/ssda903/": Target(API_HEAD_ONLY, query=lambda world: f"?year={timezone.localdate().year - 1}"),
+    "POST /api/v1/ssda903/checks/": Target(API_HEAD_ONLY_WRITE, body=lambda world: {"year": timezone.localdate().year - 1}),
+    # Nobody has checked the world's return: past the access check, the head of service hears so.
+    "GET /api/v1/ssda903/checks/latest/": Target(
+        API_HEAD_ONLY, query=lambda world: f"?year={timezone.localdate().year - 1}", overrides={"GET head": 404}
+    ),
     # Voice notes.
     "GET /api/v1/recordings/": Target(API_LIST, leak_query=lambda world: f"?visit={world.draft_visit.pk}"),
     "GET /api/v1/recordings/{id}/": Target(API_CHILD_READ),

@@ -148,7 +148,8 @@ def test_every_social_worker_page_fits_a_phone_with_no_accessibility_issue(brows
 
 def test_every_manager_page_fits_a_phone_with_no_accessibility_issue(browser, live_server, county, everything):
     child = county.child.pk
-    pages = [*MANAGER_PAGES, "/placements/ssda903/", "/placements/ssda903/import/", f"/children/{child}/"]
+    pages = [*MANAGER_PAGES, "/placements/ssda903/", "/placements/ssda903/check/", "/placements/ssda903/import/"]
+    pages.append(f"/children/{child}/")
     pages += [f"/children/{child}/access-log/", f"/children/{child}/chronology/", f"/placements/children/{child}/homes/"]
     pages.append(f"/children/{child}/worker/")
     found = visit_all(browser, live_server.url, lambda page: sign_in(page, county.head.username, factories.PASSWORD), pages)

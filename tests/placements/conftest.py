@@ -5,12 +5,16 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from casework import codes as casework_codes
+from casework import services as casework_services
+from casework.models import Child
 from placements import codes, services
 from placements.models import PlacementDecision
 from tests.conftest import County
 from tests.placements import factories
 
 TODAY = timezone.localdate
+d = datetime.date
 
 
 @pytest.fixture
@@ -48,3 +52,20 @@ def residential_ready(county: County, homes: dict, **fields) -> PlacementDecisio
         "step_down_plan": "Look for an in-house carer with the IFA team.",
     } | fields
     return ready_decision(county, homes, codes.Rung.RESIDENTIAL, **values)
+
+
+@pytest.fixture
+def wrong_ethnicity(county: County) -> Child:
+    """In care from 2 June 2025 with foster carers, recorded as a worker records it, with an ethnicity the 903 does
+    not have (written past the form, which would refuse it): the validator's rule 103 for this child."""
+    child = casework_services.child_create(
+        actor=county.worker, worker=county.worker, allocated_on=d(2025, 5, 1), first_name="Robin", last_name="Newchild",
+        date_of_birth=d(2016, 4, 2), sex=casework_codes.Sex.FEMALE, ethnicity=casework_codes.Ethnicity.WBRI,
+        upn="A123456789012", home_postcode="WR5 3DA",
+    )  # fmt: skip
+    casework_services.care_start(
+        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
+    )
+    factories.move(child, factories.HomeFactory(), d(2025, 6, 2), county.worker)
+    Child.objects.filter(pk=child.pk).update(ethnicity="WXYZ")
+    return child

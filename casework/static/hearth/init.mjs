@@ -9,3 +9,6 @@ initAll(); // includes the service navigation's Menu button on small screens
 if (document.querySelector("form[data-words-check]")) {
   import("/static/hearth/words_check.mjs").then(({ initWordsCheck }) => initWordsCheck());
 }
+if (document.querySelector("[data-check-under-way]")) {
+  import("/static/placements/check.mjs").then(({ waitForCheck }) => waitForCheck());
+}
