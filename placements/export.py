@@ -207,7 +207,7 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
             "CIN": home.category_of_need if home else "",
             "PLACE": state[2],
             "PLACE_PROVIDER": home.place_provider if home else "",
-            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "T", "U") else "",
+            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "B", "T", "U") else "",
             "HOME_POST": "",
             "PL_POST": home.home.postcode_district if home else "",
             "URN": (home.home.urn or NOT_OFSTED) if home else "",

@@ -102,3 +102,11 @@ def move(child: Child, home: Home, started_on: datetime.date, actor: User, **kwa
 
     approved_decision(child, home, actor)
     return services.placement_start(child=child, home=home, started_on=started_on, actor=actor, **kwargs)  # type: ignore[arg-type]
+
+
+def adopters_home(**kwargs: object) -> Home:
+    """Approved adopters' home, through the council's regional adoption agency: placed for adoption, on no rung."""
+    provider = ProviderFactory(name="Three Counties Adoption", kind=codes.ProviderKind.IN_HOUSE_FOSTER)
+    defaults = {"provider": provider, "name": "Okafor adopters", "child_facing_name": "Living with Ada and Tunde",
+                "rung": None, "place_code": codes.PlaceCode.A6, "capacity": 1, "weekly_cost": Decimal("0.00")}  # fmt: skip
+    return HomeFactory(**(defaults | kwargs))
