@@ -751,12 +751,13 @@ def previous_permanence_record(*, child: Child, actor: User, reason: str = "", *
     for name in PERMANENCE_FIELDS:
         value = fields.get(name)
         setattr(record, name, (value or "").strip().upper() if name in ("option", "local_authority") else value)
-    _check_previous_permanence(record, care.started_on)
+    check_previous_permanence(record, care.started_on)
     save_with_history(record, actor=actor, reason=reason.strip() or "Previous permanence")
     return record
 
 
-def _check_previous_permanence(record: PreviousPermanence, care_started: datetime.date) -> None:
+def check_previous_permanence(record: PreviousPermanence, care_started: datetime.date) -> None:
+    """The rules for previous permanence, for the service and for the 903 import (the same rules, one place)."""
     if record.option not in codes.PreviousPermanence.values:
         raise ValidationError({"option": "Choose whether the child had a previous permanence option."})
     dated = record.order_day or record.order_month or record.order_year
