@@ -65,6 +65,10 @@ class ReportRow:
     outcome: str  # ADD, UPDATE, HELD or REFUSED
     detail: str
 
+    @property
+    def table_name(self) -> str:
+        return TABLE_NAMES[self.table]
+
 
 @dataclass
 class ImportReport:

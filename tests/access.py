@@ -36,7 +36,7 @@ from casework import codes, services
 from casework.models import CaseNote, FamilyMember, RecordCheck, RecordView, SharedRecord, User, Visit
 from outcomes import codes as outcome_codes
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
-from placements.models import Adoption, AdoptionDecision, Home, PlacementDecision, PreviousPermanence
+from placements.models import Home, PlacementDecision, PreviousPermanence
 from tests import factories
 from tests.conftest import County
 from tests.outcomes import factories as outcome_factories
@@ -349,19 +349,10 @@ def build_world(county: County) -> World:
 
 
 def _adoption_records(world: World) -> None:
-    child, worker, today = world.county.child, world.county.worker, timezone.localdate()
-    earlier = AdoptionDecision.objects.create(
-        child=child, decided_on=today - datetime.timedelta(days=300), matched_on=today - datetime.timedelta(days=250),
-        ceased_on=today - datetime.timedelta(days=200), ceased_reason="RD4", recorded_by=worker,
-    )  # fmt: skip
-    world.adoption = Adoption.objects.create(
-        child=child, decision=earlier, adopted_on=today - datetime.timedelta(days=210), rec="E11", adopters="L0",
-        adopters_sex="F1", recorded_by=worker,
-    )  # fmt: skip
-    world.adoption_decision = AdoptionDecision.objects.create(
-        child=child, decided_on=today - datetime.timedelta(days=20), recorded_by=worker
+    world.adoption_decision, world.adoption = placement_factories.adoption_records(world.county.child, world.county.worker)
+    world.previous_permanence = PreviousPermanence.objects.create(
+        child=world.county.child, option="Z1", recorded_by=world.county.worker
     )
-    world.previous_permanence = PreviousPermanence.objects.create(child=child, option="Z1", recorded_by=worker)
 
 
 # The expectations table ----------------------------------------------------------------------------------
