@@ -510,13 +510,13 @@ def adoption_decision_update(*, decision: AdoptionDecision, actor: User, reason:
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
     fields = {name: "" if value is None and name == "ceased_reason" else value for name, value in fields.items()}
-    corrected = [name for name, value in fields.items() if getattr(decision, name) not in (None, "", value)]
-    if corrected and not reason.strip():
+    changed = {name for name, value in fields.items() if getattr(decision, name) != value}
+    if any(getattr(decision, name) not in (None, "") for name in changed) and not reason.strip():
         raise ValidationError({"reason": "Say why you are correcting what was recorded."})
     for name, value in fields.items():
         setattr(decision, name, value)
     _check_adoption_decision(decision)
-    done = "Decision reversed" if "ceased_on" in fields and decision.ceased_on else "Matched with adopters"
+    done = "Decision reversed" if "ceased_on" in changed else "Matched with adopters" if "matched_on" in changed else "Saved"
     save_with_history(decision, actor=actor, reason=reason.strip() or done)
     return decision
 

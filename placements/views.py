@@ -428,7 +428,9 @@ def _to_adoption(request: SignedInRequest, child: Child, done: str) -> HttpRespo
 
 
 def child_adoption_panel(request: SignedInRequest, child: Child) -> str:
-    """The section of the child's page on adoption and previous permanence."""
+    """The section of the child's page on adoption and previous permanence, once the child has been in care."""
+    if not child.care_episodes.exists():
+        return ""
     context = {"child": child, "permanence": selectors.permanence_of(child=child)}
     return render_to_string("placements/adoption_panel.html", context, request=request)
 
