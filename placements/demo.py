@@ -250,7 +250,7 @@ def adoption_histories(county: Any, plans: list[Any], episodes: list[Row], state
         homes = by_child.get(plan.child["id"])
         if not homes:
             continue
-        decision = _adoption(county, plan, homes, state) or _placement_order_decision(county, plan, state)
+        decision = _adoption(county, plan, homes, state) or _placement_order_decision(county, plan, homes, state)
         decisions += [decision] if decision is not None else []
         previous += _previous_permanence(county, plan, state)
     insert(AdoptionDecision, [row for row, _ in decisions], with_ids=True)
@@ -291,14 +291,27 @@ def _placement_order(plan: Any) -> datetime.date | None:
     return next((since for code, since in plan.legal if code == codes.PLACEMENT_ORDER), None)
 
 
-def _placement_order_decision(county: Any, plan: Any, state: State) -> tuple[Row, list[Row]] | None:
-    """A placement order follows the decision that the child should be placed for adoption."""
-    order = _placement_order(plan)
+def _placement_order_decision(county: Any, plan: Any, homes: list[Row], state: State) -> tuple[Row, list[Row]] | None:
+    """A placement order follows the decision that the child should be placed for adoption. Some children still in
+    care are placed for adoption with their foster carers now (A5); one who left care otherwise had it reversed."""
+    order, rng = _placement_order(plan), county.rng
     if order is None:
         return None
-    decided = max(plan.start, order - county.rng.randint(30, 120) * DAY)
-    reversed_ = {"ceased_on": plan.end, "ceased_reason": REVERSED.draw(county.rng)} if plan.end else {}
-    return _decision_row(plan, state, decided, **reversed_)
+    decided = max(plan.start, order - rng.randint(30, 120) * DAY)
+    if plan.end:
+        return _decision_row(plan, state, decided, ceased_on=plan.end, ceased_reason=REVERSED.draw(rng))
+    last = homes[-1]
+    placed_from = max(last["started_on"], order) + 14 * DAY
+    if last["place"] not in codes.FOSTERING or placed_from >= county.today - 30 * DAY or rng.random() < 0.5:
+        return _decision_row(plan, state, decided)
+    placed_on = county.between(placed_from, county.today - 30 * DAY)
+    if [code for code, since in plan.legal if since <= placed_on][-1] != codes.PLACEMENT_ORDER:
+        return _decision_row(plan, state, decided)
+    placed = {"started_on": placed_on, "place": "A5", "legal_status": codes.PLACEMENT_ORDER, "distance_miles": 0,
+              "reason_place_change": codes.ReasonPlaceChange.PLACE, "school_changed": False}  # fmt: skip
+    homes.append(last | placed)
+    last.update(ended_on=placed_on, rec="")
+    return _decision_row(plan, state, decided, matched_on=max(decided, placed_on - rng.randint(7, 30) * DAY))
 
 
 def _decision_row(plan: Any, state: State, decided: datetime.date, **dates: Any) -> tuple[Row, list[Row]]:
