@@ -95,6 +95,7 @@ def _living_there() -> Count:
 
 def homes_to_choose(*, user: User, rung: int | None = None, transition: str = "") -> QuerySet[HomeWithPlaces]:
     homes = homes_for(user=user).filter(active=True, deregistered_on__isnull=True).filter(living_there__lt=F("capacity"))
+    homes = homes.exclude(place_code__in=codes.PLACED_FOR_ADOPTION)  # adopters' homes: a placement for adoption instead
     if transition:
         return homes.filter(transition=transition)
     return homes.filter(rung=rung) if rung else homes
@@ -372,4 +373,5 @@ def permanence_of(*, child: Child) -> Permanence:
 
 def adopters_homes(*, user: User) -> QuerySet[HomeWithPlaces]:
     """Approved adopters' homes taking a child now, for placing a child for adoption."""
-    return homes_for(user=user).filter(active=True, place_code__in=codes.PLACED_FOR_ADOPTION).order_by("name")
+    homes = homes_for(user=user).filter(active=True, deregistered_on__isnull=True, place_code__in=codes.PLACED_FOR_ADOPTION)
+    return homes.filter(living_there__lt=F("capacity")).order_by("name")

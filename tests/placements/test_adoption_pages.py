@@ -150,3 +150,12 @@ def test_lists_through_the_api_take_a_fixed_number_of_queries(county, django_ass
     for path in ("adoption-decisions", "previous-permanence", "adoptions"):
         with django_assert_max_num_queries(12):
             assert client.get(f"{API}/{path}/").status_code == 200
+
+
+def test_adopters_homes_are_offered_for_a_placement_for_adoption_not_for_an_ordinary_move(client, county):
+    child = in_care(county, d(2025, 6, 2))
+    adopters = factories.adopters_home(name="Okafor adopters")
+    client.force_login(county.worker)
+    move = client.get(reverse("placements:move-new", args=[child.pk])).content.decode()
+    placement = client.get(reverse("placements:adoption-placement-new", args=[child.pk])).content.decode()
+    assert adopters.name not in move and adopters.name in placement
