@@ -4,7 +4,15 @@ case records: read-only here, for heads of service, and changed only through the
 from django.contrib import admin
 
 from casework.admin import CaseRecordAdmin, OddInputHistoryAdmin
-from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
+from placements.models import (
+    Adoption,
+    AdoptionDecision,
+    Home,
+    PlacementDecision,
+    PlacementEpisode,
+    PreviousPermanence,
+    Provider,
+)
 
 
 class HomeInline(admin.TabularInline):
@@ -50,3 +58,24 @@ class PlacementDecisionAdmin(CaseRecordAdmin):
     list_display = ["child", "status", "ideal_rung", "chosen_rung", "chosen_home", "created_by", "created_at"]
     list_filter = ["status", "chosen_rung"]
     list_select_related = ["child", "chosen_home", "created_by"]
+
+
+@admin.register(AdoptionDecision)
+class AdoptionDecisionAdmin(CaseRecordAdmin):
+    list_display = ["child", "decided_on", "matched_on", "ceased_on", "ceased_reason", "recorded_by"]
+    list_filter = ["ceased_reason"]
+    list_select_related = ["child", "recorded_by"]
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(CaseRecordAdmin):
+    list_display = ["child", "adopted_on", "rec", "adopters", "adopters_sex", "recorded_by"]
+    list_filter = ["rec", "adopters"]
+    list_select_related = ["child", "recorded_by"]
+
+
+@admin.register(PreviousPermanence)
+class PreviousPermanenceAdmin(CaseRecordAdmin):
+    list_display = ["child", "option", "local_authority", "order_date", "recorded_by"]
+    list_filter = ["option"]
+    list_select_related = ["child", "recorded_by"]

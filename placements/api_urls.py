@@ -9,6 +9,9 @@ router = SimpleRouter(use_regex_path=False)
 router.register("homes", apis.HomeViewSet, basename="home")
 router.register("placement-episodes", apis.PlacementEpisodeViewSet, basename="placement-episode")
 router.register("placement-decisions", apis.PlacementDecisionViewSet, basename="placement-decision")
+router.register("adoption-decisions", apis.AdoptionDecisionViewSet, basename="adoption-decision")
+router.register("adoptions", apis.AdoptionViewSet, basename="adoption")
+router.register("previous-permanence", apis.PreviousPermanenceViewSet, basename="previous-permanence")
 
 urlpatterns = [
     path("placement-measures/", apis.MeasuresApi.as_view(), name="placement-measures"),

@@ -20,12 +20,21 @@ from rest_framework.views import APIView
 
 from casework import selectors as casework_selectors
 from casework import services as casework_services
-from casework.apis import CONFLICT, NOT_FOUND, WRITE_ERRORS, CaseworkViewSet, IdFilter, LoggedListMixin, created
+from casework.apis import (
+    CONFLICT,
+    NOT_FOUND,
+    WRITE_ERRORS,
+    CaseworkViewSet,
+    IdFilter,
+    LoggedListMixin,
+    LoggedRetrieveMixin,
+    created,
+)
 from casework.http import ApiRequest
 from casework.serializers import DateField
 from placements import codes, export, selectors, services
 from placements import serializers as s
-from placements.models import Home, PlacementDecision, PlacementEpisode
+from placements.models import Adoption, AdoptionDecision, Home, PlacementDecision, PlacementEpisode, PreviousPermanence
 from placements.validation import CollectionYear
 
 MANAGERS_ONLY = {403: OpenApiResponse(description="Only team managers and heads of service see these figures.")}
@@ -107,6 +116,20 @@ class PlacementEpisodeViewSet(LoggedListMixin, CaseworkViewSet):
         review_fields = self.parse(s.ResidentialReviewSerializer)
         review = services.residential_review_record(child=self._child(child_id), actor=request.user, **review_fields)
         return created(s.ResidentialReviewSerializer(review))
+
+    @extend_schema(
+        summary="A child is placed for adoption",
+        description="With the foster carers they live with (no `home`: the type of home becomes A3, or A5 under a "
+        "placement order) or with adopters (`home`, A4 or A6). Refused without an open decision and a match on or before "
+        "the day.",
+        request=s.AdoptionPlacementSerializer,
+        responses={201: s.PlacementEpisodeSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="children/<int:child_id>/placed-for-adoption")
+    def placed_for_adoption(self, request: ApiRequest, child_id: int) -> Response:
+        child = self._child(child_id)
+        episode = services.adoption_placement_start(child=child, actor=request.user, **self.parse(s.AdoptionPlacementSerializer))
+        return created(s.PlacementEpisodeSerializer(episode))
 
     @extend_schema(
         summary="A child leaves care",
@@ -212,6 +235,107 @@ class PlacementDecisionViewSet(LoggedListMixin, CaseworkViewSet):
     def reject(self, request: ApiRequest, pk: int) -> Response:
         reason = self.parse(s.RejectSerializer)["reason"]
         return self.done(services.decision_reject(decision=self.decision(), actor=request.user, reason=reason))
+
+
+# Adoption and previous permanence ------------------------------------------------------------------
+
+
+class ChildRecordFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Decisions that children should be placed for adoption (903 PlacedAdoption), latest first"),
+    retrieve=extend_schema(
+        summary="A decision to place for adoption", responses={200: s.AdoptionDecisionSerializer, 404: NOT_FOUND}
+    ),
+)
+class AdoptionDecisionViewSet(LoggedListMixin, LoggedRetrieveMixin):
+    queryset = AdoptionDecision.objects.none()
+    serializer_class = s.AdoptionDecisionSerializer
+    filterset_class = ChildRecordFilter
+
+    def get_queryset(self) -> QuerySet[AdoptionDecision]:
+        return selectors.adoption_decisions_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record a decision that a child should be placed for adoption",
+        request=s.AdoptionDecisionCreateSerializer,
+        responses={201: s.AdoptionDecisionSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        decision = services.adoption_decision_record(actor=request.user, **self.parse(s.AdoptionDecisionCreateSerializer))
+        return created(s.AdoptionDecisionSerializer(decision))
+
+    @extend_schema(
+        summary="Record the match, the reversal of the decision, or correct a date (saying why)",
+        request=s.AdoptionDecisionUpdateSerializer,
+        responses={200: s.AdoptionDecisionSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        decision = selectors.adoption_decision_get(user=request.user, decision_id=pk)
+        fields = self.parse(s.AdoptionDecisionUpdateSerializer, partial=True)
+        decision = services.adoption_decision_update(decision=decision, actor=request.user, **fields)
+        return Response(s.AdoptionDecisionSerializer(decision).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Adoptions that ended children's care (903 AD1)"),
+    retrieve=extend_schema(summary="An adoption", responses={200: s.AdoptionSerializer, 404: NOT_FOUND}),
+)
+class AdoptionViewSet(LoggedListMixin, LoggedRetrieveMixin):
+    queryset = Adoption.objects.none()
+    serializer_class = s.AdoptionSerializer
+    filterset_class = ChildRecordFilter
+
+    def get_queryset(self) -> QuerySet[Adoption]:
+        return selectors.adoptions_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record the adoption order: the child's care ends (REC E11 or E12)",
+        description="Refused unless the child lives in a placement for adoption (A3 to A6).",
+        request=s.AdoptionCreateSerializer,
+        responses={201: s.AdoptionSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        adoption = services.adoption_record(actor=request.user, **self.parse(s.AdoptionCreateSerializer))
+        return created(s.AdoptionSerializer(adoption))
+
+    @extend_schema(
+        summary="Correct who adopted the child, or whether consent was dispensed with, saying why",
+        request=s.AdoptionCorrectSerializer,
+        responses={200: s.AdoptionSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        adoption = selectors.adoption_get(user=request.user, adoption_id=pk)
+        fields = self.parse(s.AdoptionCorrectSerializer)
+        return Response(s.AdoptionSerializer(services.adoption_correct(adoption=adoption, actor=request.user, **fields)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Children's previous permanence (903 PrevPerm)"),
+    retrieve=extend_schema(
+        summary="A child's previous permanence", responses={200: s.PreviousPermanenceSerializer, 404: NOT_FOUND}
+    ),
+)
+class PreviousPermanenceViewSet(LoggedListMixin, LoggedRetrieveMixin):
+    queryset = PreviousPermanence.objects.none()
+    serializer_class = s.PreviousPermanenceSerializer
+    filterset_class = ChildRecordFilter
+
+    def get_queryset(self) -> QuerySet[PreviousPermanence]:
+        return selectors.previous_permanence_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record a child's previous permanence, or correct it (saying why)",
+        description="One a child, once they are in care. An adoption or order (P1 to P3) names the council (999 if not "
+        "known) and as much of its date as is known.",
+        request=s.PreviousPermanenceRecordSerializer,
+        responses={201: s.PreviousPermanenceSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        record = services.previous_permanence_record(actor=request.user, **self.parse(s.PreviousPermanenceRecordSerializer))
+        return created(s.PreviousPermanenceSerializer(record))
 
 
 def _day(value: str | None) -> datetime.date:

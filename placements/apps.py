@@ -13,9 +13,10 @@ class PlacementsConfig(AppConfig):
         from placements import chronology, measures, tasks  # noqa: F401 - registers the check task for services._send
         from placements.demo import EXTENSION
         from placements.selectors import current_home_names
-        from placements.views import child_homes_panel, emergency_moves_notice, journey_homes
+        from placements.views import child_adoption_panel, child_homes_panel, emergency_moves_notice, journey_homes
 
         register_child_panel(child_homes_panel)
+        register_child_panel(child_adoption_panel)
         register_caseload_notice(emergency_moves_notice)
         register_journey_source(JourneySource("my-homes", "My homes", 20, journey_homes))
         register_caseload_column(CaseloadColumn(heading="Home", values=current_home_names, empty="No home recorded"))

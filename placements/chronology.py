@@ -8,7 +8,7 @@ from django.urls import reverse
 from casework.chronology import ChronologySource, Entry, ended, first_recorded, history_rows, short
 from casework.models import Child
 from placements import codes
-from placements.models import PlacementDecision, PlacementEpisode, ResidentialReview
+from placements.models import Adoption, AdoptionDecision, PlacementDecision, PlacementEpisode, ResidentialReview
 
 
 def home_entries(child: Child) -> Iterable[Entry]:
@@ -83,9 +83,27 @@ def forum_entries(child: Child) -> Iterable[Entry]:
         yield Entry(decision.ror_reviewed_on, "forum", title, short(decision.ror_actions), link, recorded_by.get(decision.pk, ""))
 
 
+def adoption_entries(child: Child) -> Iterable[Entry]:
+    """The decision to place for adoption, the match, a reversal, and the adoption order, each on its day."""
+    link = reverse("placements:child-adoption", args=[child.pk])
+    for decision in AdoptionDecision.objects.filter(child=child).select_related("recorded_by"):
+        by = str(decision.recorded_by)
+        yield Entry(decision.decided_on, "adoption", "Decision: to be placed for adoption", "", link, by)
+        if decision.matched_on:
+            yield Entry(decision.matched_on, "adoption", "Matched with adopters", "", link, by)
+        if decision.ceased_on:
+            title = "Decision to place for adoption reversed"
+            yield Entry(decision.ceased_on, "adoption", title, decision.get_ceased_reason_display(), link, by)
+    adoption = Adoption.objects.filter(child=child).select_related("recorded_by").first()
+    if adoption is not None:
+        detail = f"{adoption.get_rec_display()}; {adoption.get_adopters_display().lower()}"
+        yield Entry(adoption.adopted_on, "adoption", "Adopted", detail, link, str(adoption.recorded_by))
+
+
 SOURCES = (
     ChronologySource("home", "Homes", 30, home_entries),
     ChronologySource("decision", "Placement decisions", 70, decision_entries),
     ChronologySource("forum", "Risk of Residential forum", 75, forum_entries),
     ChronologySource("residential-review", "Residential Review Group", 76, residential_review_entries),
+    ChronologySource("adoption", "Adoption", 77, adoption_entries),
 )

@@ -201,3 +201,82 @@ class ReturnCheckStatus(models.TextChoices):
     RUNNING = "running", "Checking"
     DONE = "done", "Checked"
     FAILED = "failed", "Could not check"
+
+
+# Adoption and previous permanence ----------------------------------------------------------------
+
+# 903 PLACE codes of a child placed for adoption. With the current foster carers (A3, A5) the child stays where they
+# are and only the type of home changes; a placement order (legal status E1) makes it A5 or A6, consent A3 or A4.
+PLACED_FOR_ADOPTION = (PlaceCode.A3, PlaceCode.A4, PlaceCode.A5, PlaceCode.A6)
+WITH_FOSTER_CARERS = (PlaceCode.A3, PlaceCode.A5)
+FOSTERING = (PlaceCode.U1, PlaceCode.U2, PlaceCode.U3, PlaceCode.U4, PlaceCode.U5, PlaceCode.U6)
+PLACEMENT_ORDER = "E1"  # casework's legal status code for a placement order
+ADOPTED = (ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12)
+ADULT_AGE = 18  # a child cannot be adopted at 18 or over
+
+
+class ReasonPlacedCeased(models.TextChoices):
+    """903 REASON_PLACED_CEASED: why a decision that the child should be placed for adoption was reversed."""
+
+    RD1 = "RD1", "The child's needs changed after the decision"
+    RD2 = "RD2", "The court did not make a placement order"
+    RD3 = "RD3", "Prospective adopters could not be found"
+    RD4 = "RD4", "Any other reason"
+
+
+class AdoptersLegalStatus(models.TextChoices):
+    """903 LS_ADOPTR: who adopted the child. A single adopter is one person (NB_ADOPTR 1); every other is a couple."""
+
+    L0 = "L0", "A single person"
+    L11 = "L11", "A married couple of different sexes"
+    L12 = "L12", "A married couple of the same sex"
+    L2 = "L2", "A civil partnership"
+    L3 = "L3", "An unmarried couple of different sexes"
+    L4 = "L4", "An unmarried couple of the same sex"
+
+
+class AdoptersSex(models.TextChoices):
+    """903 SEX_ADOPTR."""
+
+    M1 = "M1", "A man (single adopter)"
+    F1 = "F1", "A woman (single adopter)"
+    MM = "MM", "Two men"
+    FF = "FF", "Two women"
+    MF = "MF", "A man and a woman"
+
+
+# Which adopters' sexes each legal status allows (903 rules 511 to 524).
+ADOPTERS_SEXES = {
+    AdoptersLegalStatus.L0: (AdoptersSex.M1, AdoptersSex.F1),
+    AdoptersLegalStatus.L11: (AdoptersSex.MF,),
+    AdoptersLegalStatus.L12: (AdoptersSex.MM, AdoptersSex.FF),
+    AdoptersLegalStatus.L2: (AdoptersSex.MM, AdoptersSex.FF, AdoptersSex.MF),
+    AdoptersLegalStatus.L3: (AdoptersSex.MF,),
+    AdoptersLegalStatus.L4: (AdoptersSex.MM, AdoptersSex.FF),
+}
+
+
+class PreviousPermanence(models.TextChoices):
+    """903 PREV_PERM: how the child left an earlier period in care for a permanent home, if they did."""
+
+    P1 = "P1", "Adoption"
+    P2 = "P2", "Special guardianship order"
+    P3 = "P3", "Residence order or child arrangements order (with whom the child lives)"
+    P4 = "P4", "Not known whether the child had a previous permanence option"
+    Z1 = "Z1", "The child has not previously had a permanence option"
+
+
+# An order (P1 to P3) is dated and placed; Z1 and P4 have no order to describe.
+PERMANENCE_ORDERS = (PreviousPermanence.P1, PreviousPermanence.P2, PreviousPermanence.P3)
+LA_NOT_KNOWN = "999"  # 903 LA_PERM when the council that made the order is not known
+# 903 LA_PERM: an English council's code (the DfE's list, as its validator checks it), or a nation outside England.
+LA_OUTSIDE_ENGLAND = {"WAL": "Wales", "SCO": "Scotland", "NIR": "Northern Ireland", "NUK": "Outside the UK"}
+_LA_CODES_AS_PRINTED = (
+    "800 889 822 301 304 303 330 825 837 302 846 370 350 890 867 380 305 801 351 873 823 895 896 381 909 202 908 331 306 "
+    "841 830 831 878 371 835 332 840 307 308 811 881 845 390 916 203 876 850 311 204 884 312 205 313 805 919 310 309 420 "
+    "921 206 207 886 810 382 314 340 888 208 856 383 855 209 925 341 201 821 352 806 887 826 315 929 812 391 926 892 813 "
+    "802 928 891 392 316 815 353 931 879 836 851 874 807 354 317 870 318 372 857 333 935 343 803 373 342 893 356 355 871 "
+    "394 334 933 882 936 861 852 319 860 808 393 866 210 357 894 883 880 358 211 937 869 320 359 865 384 335 336 212 868 "
+    "872 885 344 877 213 938 816"
+)
+LA_CODES = frozenset(_LA_CODES_AS_PRINTED.split())

@@ -21,7 +21,16 @@ from casework.demo.county import DAY, Mix, need_of
 from casework.demo.loader import Row, insert
 from casework.models import Child, User
 from placements import codes, measures
-from placements.models import Home, PlacementDecision, PlacementEpisode, Provider, RungConsideration
+from placements.models import (
+    Adoption,
+    AdoptionDecision,
+    Home,
+    PlacementDecision,
+    PlacementEpisode,
+    PreviousPermanence,
+    Provider,
+    RungConsideration,
+)
 
 P, K = codes.PlaceCode, codes.ProviderKind
 # (kind, provider code, rung or transition, PLACE codes, weekly cost, capacity, share of children now)
@@ -257,6 +266,7 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
             rung = KINDS[kind][2]  # a transition (lodgings, supported) is not on the ladder: no decision
             if isinstance(rung, int):  # every move onto the ladder follows an approved decision
                 decisions.append(_decision(county, plan, state, start, rung, home, end is None))
+    episodes = adoption_histories(county, plans, episodes, state)
     insert(PlacementEpisode, episodes)
     insert(PlacementDecision, [row for row, _ in decisions], with_ids=True)
     insert(RungConsideration, (entry | {"decision_id": row["id"]} for row, entries in decisions for entry in entries))
@@ -286,6 +296,114 @@ def _decision(
         why = codes.WhyNot.NO_CAPACITY if higher >= ideal and rng.random() < 0.7 else WHY_NOT.draw(rng)
         entries.append({"rung": higher, "why_not": why, "detail": "Considered with the family; not possible now."})
     return row, entries
+
+
+# Adoption and previous permanence --------------------------------------------------------------
+
+PREVIOUS = Mix({"Z1": 84, "P4": 6, "P1": 3, "P2": 5, "P3": 2})
+REVERSED = Mix({"RD1": 40, "RD2": 15, "RD3": 30, "RD4": 15})
+ADOPTERS = Mix({"L11": 55, "L0": 15, "L12": 10, "L2": 8, "L3": 12})
+
+
+def adoption_histories(county: Any, plans: list[Any], episodes: list[Row], state: State) -> list[Row]:
+    """Adoptions as the 903 follows them: a decision, a match, the child placed for adoption with their foster carers
+    (the last home becomes A3, or A5 under a placement order), then the order (E11/E12). A child who left care "adopted"
+    from any other home left some other way. Every placement order (E1) has its decision, reversed if the child left
+    care otherwise. Every child in care has their previous permanence recorded. Returns the episodes, rewritten."""
+    by_child: dict[int, list[Row]] = {}
+    for row in episodes:
+        by_child.setdefault(row["child_id"], []).append(row)
+    decisions: list[tuple[Row, list[Row]]] = []  # (decision, the adoption it ended in, if it did)
+    previous: list[Row] = []
+    for plan in plans:
+        homes = by_child.get(plan.child["id"])
+        if not homes:
+            continue
+        decision = _adoption(county, plan, homes, state) or _placement_order_decision(county, plan, homes, state)
+        decisions += [decision] if decision is not None else []
+        previous += _previous_permanence(county, plan, state)
+    insert(AdoptionDecision, [row for row, _ in decisions], with_ids=True)
+    insert(Adoption, ({**adopted, "decision_id": row["id"]} for row, adoption in decisions for adopted in adoption))
+    insert(PreviousPermanence, previous)
+    return [row for homes in by_child.values() for row in homes]
+
+
+def _adoption(county: Any, plan: Any, homes: list[Row], state: State) -> tuple[Row, list[Row]] | None:
+    """Split the last home at the day the child was placed for adoption there; None if this child was not adopted."""
+    last, rng = homes[-1], county.rng
+    if last["rec"] not in codes.ADOPTED:
+        return None
+    end, dob = last["ended_on"], plan.child["date_of_birth"]
+    if last["place"] not in codes.FOSTERING or (end - last["started_on"]).days < 60 or (end - dob).days >= 17 * 365:
+        last["rec"] = "E4A"  # not adoptable from this home: they went home instead
+        return None
+    placed_on = end - rng.randint(30, min(200, (end - last["started_on"]).days - 1)) * DAY
+    order = _placement_order(plan)
+    legal = [code for code, since in plan.legal if since <= placed_on][-1:] or [""]
+    decided = max(plan.start, min(order or placed_on, placed_on) - rng.randint(20, 200) * DAY)
+    matched = max(decided, placed_on - rng.randint(7, 40) * DAY)
+    order_then = legal[0] == codes.PLACEMENT_ORDER
+    adopted = {**last, "started_on": placed_on, "place": "A5" if order_then else "A3",
+               "rec": "E12" if order_then and rng.random() < 0.3 else "E11",
+               "reason_place_change": codes.ReasonPlaceChange.PLACE, "distance_miles": 0, "school_changed": False,
+               "legal_status": legal[0]}  # fmt: skip
+    last.update(ended_on=placed_on, rec="")
+    homes.append(adopted)
+    who = ADOPTERS.draw(rng)
+    sex = rng.choice(codes.ADOPTERS_SEXES[codes.AdoptersLegalStatus(who)])
+    adoption = {"child_id": plan.child["id"], "adopted_on": end, "rec": adopted["rec"], "adopters": who,
+                "adopters_sex": sex, "recorded_by_id": state.head}  # fmt: skip
+    return _decision_row(plan, state, decided, matched_on=matched)[0], [adoption]
+
+
+def _placement_order(plan: Any) -> datetime.date | None:
+    return next((since for code, since in plan.legal if code == codes.PLACEMENT_ORDER), None)
+
+
+def _placement_order_decision(county: Any, plan: Any, homes: list[Row], state: State) -> tuple[Row, list[Row]] | None:
+    """A placement order follows the decision that the child should be placed for adoption. Some children still in
+    care are placed for adoption with their foster carers now (A5); one who left care otherwise had it reversed."""
+    order, rng = _placement_order(plan), county.rng
+    if order is None:
+        return None
+    decided = max(plan.start, order - rng.randint(30, 120) * DAY)
+    if plan.end:
+        return _decision_row(plan, state, decided, ceased_on=plan.end, ceased_reason=REVERSED.draw(rng))
+    last = homes[-1]
+    placed_from = max(last["started_on"], order) + 14 * DAY
+    if last["place"] not in codes.FOSTERING or placed_from >= county.today - 30 * DAY or rng.random() < 0.5:
+        return _decision_row(plan, state, decided)
+    placed_on = county.between(placed_from, county.today - 30 * DAY)
+    if [code for code, since in plan.legal if since <= placed_on][-1] != codes.PLACEMENT_ORDER:
+        return _decision_row(plan, state, decided)
+    placed = {"started_on": placed_on, "place": "A5", "legal_status": codes.PLACEMENT_ORDER, "distance_miles": 0,
+              "reason_place_change": codes.ReasonPlaceChange.PLACE, "school_changed": False}  # fmt: skip
+    homes.append(last | placed)
+    last.update(ended_on=placed_on, rec="")
+    return _decision_row(plan, state, decided, matched_on=max(decided, placed_on - rng.randint(7, 30) * DAY))
+
+
+def _decision_row(plan: Any, state: State, decided: datetime.date, **dates: Any) -> tuple[Row, list[Row]]:
+    row = {"child_id": plan.child["id"], "decided_on": decided, "matched_on": None, "ceased_on": None, "ceased_reason": "",
+           "recorded_by_id": state.head}  # fmt: skip
+    return row | dates, []
+
+
+def _previous_permanence(county: Any, plan: Any, state: State) -> list[Row]:
+    """Most children had none; a few left an earlier care through adoption or an order, some dated only in part."""
+    rng, option = county.rng, PREVIOUS.draw(county.rng)
+    row = {"child_id": plan.child["id"], "option": option, "local_authority": "", "order_day": None, "order_month": None,
+           "order_year": None, "recorded_by_id": state.head}  # fmt: skip
+    lived = (plan.start - plan.child["date_of_birth"]).days
+    if option in codes.PERMANENCE_ORDERS and lived > 400:
+        made = plan.child["date_of_birth"] + rng.randint(200, lived - 60) * DAY
+        known = rng.random()
+        row.update(local_authority=rng.choice(sorted(codes.LA_CODES)) if rng.random() < 0.8 else codes.LA_NOT_KNOWN,
+                   order_year=made.year, order_month=made.month if known < 0.7 else None,
+                   order_day=made.day if known < 0.4 else None)  # fmt: skip
+    elif option in codes.PERMANENCE_ORDERS:
+        row["option"] = codes.PreviousPermanence.Z1
+    return [row]
 
 
 def summary() -> list[str]:

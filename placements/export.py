@@ -1,6 +1,7 @@
 """The SSDA903 return (children looked after) for a collection year, 1 April to 31 March.
 
-Three tables as CSV with dd/mm/YYYY dates: Header, Episodes and social worker episodes. A 903 episode
+Tables as CSV with dd/mm/YYYY dates (TABLES): Header, Episodes, social worker episodes, and the adoption
+(AD1, PlacedAdoption) and previous permanence (PrevPerm) tables. A 903 episode
 starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
 such date inside each period in care. Only a head of service may run it."""
 
@@ -17,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
 from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
-from placements import selectors
-from placements.models import PlacementEpisode
+from placements import codes, selectors
+from placements.models import Adoption, AdoptionDecision, PlacementEpisode
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES = (
@@ -37,6 +38,9 @@ EPISODES = (
     "URN",
 )
 SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
+AD1 = ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+PLACED_ADOPTION = ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED")
+PREV_PERM = ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
 SHORT_BREAKS = ("V3", "V4")  # legal statuses of a child looked after only during planned short breaks
 
@@ -205,7 +209,7 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
             "CIN": home.category_of_need if home else "",
             "PLACE": state[2],
             "PLACE_PROVIDER": home.place_provider if home else "",
-            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "T", "U") else "",
+            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "B", "T", "U") else "",
             "HOME_POST": "",
             "PL_POST": home.home.postcode_district if home else "",
             "URN": (home.home.urn or NOT_OFSTED) if home else "",
@@ -223,12 +227,14 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
 
 
 def _rne(before: State, after: State) -> str:
+    """903 RNE: L legal status only; P a new home (new carers); T the same carers, a new type of home (a foster home
+    becoming a placement for adoption); B and U, the same two with the legal status changing too."""
     legal, moved, place = before[0] != after[0], before[1] != after[1], before[2] != after[2]
-    if legal and (moved or place):
-        return "T"
-    if legal:
-        return "L"
-    return "P" if moved else "U"
+    if moved:
+        return "B" if legal else "P"
+    if place:
+        return "U" if legal else "T"
+    return "L"
 
 
 def _dated(row: Row, end: datetime.date) -> Row:
@@ -267,9 +273,75 @@ def _social_worker_loads(year: Year) -> list[Prefetch[Any] | str]:
     return [Prefetch("allocations", queryset=allocations)]
 
 
+def _ad1(child: Child, year: Year) -> list[Row]:
+    """The adoption that ended the child's care during the year."""
+    adoption: Adoption | None = getattr(child, "adoption", None)
+    if adoption is None or not year.start <= adoption.adopted_on <= year.end:
+        return []
+    last_home = next((e for e in child.placement_episodes.all() if e.ended_on == adoption.adopted_on and e.rec), None)
+    return [
+        {
+            "CHILD": child_id(child),
+            "DOB": _d(child.date_of_birth),
+            "DATE_INT": _d(adoption.decision.decided_on),
+            "DATE_MATCH": _d(adoption.decision.matched_on),
+            "FOSTER_CARE": int(last_home is not None and last_home.place in codes.WITH_FOSTER_CARERS),
+            "NB_ADOPTR": adoption.adopters_count,
+            "SEX_ADOPTR": adoption.adopters_sex,
+            "LS_ADOPTR": adoption.adopters,
+        }
+    ]
+
+
+def _ad1_loads(year: Year) -> list[Prefetch[Any] | str]:
+    return [Prefetch("adoption", queryset=Adoption.objects.select_related("decision"))]
+
+
+def _placed_adoption(child: Child, year: Year) -> list[Row]:
+    """Decisions that stood during the year; one reversed after it ends still stood at its end."""
+    return [
+        {
+            "CHILD": child_id(child),
+            "DOB": _d(child.date_of_birth),
+            "DATE_PLACED": _d(decision.decided_on),
+            "DATE_PLACED_CEASED": _d(decision.ceased_on) if reversed_ else "",
+            "REASON_PLACED_CEASED": decision.ceased_reason if reversed_ else "",
+        }
+        for decision in child.adoption_decisions.all()
+        for reversed_ in [decision.ceased_on is not None and decision.ceased_on <= year.end]
+    ]
+
+
+def _placed_adoption_loads(year: Year) -> list[Prefetch[Any] | str]:
+    stood = Q(decided_on__lte=year.end) & (Q(ceased_on__isnull=True) | Q(ceased_on__gte=year.start))
+    return [Prefetch("adoption_decisions", queryset=AdoptionDecision.objects.filter(stood).order_by("decided_on", "id"))]
+
+
+def _prev_perm(child: Child, year: Year) -> list[Row]:
+    """For a child who started to be looked after during the year. Anything but Z1 (none) names a council and a date,
+    so an unknown option (P4) gives both as not known."""
+    record = getattr(child, "previous_permanence", None)
+    if record is None or not any(year.start <= care.started_on <= year.end for care in child.care_episodes.all()):
+        return []
+    described = record.option != codes.PreviousPermanence.Z1
+    ordered = record.option in codes.PERMANENCE_ORDERS
+    return [
+        {
+            "CHILD": child_id(child),
+            "DOB": _d(child.date_of_birth),
+            "PREV_PERM": record.option,
+            "LA_PERM": (record.local_authority if ordered else codes.LA_NOT_KNOWN) if described else "",
+            "DATE_PERM": record.order_date if described else "",
+        }
+    ]
+
+
 # Every table of the return, in the order the DfE lists them; each writes its own rows for each child.
 TABLES: dict[str, Table] = {
     "header": Table(HEADER, _header),
     "episodes": Table(EPISODES, _episodes, _episode_loads),
     "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
+    "ad1": Table(AD1, _ad1, _ad1_loads),
+    "placed_adoption": Table(PLACED_ADOPTION, _placed_adoption, _placed_adoption_loads),
+    "prev_perm": Table(PREV_PERM, _prev_perm, lambda year: ["previous_permanence"]),
 }

@@ -190,8 +190,80 @@ class CsvFileField(forms.FileField):
 
 
 class ImportForm(GovukForm):
-    """The council's three 903 tables, checked first in a dry run (views.ssda903_import)."""
+    """The council's 903 tables, checked first in a dry run (views.ssda903_import)."""
 
     header = CsvFileField(label="Header (CSV)", error_messages={"required": "Choose the Header file."})
     episodes = CsvFileField(label="Episodes (CSV)", required=False)
     social_workers = CsvFileField(label="Social worker episodes (CSV)", required=False)
+    placed_adoption = CsvFileField(label="Decisions to place for adoption, PlacedAdoption (CSV)", required=False)
+    ad1 = CsvFileField(label="Adoptions, AD1 (CSV)", required=False)
+    prev_perm = CsvFileField(label="Previous permanence, PrevPerm (CSV)", required=False)
+
+
+# Adoption and previous permanence ------------------------------------------------------------------
+
+
+def _date(label: str, required: bool = True, **kwargs: Any) -> DateField:
+    return DateField(label=label, widget=DateInput, error_messages=DATE_ERRORS, required=required, **kwargs)
+
+
+def _why_correcting() -> forms.CharField:
+    return forms.CharField(
+        label="If you are correcting something recorded wrongly, why?", required=False, max_length=500,
+        help_text="Not needed for a match or a reversal recorded for the first time.",
+    )  # fmt: skip
+
+
+class AdoptionDecisionForm(GovukForm):
+    decided_on = _date("Date of the decision that the child should be placed for adoption")
+
+
+class AdoptionDecisionUpdateForm(GovukForm):
+    decided_on = _date("Date of the decision")
+    matched_on = _date("Date the child was matched with adopters", required=False)
+    ceased_on = _date("Date the decision was reversed", required=False, help_text="Only if the plan is no longer adoption.")
+    ceased_reason = forms.ChoiceField(
+        label="Why was it reversed?", choices=[("", "Not reversed"), *codes.ReasonPlacedCeased.choices], required=False
+    )
+    reason = _why_correcting()
+
+
+class AdoptionPlacementForm(GovukForm):
+    started_on = _date("Date the child was placed for adoption")
+    home = HomeChoiceField(
+        queryset=Home.objects.none(), label="Adopters' home", required=False,
+        empty_label="The foster carers the child lives with are adopting them",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, homes: QuerySet[Home], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_as("home", HomeChoiceField).queryset = homes
+
+
+class AdoptionForm(GovukForm):
+    adopted_on = _date("Date of the adoption order")
+    rec = _radios("Was the adoption opposed?", [(code, code.label) for code in codes.ADOPTED])
+    adopters = _radios("Who adopted the child?", codes.AdoptersLegalStatus.choices)
+    adopters_sex = _radios("The adopters are", codes.AdoptersSex.choices)
+
+
+class AdoptionCorrectForm(GovukForm):
+    rec = _radios("Was the adoption opposed?", [(code, code.label) for code in codes.ADOPTED])
+    adopters = _radios("Who adopted the child?", codes.AdoptersLegalStatus.choices)
+    adopters_sex = _radios("The adopters are", codes.AdoptersSex.choices)
+    reason = forms.CharField(label="Why are you correcting it?", max_length=500)
+
+
+class PreviousPermanenceForm(GovukForm):
+    option = _radios("Before this care, did the child leave care for a permanent home?", codes.PreviousPermanence.choices)
+    local_authority = forms.CharField(
+        label="The council that arranged it", required=False, max_length=3,
+        help_text="Its three-digit code; WAL, SCO, NIR or NUK outside England; 999 if not known.",
+    )  # fmt: skip
+    order_day = forms.IntegerField(label="Day of the order", required=False, min_value=1, max_value=31)
+    order_month = forms.IntegerField(label="Month of the order", required=False, min_value=1, max_value=12)
+    order_year = forms.IntegerField(
+        label="Year of the order", required=False, min_value=1990, max_value=2100,
+        help_text="Leave out any part of the date that is not known.",
+    )  # fmt: skip
+    reason = forms.CharField(label="If you are correcting what was recorded, why?", required=False, max_length=500)

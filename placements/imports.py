@@ -1,8 +1,9 @@
 """Bringing a council's children in from the SSDA903 CSV files it already sends the DfE.
 
 Three files (Header, Episodes, SW episodes; dates dd/mm/YYYY) become children, periods in care, legal statuses,
-homes, each child's homes and their allocated workers. The report says, row by row, what the import does or would do,
-or why the row is refused. Each child is imported whole or not at all: one bad row refuses that child (with the
+homes, each child's homes and their allocated workers; three more, if sent, their decisions to place for adoption
+(PlacedAdoption), adoptions (AD1) and previous permanence (PrevPerm). The report says, row by row, what the import
+does or would do, or why the row is refused. Each child is imported whole or not at all: one bad row refuses that child (with the
 reason) and the others come in. Importing the same files again changes nothing: every row is then 'already held'.
 
 The moves in the files are facts from the council's own system, decided there: they need no placement decision in
@@ -26,15 +27,30 @@ from casework import codes as casework_codes
 from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
 from casework.selectors import UPN_SHAPE
 from casework.services import save_with_history
-from placements import codes, selectors
-from placements.export import EPISODES, HEADER, NOT_OFSTED, SOCIAL_WORKERS
-from placements.models import Home, PlacementEpisode, Provider
+from placements import codes, selectors, services
+from placements.export import AD1, EPISODES, HEADER, NOT_OFSTED, PLACED_ADOPTION, PREV_PERM, SOCIAL_WORKERS
+from placements.models import Adoption, AdoptionDecision, Home, PlacementEpisode, PreviousPermanence, Provider
 
 REASON = "SSDA903 import"
-TABLES = {"header": HEADER, "episodes": EPISODES, "social_workers": SOCIAL_WORKERS}
-TABLE_NAMES = {"header": "Header", "episodes": "Episodes", "social_workers": "SW episodes"}
+TABLES = {
+    "header": HEADER,
+    "episodes": EPISODES,
+    "social_workers": SOCIAL_WORKERS,
+    "placed_adoption": PLACED_ADOPTION,
+    "ad1": AD1,
+    "prev_perm": PREV_PERM,
+}
+TABLE_NAMES = {
+    "header": "Header",
+    "episodes": "Episodes",
+    "social_workers": "SW episodes",
+    "placed_adoption": "PlacedAdoption",
+    "ad1": "AD1",
+    "prev_perm": "PrevPerm",
+}
 REQUIRED = ("header",)  # a council may send a child's header alone; no episodes or workers is not an error
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # dd/mm/YYYY, as the 903 writes dates
+PART_DATE = re.compile(r"(\d{1,2}|ZZ)/(\d{1,2}|ZZ)/(\d{4}|ZZZZ)")  # DATE_PERM: ZZ for a part not known
 OFSTED_URN = re.compile(r"SC\d{6}|\d{6,7}")  # a children's home's Ofsted URN ('XXXXXXX' when Ofsted has none)
 
 # What each outcome means in the report.
@@ -48,6 +64,10 @@ class ReportRow:
     child: str
     outcome: str  # ADD, UPDATE, HELD or REFUSED
     detail: str
+
+    @property
+    def table_name(self) -> str:
+        return TABLE_NAMES[self.table]
 
 
 @dataclass
@@ -375,23 +395,28 @@ def _placement_key(episode: Episode) -> tuple[Any, ...]:
 
 @dataclass
 class ChildFiles:
-    """Everything the three files say about one child (by their CHILD id)."""
+    """Everything the files say about one child (by their CHILD id)."""
 
     child_id: str
     headers: list[Line] = field(default_factory=list)
     episodes: list[Line] = field(default_factory=list)
     workers: list[Line] = field(default_factory=list)
+    decisions: list[Line] = field(default_factory=list)
+    adoptions: list[Line] = field(default_factory=list)
+    previous: list[Line] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
-        return self.headers + self.episodes + self.workers
+        return self.headers + self.episodes + self.workers + self.decisions + self.adoptions + self.previous
 
 
 def _by_child(tables: dict[str, list[Line]]) -> tuple[list[ChildFiles], list[Line]]:
     """Rows grouped by CHILD, in the order the header names them, and rows with no CHILD at all."""
     children: dict[str, ChildFiles] = {}
     nameless: list[Line] = []
-    for table, attribute in (("header", "headers"), ("episodes", "episodes"), ("social_workers", "workers")):
+    attributes = {"header": "headers", "episodes": "episodes", "social_workers": "workers", "placed_adoption": "decisions",
+                  "ad1": "adoptions", "prev_perm": "previous"}  # fmt: skip
+    for table, attribute in attributes.items():
         for line in tables.get(table, []):
             if not line.child:
                 nameless.append(line)
@@ -430,6 +455,8 @@ class ChildImport:
         for period in periods:
             self._period(child, period)
         self._workers(child, workers)
+        self._adoption(child, identity, periods)
+        self._previous_permanence(child, identity)
 
     def _check_dates(self, identity: Identity, episodes: list[Episode], workers: list[WorkerEpisode]) -> None:
         born = identity.date_of_birth
@@ -511,12 +538,14 @@ class ChildImport:
             held = LegalStatus.objects.filter(child=child)
             self._dated(status, held, [e.line for e in run], f"legal status {status.code}", compared=("code",))
         runs = _runs(period.episodes, _placement_key)
+        home: Home | None = None
         for n, run in enumerate(runs):
-            self._home_episode(child, run, last=n == len(runs) - 1 and period.ended_on is not None)
+            home = self._home_episode(child, run, last=n == len(runs) - 1 and period.ended_on is not None, before=home)
 
-    def _home_episode(self, child: Child, run: list[Episode], *, last: bool) -> None:
+    def _home_episode(self, child: Child, run: list[Episode], *, last: bool, before: Home | None) -> Home:
+        """One home's episode. RNE T or U keeps the carers (a foster home becoming a placement for adoption, say)."""
         first = run[0]
-        home = self._home(first)
+        home = before if before is not None and first.rne in ("T", "U") else self._home(first)
         episode = PlacementEpisode(
             child=child, home=home, started_on=first.started_on, ended_on=run[-1].ended_on, place=first.place,
             place_provider=first.provider, legal_status=first.legal_status, category_of_need=first.category_of_need,
@@ -525,6 +554,7 @@ class ChildImport:
         compared = ("home_id", "place", "place_provider", "category_of_need", "reason_place_change")
         existing = PlacementEpisode.objects.filter(child=child)
         self._dated(episode, existing, [e.line for e in run], f"home '{home.name}'", compared=compared, ends=("rec",))
+        return home
 
     def _home(self, episode: Episode) -> Home:
         """The home an episode names: found by its URN, or by its type, provider and area; made if Hearth has none."""
@@ -611,6 +641,112 @@ class ChildImport:
             existing = Allocation.objects.filter(child=child)
             self._dated(allocation, existing, [worker.line], f"worker {user}", compared=("worker_id",), ends=("end_reason",))
             previous = worker
+
+    # Adoption and previous permanence ---------------------------------------------------------------------------
+
+    def _adoption(self, child: Child, identity: Identity, periods: list[Period]) -> None:
+        decisions = [self._decision(child, identity, line) for line in self.files.decisions]
+        if len(self.files.adoptions) > 1:
+            raise self.files.adoptions[1].refuse("A second AD1 row for this CHILD: a child is adopted once.")
+        for line in self.files.adoptions:
+            self._adopted(child, identity, line, decisions, periods)
+
+    def _decision(self, child: Child, identity: Identity, line: Line) -> AdoptionDecision:
+        _same_birth(line, identity)
+        decided, ceased = _date(line, "DATE_PLACED"), _optional_date(line, "DATE_PLACED_CEASED")
+        reason = _code(line, "REASON_PLACED_CEASED", codes.ReasonPlacedCeased.values, required=False)
+        if bool(ceased) != bool(reason):
+            raise line.refuse("DATE_PLACED_CEASED and REASON_PLACED_CEASED go together: a reversed decision says why.")
+        held = AdoptionDecision.objects.filter(child=child, decided_on=decided).first()
+        what = f"decision to place for adoption of {decided:%d/%m/%Y}"
+        if held is not None and (held.ceased_on, held.ceased_reason) == (ceased, reason):
+            self.note(line, HELD, what)
+            return held
+        if held is not None and held.ceased_on is not None:
+            raise line.refuse(f"Hearth's {what} was reversed on {held.ceased_on:%d/%m/%Y}, not as the file says.")
+        decision = held or AdoptionDecision(child=child, decided_on=decided, recorded_by=self.actor)
+        decision.ceased_on, decision.ceased_reason = ceased, reason
+        self._save(decision, line)
+        self.note(line, UPDATE if held else ADD, what + (": reversed" if held else ""))
+        return decision
+
+    def _adopted(
+        self, child: Child, identity: Identity, line: Line, decisions: list[AdoptionDecision], periods: list[Period]
+    ) -> None:
+        _same_birth(line, identity)
+        decided, matched = _date(line, "DATE_INT"), _date(line, "DATE_MATCH")
+        adopters = _code(line, "LS_ADOPTR", codes.AdoptersLegalStatus.values)
+        sex = _code(line, "SEX_ADOPTR", codes.ADOPTERS_SEXES[codes.AdoptersLegalStatus(adopters)])
+        count = "1" if adopters == codes.AdoptersLegalStatus.L0 else "2"
+        if line.values.get("NB_ADOPTR") != count:
+            raise line.refuse(f"NB_ADOPTR is not {count}, as LS_ADOPTR {adopters} says.")
+        _code(line, "FOSTER_CARE", ("0", "1"))
+        last = periods[-1].episodes[-1] if periods else None
+        if last is None or last.rec not in codes.ADOPTED or last.ended_on is None:
+            raise line.refuse("The episodes do not end in an adoption (REC E11 or E12), as an AD1 row says.")
+        decision = next((d for d in decisions if d.decided_on == decided), None)
+        if decision is None:
+            raise line.refuse(f"No PlacedAdoption row has DATE_PLACED {decided:%d/%m/%Y}, the AD1's DATE_INT.")
+        if decision.matched_on != matched:
+            decision.matched_on = matched
+            self._save(decision, line)
+        adoption = Adoption(
+            child=child, decision=decision, adopted_on=last.ended_on, rec=last.rec, adopters=adopters, adopters_sex=sex,
+            recorded_by=self.actor,
+        )  # fmt: skip
+        held = Adoption.objects.filter(child=child).first()
+        fields = ("decision_id", "adopted_on", "rec", "adopters", "adopters_sex")
+        if held is not None and all(getattr(held, name) == getattr(adoption, name) for name in fields):
+            self.note(line, HELD, f"adopted {last.ended_on:%d/%m/%Y}")
+            return
+        if held is not None:
+            raise line.refuse(f"Hearth holds a different adoption for this child ({held.adopted_on:%d/%m/%Y}).")
+        self._save(adoption, line)
+        self.note(line, ADD, f"adopted {last.ended_on:%d/%m/%Y}")
+
+    def _previous_permanence(self, child: Child, identity: Identity) -> None:
+        if len(self.files.previous) > 1:
+            raise self.files.previous[1].refuse("A second PrevPerm row for this CHILD: it is one a child.")
+        for line in self.files.previous:
+            _same_birth(line, identity)
+            wanted = _previous(line, child, self.actor)
+            care = CareEpisode.objects.filter(child=child).order_by("-started_on").first()
+            if care is None:
+                raise line.refuse("PrevPerm is for a child who started to be looked after: the episodes show no care.")
+            try:
+                services.check_previous_permanence(wanted, care.started_on)
+            except ValidationError as error:
+                raise line.refuse(" ".join(error.messages)) from None
+            held = PreviousPermanence.objects.filter(child=child).first()
+            fields = ("option", "local_authority", "order_day", "order_month", "order_year")
+            if held is not None and all(getattr(held, name) == getattr(wanted, name) for name in fields):
+                self.note(line, HELD, f"previous permanence {wanted.option}")
+                continue
+            if held is not None:
+                wanted.pk, wanted.recorded_by = held.pk, held.recorded_by
+            self._save(wanted, line)
+            self.note(line, UPDATE if held else ADD, f"previous permanence {wanted.option}")
+
+
+def _same_birth(line: Line, identity: Identity) -> None:
+    if _date(line, "DOB") != identity.date_of_birth:
+        raise line.refuse(f"DOB is not the Header's ({identity.date_of_birth:%d/%m/%Y}).")
+
+
+def _previous(line: Line, child: Child, actor: User) -> PreviousPermanence:
+    """A PrevPerm row as Hearth keeps it: a council and date only for an order (P1 to P3); P4's 999 and ZZ/ZZ/ZZZZ,
+    which the 903 asks for, say only that nothing is known."""
+    option = _code(line, "PREV_PERM", codes.PreviousPermanence.values)
+    record = PreviousPermanence(child=child, option=option, recorded_by=actor)
+    if option not in codes.PERMANENCE_ORDERS:
+        return record
+    record.local_authority = line.values.get("LA_PERM", "").upper()
+    match = PART_DATE.fullmatch(line.values.get("DATE_PERM", "").upper())
+    if match is None:
+        raise line.refuse("DATE_PERM is not a date written dd/mm/YYYY (ZZ for a part not known).")
+    day, month, year = (None if part.startswith("ZZ") else int(part) for part in match.groups())
+    record.order_day, record.order_month, record.order_year = day, month, year
+    return record
 
 
 def _span(row: Any) -> str:

@@ -58,7 +58,11 @@ class Home(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(rung__isnull=False) | ~Q(transition=""), name="home_has_rung_or_transition"),
+            # Adopters' homes (placed for adoption) are neither on the ladder nor a late-teen move.
+            models.CheckConstraint(
+                condition=Q(rung__isnull=False) | ~Q(transition="") | Q(place_code__in=codes.PLACED_FOR_ADOPTION),
+                name="home_has_rung_or_transition",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -270,3 +274,95 @@ class ReturnCheck(models.Model):
     @property
     def is_under_way(self) -> bool:
         return self.status in (codes.ReturnCheckStatus.QUEUED, codes.ReturnCheckStatus.RUNNING)
+
+
+class AdoptionDecision(models.Model):
+    """903 PlacedAdoption: the council's decision that the child should be placed for adoption, the day the child was
+    matched with adopters, and, if the plan changed, the day the decision was reversed and why. A child may have several,
+    one after another; they never overlap."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_decisions")
+    decided_on = models.DateField("date of the decision", validators=[validate_in_range])
+    matched_on = models.DateField("date matched with adopters", null=True, blank=True, validators=[validate_in_range])
+    ceased_on = models.DateField("date the decision was reversed", null=True, blank=True, validators=[validate_in_range])
+    ceased_reason = models.CharField("why it was reversed", max_length=3, choices=codes.ReasonPlacedCeased.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "decided_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ceased_on__isnull=True), name="one_open_adoption_decision"),
+            models.CheckConstraint(
+                condition=Q(ceased_on__isnull=True) | Q(ceased_on__gte=models.F("decided_on")),
+                name="adoption_decision_reversed_after_made",
+            ),
+            models.CheckConstraint(
+                condition=Q(matched_on__isnull=True) | Q(matched_on__gte=models.F("decided_on")),
+                name="adoption_match_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(ceased_on__isnull=True, ceased_reason="") | (Q(ceased_on__isnull=False) & ~Q(ceased_reason="")),
+                name="adoption_decision_reversed_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision to place for adoption {self.decided_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ceased_on is None
+
+
+class Adoption(models.Model):
+    """903 AD1: the adoption order that ended the child's care (REC E11 or E12), and who adopted them. The dates of the
+    decision and the match are its decision's; whether the foster carers adopted is the type of the child's last home."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="adoption")
+    decision = models.OneToOneField(AdoptionDecision, on_delete=models.PROTECT, related_name="adoption")
+    adopted_on = models.DateField("date of the adoption order", validators=[validate_in_range])
+    rec = models.CharField("903 REC", max_length=3, choices=[(code, code.label) for code in codes.ADOPTED])
+    adopters = models.CharField("903 LS_ADOPTR", max_length=3, choices=codes.AdoptersLegalStatus.choices)
+    adopters_sex = models.CharField("903 SEX_ADOPTR", max_length=2, choices=codes.AdoptersSex.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Adopted {self.adopted_on:%d/%m/%Y}"
+
+    @property
+    def adopters_count(self) -> int:
+        """903 NB_ADOPTR: a single person, or a couple."""
+        return 1 if self.adopters == codes.AdoptersLegalStatus.L0 else 2
+
+
+class PreviousPermanence(models.Model):
+    """903 PrevPerm: whether the child, before this care, had left care for a permanent home (adoption, a special
+    guardianship order, a child arrangements order), which council arranged it and when. The 903 takes an order's date
+    known only in part, so the day, month and year are kept apart and any may be unknown."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="previous_permanence")
+    option = models.CharField("903 PREV_PERM", max_length=2, choices=codes.PreviousPermanence.choices)
+    local_authority = models.CharField("903 LA_PERM", max_length=3, blank=True, help_text="The council's code, 999 if not known.")
+    order_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    order_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    order_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "previous permanence"
+
+    def __str__(self) -> str:
+        return self.get_option_display()
+
+    @property
+    def order_date(self) -> str:
+        """903 DATE_PERM: dd/mm/yyyy, with ZZ (or ZZZZ) for a part not known."""
+        day = f"{self.order_day:02d}" if self.order_day else "ZZ"
+        month = f"{self.order_month:02d}" if self.order_month else "ZZ"
+        return f"{day}/{month}/{self.order_year or 'ZZZZ'}"

@@ -38,7 +38,16 @@ from placements.measures import (
     steps_down_from_residential,
     years_before,
 )
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck
+from placements.models import (
+    Adoption,
+    AdoptionDecision,
+    Home,
+    PlacementDecision,
+    PlacementEpisode,
+    PreviousPermanence,
+    ResidentialReview,
+    ReturnCheck,
+)
 
 MANAGERS = (casework_codes.Role.TEAM_MANAGER, casework_codes.Role.HEAD_OF_SERVICE)
 
@@ -88,6 +97,7 @@ def _living_there() -> Count:
 
 def homes_to_choose(*, user: User, rung: int | None = None, transition: str = "") -> QuerySet[HomeWithPlaces]:
     homes = homes_for(user=user).filter(active=True, deregistered_on__isnull=True).filter(living_there__lt=F("capacity"))
+    homes = homes.exclude(place_code__in=codes.PLACED_FOR_ADOPTION)  # adopters' homes: a placement for adoption instead
     if transition:
         return homes.filter(transition=transition)
     return homes.filter(rung=rung) if rung else homes
@@ -340,3 +350,74 @@ def return_check_stuck(check: ReturnCheck) -> bool:
     if check.status == codes.ReturnCheckStatus.RUNNING:
         return not return_check_runner_alive(check.pk)
     return False
+
+
+# Adoption and previous permanence ------------------------------------------------------------------
+
+
+def adoption_decisions_visible_to(*, user: User) -> QuerySet[AdoptionDecision]:
+    children = children_visible_to(user=user)
+    return (
+        AdoptionDecision.objects.filter(child__in=children).select_related("child", "recorded_by").order_by("-decided_on", "-id")
+    )
+
+
+def adoption_decision_get(*, user: User, decision_id: int) -> AdoptionDecision:
+    decision = adoption_decisions_visible_to(user=user).filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404("No decision found")
+    return decision
+
+
+def adoptions_visible_to(*, user: User) -> QuerySet[Adoption]:
+    children = children_visible_to(user=user)
+    return Adoption.objects.filter(child__in=children).select_related("child", "decision", "recorded_by").order_by("-adopted_on")
+
+
+def adoption_get(*, user: User, adoption_id: int) -> Adoption:
+    adoption = adoptions_visible_to(user=user).filter(pk=adoption_id).first()
+    if adoption is None:
+        raise Http404("No adoption found")
+    return adoption
+
+
+def previous_permanence_visible_to(*, user: User) -> QuerySet[PreviousPermanence]:
+    children = children_visible_to(user=user)
+    return PreviousPermanence.objects.filter(child__in=children).select_related("child", "recorded_by").order_by("child_id")
+
+
+def previous_permanence_get(*, user: User, record_id: int) -> PreviousPermanence:
+    record = previous_permanence_visible_to(user=user).filter(pk=record_id).first()
+    if record is None:
+        raise Http404("No previous permanence found")
+    return record
+
+
+@dataclass(frozen=True)
+class Permanence:
+    """A child's adoption and previous permanence, for their page (the child's visibility is checked by the caller)."""
+
+    decisions: list[AdoptionDecision]
+    adoption: Adoption | None
+    previous: PreviousPermanence | None
+    placed_for_adoption: PlacementEpisode | None  # their current home, if it is a placement for adoption
+
+    @property
+    def open_decision(self) -> AdoptionDecision | None:
+        return next((decision for decision in self.decisions if decision.is_open), None)
+
+
+def permanence_of(*, child: Child) -> Permanence:
+    current = PlacementEpisode.objects.filter(child=child, ended_on__isnull=True, place__in=codes.PLACED_FOR_ADOPTION)
+    return Permanence(
+        decisions=list(AdoptionDecision.objects.filter(child=child).order_by("-decided_on", "-id")),
+        adoption=Adoption.objects.filter(child=child).select_related("decision").first(),
+        previous=PreviousPermanence.objects.filter(child=child).first(),
+        placed_for_adoption=current.select_related("home").first(),
+    )
+
+
+def adopters_homes(*, user: User) -> QuerySet[HomeWithPlaces]:
+    """Approved adopters' homes taking a child now, for placing a child for adoption."""
+    homes = homes_for(user=user).filter(active=True, deregistered_on__isnull=True, place_code__in=codes.PLACED_FOR_ADOPTION)
+    return homes.filter(living_there__lt=F("capacity")).order_by("name")

@@ -13,7 +13,17 @@ from rest_framework import serializers
 from casework.models import User
 from casework.serializers import DateField, VisibleChildField, VisibleRelatedField, version_field
 from placements import codes, selectors, validation
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck, RungConsideration
+from placements.models import (
+    Adoption,
+    AdoptionDecision,
+    Home,
+    PlacementDecision,
+    PlacementEpisode,
+    PreviousPermanence,
+    ResidentialReview,
+    ReturnCheck,
+    RungConsideration,
+)
 from placements.validation import CollectionYear
 
 
@@ -36,8 +46,15 @@ CODE_LISTS = {
         codes.DecisionStatus,
         codes.RiskOfResidentialOutcome,
         codes.ReturnCheckStatus,
+        codes.ReasonPlacedCeased,
+        codes.AdoptersLegalStatus,
+        codes.AdoptersSex,
+        codes.PreviousPermanence,
     )
-} | {tuple(code for code, _ in codes.END_OF_CARE): "EndOfCareReason"}
+} | {
+    tuple(code for code, _ in codes.END_OF_CARE): "EndOfCareReason",
+    tuple(codes.ADOPTED): "AdoptedReason",
+}
 
 
 class CodeFieldExtension(OpenApiSerializerFieldExtension):
@@ -334,3 +351,83 @@ class ReturnCheckSerializer(serializers.ModelSerializer):
 
     def get_requested_by(self, check: ReturnCheck) -> str:
         return str(check.requested_by)
+
+
+# Adoption and previous permanence ------------------------------------------------------------------
+
+CORRECTION_REASON = "Why a value recorded before is being corrected: needed for a correction, kept in the history."
+
+
+class AdoptionDecisionSerializer(CodedModelSerializer):
+    class Meta:
+        model = AdoptionDecision
+        fields = ("id", "child", "decided_on", "matched_on", "ceased_on", "ceased_reason", "recorded_by", "created_at")
+        read_only_fields = fields
+
+
+class AdoptionDecisionCreateSerializer(serializers.Serializer):
+    child = VisibleChildField()
+    decided_on = DateField()
+
+
+class AdoptionDecisionUpdateSerializer(serializers.Serializer):
+    """The match, the reversal (its date and reason together), or a correction: send only what changes."""
+
+    decided_on = DateField(required=False)
+    matched_on = DateField(required=False, allow_null=True)
+    ceased_on = DateField(required=False, allow_null=True)
+    ceased_reason = CodeField(choices=codes.ReasonPlacedCeased.choices, required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text=CORRECTION_REASON)
+
+
+class AdoptionPlacementSerializer(serializers.Serializer):
+    started_on = DateField()
+    home = VisibleHomeField(
+        required=False, allow_null=True, default=None,
+        help_text="The adopters' home; leave out when the foster carers the child lives with are adopting them.",
+    )  # fmt: skip
+
+
+class AdoptionSerializer(CodedModelSerializer):
+    adopters_count = serializers.IntegerField(read_only=True, help_text="903 NB_ADOPTR")
+
+    class Meta:
+        model = Adoption
+        fields = ("id", "child", "decision", "adopted_on", "rec", "adopters", "adopters_sex", "adopters_count", "recorded_by",
+                  "created_at")  # fmt: skip
+        read_only_fields = fields
+
+
+class _AdoptersFields(serializers.Serializer):
+    rec = CodeField(choices=[(code, code.label) for code in codes.ADOPTED])
+    adopters = CodeField(choices=codes.AdoptersLegalStatus.choices)
+    adopters_sex = CodeField(choices=codes.AdoptersSex.choices)
+
+
+class AdoptionCreateSerializer(_AdoptersFields):
+    child = VisibleChildField()
+    adopted_on = DateField()
+
+
+class AdoptionCorrectSerializer(_AdoptersFields):
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text=CORRECTION_REASON)
+
+
+class PreviousPermanenceSerializer(CodedModelSerializer):
+    order_date = serializers.CharField(read_only=True, help_text="903 DATE_PERM: dd/mm/yyyy, ZZ for a part not known.")
+
+    class Meta:
+        model = PreviousPermanence
+        fields = ("id", "child", "option", "local_authority", "order_day", "order_month", "order_year", "order_date",
+                  "recorded_by", "updated_at")  # fmt: skip
+        read_only_fields = fields
+
+
+class PreviousPermanenceRecordSerializer(serializers.Serializer):
+    child = VisibleChildField()
+    option = CodeField(choices=codes.PreviousPermanence.choices)
+    local_authority = serializers.CharField(required=False, allow_blank=True, default="", max_length=3)
+    order_day = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=31)
+    order_month = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=12)
+    order_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900, max_value=2100)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text=CORRECTION_REASON)

@@ -21,7 +21,17 @@ from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import legal_status_may_end, require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes, export, selectors, validation
-from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, ReturnCheck, RungConsideration
+from placements.models import (
+    Adoption,
+    AdoptionDecision,
+    Home,
+    PlacementDecision,
+    PlacementEpisode,
+    PreviousPermanence,
+    ResidentialReview,
+    ReturnCheck,
+    RungConsideration,
+)
 from placements.selectors import residential_stay_of
 from placements.validation import CollectionYear
 
@@ -58,6 +68,9 @@ def placement_start(
     emergency move, the same day, goes first: it is marked, and its decision must be approved within 72 hours
     (decision_approve links it). A child has one home at a time: an overlap with an earlier home is refused."""
     require_recorder(actor=actor, child=child)
+    if home.place_code in codes.PLACED_FOR_ADOPTION:
+        raise ValidationError({"home": "A placement for adoption follows the decision and the match: record it on the child's "
+                                       "adoption page."})  # fmt: skip
     current = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     _check_start(child=child, home=home, started_on=started_on, current=current, reason=reason)
     decision = decision or _decision_for_move(child=child, home=home)
@@ -178,8 +191,19 @@ def _legal_status_on(child: Child, day: datetime.date) -> str:
 
 @transaction.atomic
 def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, actor: User) -> PlacementEpisode:
-    """The child leaves care: their current home ends with the 903 reason, as do their period in care and legal status."""
+    """The child leaves care: their current home ends with the 903 reason, as do their period in care and legal status.
+    An adoption ends care through adoption_record, which keeps who adopted the child; an open decision that the child
+    should be placed for adoption must be reversed first, so the return never shows a plan for adoption left hanging."""
     require_recorder(actor=actor, child=child)
+    if rec_code in codes.ADOPTED:
+        raise ValidationError({"rec_code": "Record an adoption on the child's adoption page, with who adopted them."})
+    if AdoptionDecision.objects.filter(child=child, ceased_on__isnull=True).exists():
+        raise ValidationError({"rec_code": f"{child.display_name} has an open decision to be placed for adoption: record "
+                                           "that it was reversed, and why, first."})  # fmt: skip
+    return _end_care(child=child, ended_on=ended_on, rec_code=rec_code, actor=actor)
+
+
+def _end_care(*, child: Child, ended_on: datetime.date, rec_code: str, actor: User) -> PlacementEpisode:
     episode = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     if episode is None:
         raise ValidationError("This child has no current home recorded.")
@@ -607,3 +631,323 @@ SELECT CASE
     ELSE pg_try_advisory_lock(%(space)s, %(key)s)
 END
 """
+# Adoption --------------------------------------------------------------------------------------
+# The 903 follows an adoption through a decision (PlacedAdoption), a match, a placement for adoption (home types A3 to
+# A6) and the adoption order that ends care (REC E11/E12, with AD1's details). Each step checks the ones before it, so
+# the return cannot show an adoption without its placement, or a placement for adoption without its decision and match.
+
+DECISION_CHANGES = ("decided_on", "matched_on", "ceased_on", "ceased_reason")
+ADOPTION_CORRECTIONS = ("rec", "adopters", "adopters_sex")
+
+
+def _in_care_on(child: Child, day: datetime.date) -> bool:
+    periods = CareEpisode.objects.filter(child=child, started_on__lte=day)
+    return periods.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day)).exists()
+
+
+def _open_adoption_decision(child: Child) -> AdoptionDecision | None:
+    return AdoptionDecision.objects.select_for_update().filter(child=child, ceased_on__isnull=True).first()
+
+
+@transaction.atomic
+def adoption_decision_record(*, child: Child, actor: User, decided_on: datetime.date) -> AdoptionDecision:
+    """The decision that the child should be placed for adoption, made while they are in care. A child has one open
+    decision at a time: a new one follows the reversal of the one before."""
+    require_recorder(actor=actor, child=child)
+    Child.objects.select_for_update().get(pk=child.pk)  # two decisions recorded at once: the second waits, then is told
+    decision = AdoptionDecision(child=child, decided_on=decided_on, recorded_by=actor)
+    _check_adoption_decision(decision)
+    save_with_history(decision, actor=actor, reason="Decision to place for adoption")
+    return decision
+
+
+@transaction.atomic
+def adoption_decision_update(*, decision: AdoptionDecision, actor: User, reason: str = "", **fields: Any) -> AdoptionDecision:
+    """The match with adopters, or the reversal of the decision and why; or a correction of a date recorded wrongly,
+    which says why (the history keeps the change, who made it and the reason)."""
+    require_recorder(actor=actor, child=decision.child)
+    Child.objects.select_for_update().get(pk=decision.child_id)
+    decision = AdoptionDecision.objects.select_for_update().select_related("child").get(pk=decision.pk)
+    unknown = set(fields) - set(DECISION_CHANGES)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    fields = {name: "" if value is None and name == "ceased_reason" else value for name, value in fields.items()}
+    changed = {name for name, value in fields.items() if getattr(decision, name) != value}
+    if any(getattr(decision, name) not in (None, "") for name in changed) and not reason.strip():
+        raise ValidationError({"reason": "Say why you are correcting what was recorded."})
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    _check_adoption_decision(decision)
+    done = "Decision reversed" if "ceased_on" in changed else "Matched with adopters" if "matched_on" in changed else "Saved"
+    save_with_history(decision, actor=actor, reason=reason.strip() or done)
+    return decision
+
+
+def _check_adoption_decision(decision: AdoptionDecision) -> None:
+    child, today = decision.child, timezone.localdate()
+    _check_adoption_day(child, decision.decided_on, "decided_on", "The decision", today)
+    if decision.matched_on is not None:
+        if decision.matched_on > today:
+            raise ValidationError({"matched_on": "The date of the match cannot be in the future."})
+        if decision.matched_on < decision.decided_on:
+            raise ValidationError({"matched_on": f"A match follows the decision ({decision.decided_on:%d/%m/%Y})."})
+    if (decision.ceased_on is None) != (not decision.ceased_reason):
+        field = "ceased_reason" if decision.ceased_on else "ceased_on"
+        raise ValidationError({field: "Give both the date the decision was reversed and why."})
+    if decision.ceased_on is not None:
+        _check_reversal(decision, today)
+    others = list(AdoptionDecision.objects.filter(child=child).exclude(pk=decision.pk))
+    for other in others:
+        if _overlaps(other, decision):
+            raise ValidationError({"decided_on": f"This overlaps the decision of {other.decided_on:%d/%m/%Y}: a new decision "
+                                                 "follows the reversal of the one before."})  # fmt: skip
+    _check_placements_for_adoption(child, [*others, decision])
+
+
+def _check_adoption_day(child: Child, day: datetime.date, field: str, label: str, today: datetime.date) -> None:
+    if day > today:
+        raise ValidationError({field: f"{label} cannot be in the future."})
+    if not _in_care_on(child, day):
+        raise ValidationError({field: f"{child.display_name} was not in care on {day:%d/%m/%Y}: decisions about adoption "
+                                      "are made while a child is in care."})  # fmt: skip
+
+
+def _check_reversal(decision: AdoptionDecision, today: datetime.date) -> None:
+    ceased_on = decision.ceased_on
+    assert ceased_on is not None  # noqa: S101 - the caller checked; says so to the type checker
+    _check_adoption_day(decision.child, ceased_on, "ceased_on", "The reversal", today)
+    if ceased_on < decision.decided_on:
+        raise ValidationError({"ceased_on": f"A decision is reversed after it is made ({decision.decided_on:%d/%m/%Y})."})
+    if decision.pk and Adoption.objects.filter(decision=decision).exists():
+        raise ValidationError({"ceased_on": "This decision ended in an adoption: it cannot be reversed."})
+    still_placed = PlacementEpisode.objects.filter(
+        child=decision.child, place__in=codes.PLACED_FOR_ADOPTION, started_on__gte=decision.decided_on
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ceased_on))
+    if still_placed.exists():
+        raise ValidationError({"ceased_on": f"{decision.child.display_name} is placed for adoption on that day: record "
+                                            "the move out first."})  # fmt: skip
+
+
+def _overlaps(one: AdoptionDecision, other: AdoptionDecision) -> bool:
+    """Each decision runs from the day it was made until the day it was reversed (open-ended while it stands)."""
+    far = datetime.date.max
+    return one.decided_on < (other.ceased_on or far) and other.decided_on < (one.ceased_on or far)
+
+
+def _check_placements_for_adoption(child: Child, decisions: list[AdoptionDecision]) -> None:
+    """Every placement for adoption came after a decision and a match, while the decision stood."""
+    for episode in PlacementEpisode.objects.filter(child=child, place__in=codes.PLACED_FOR_ADOPTION):
+        if not any(_stood_matched(decision, episode.started_on) for decision in decisions):
+            raise ValidationError(
+                f"{child.display_name} was placed for adoption on {episode.started_on:%d/%m/%Y}: that needs a decision "
+                "and a match on or before that day, not reversed by then."
+            )
+
+
+def _stood_matched(decision: AdoptionDecision, day: datetime.date) -> bool:
+    matched = decision.matched_on is not None and decision.matched_on <= day
+    return decision.decided_on <= day and matched and (decision.ceased_on is None or decision.ceased_on > day)
+
+
+@transaction.atomic
+def adoption_placement_start(
+    *, child: Child, actor: User, started_on: datetime.date, home: Home | None = None
+) -> PlacementEpisode:
+    """The child is placed for adoption: with the foster carers they live with, who are to adopt them (no `home`: the
+    child stays, and the 903 type of their home becomes A3 or A5), or with adopters in `home` (A4 or A6). A placement
+    order (legal status E1) makes it A5 or A6; consent, A3 or A4. It follows an open decision and a match."""
+    require_recorder(actor=actor, child=child)
+    current = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    _check_adoption_placement(child=child, current=current, started_on=started_on, home=home)
+    legal = _legal_status_on(child, started_on)
+    place = _adoption_place(with_carers=home is None, placement_order=legal == codes.PLACEMENT_ORDER)
+    if place == codes.PlaceCode.A4 and current is not None and current.place not in codes.FOSTERING:
+        raise ValidationError({"home": f"{child.display_name} lives at {current.home}, not with foster carers: without "
+                                       "a placement order, a placement for adoption is from a foster home."})  # fmt: skip
+    target = home or current.home  # type: ignore[union-attr]  # _check_adoption_placement: a current home when no home
+    if current is not None:
+        current.ended_on = started_on
+        save_with_history(current, actor=actor, update_fields=["ended_on"])
+    episode = PlacementEpisode(
+        child=child, home=target, started_on=started_on, place=place, place_provider=target.provider.provider_code,
+        legal_status=legal, category_of_need=_category_of_need(child, current), reason_place_change=_why_moved(current, home),
+    )  # fmt: skip
+    save_with_history(episode, actor=actor, reason="Placed for adoption")
+    return episode
+
+
+def _why_moved(current: PlacementEpisode | None, home: Home | None) -> str:
+    """With the same carers only the placement's status changes; a move to adopters implements the care plan."""
+    if current is None:
+        return ""
+    return codes.ReasonPlaceChange.PLACE if home is None else codes.ReasonPlaceChange.CARPL
+
+
+def _adoption_place(*, with_carers: bool, placement_order: bool) -> str:
+    P = codes.PlaceCode
+    if with_carers:
+        return P.A5 if placement_order else P.A3
+    return P.A6 if placement_order else P.A4
+
+
+def _check_adoption_placement(
+    *, child: Child, current: PlacementEpisode | None, started_on: datetime.date, home: Home | None
+) -> None:
+    name, decision = child.display_name, _open_adoption_decision(child)
+    if decision is None:
+        raise ValidationError(f"Record the decision that {name} should be placed for adoption first.")
+    if decision.matched_on is None or decision.matched_on > started_on:
+        raise ValidationError({"started_on": f"{name} is placed for adoption once matched with adopters: record the match, "
+                                             "on or before this day, first."})  # fmt: skip
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The placement cannot start in the future."})
+    if not CareEpisode.objects.filter(child=child, started_on__lte=started_on, ended_on__isnull=True).exists():
+        raise ValidationError({"started_on": f"{name} must be in care on the day they are placed for adoption."})
+    if current is not None and started_on <= current.started_on:
+        raise ValidationError({"started_on": f"This overlaps the current home, which started on {current.started_on:%d/%m/%Y}."})
+    if current is not None and current.place in codes.PLACED_FOR_ADOPTION:
+        raise ValidationError(f"{name} is already placed for adoption.")
+    if home is None:
+        if current is None or current.place not in codes.FOSTERING:
+            raise ValidationError({"home": f"{name} does not live with foster carers now: choose the adopters' home."})
+        return
+    if home.place_code not in codes.PLACED_FOR_ADOPTION:
+        raise ValidationError({"home": "Choose an adopters' home."})
+    if not home.active or (home.deregistered_on and home.deregistered_on <= started_on):
+        raise ValidationError({"home": f"{home} is no longer taking children."})
+    if PlacementEpisode.objects.filter(home=home, ended_on__isnull=True).count() >= home.capacity:
+        raise ValidationError({"home": f"{home} has no vacancy."})
+
+
+@transaction.atomic
+def adoption_record(
+    *, child: Child, actor: User, adopted_on: datetime.date, rec: str, adopters: str, adopters_sex: str
+) -> Adoption:
+    """The adoption order: the child's care ends in their placement for adoption (903 REC E11 or E12), and who adopted
+    them is kept for the 903's AD1."""
+    require_recorder(actor=actor, child=child)
+    current = PlacementEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    decision = _open_adoption_decision(child)
+    if current is None or current.place not in codes.PLACED_FOR_ADOPTION or decision is None:
+        raise ValidationError(f"{child.display_name} is not placed for adoption: record the placement for adoption first.")
+    if Adoption.objects.filter(child=child).exists():
+        raise ValidationError(f"{child.display_name}'s adoption is already recorded.")
+    if adopted_on <= current.started_on:
+        raise ValidationError({"adopted_on": f"The adoption order follows the placement for adoption "
+                                             f"({current.started_on:%d/%m/%Y})."})  # fmt: skip
+    if child.age_on(adopted_on) >= codes.ADULT_AGE:
+        raise ValidationError({"adopted_on": f"A person cannot be adopted at {codes.ADULT_AGE} or over."})
+    _check_adopters(rec=rec, adopters=adopters, adopters_sex=adopters_sex)
+    _check_no_reversal_that_year(child, adopted_on)
+    _end_care(child=child, ended_on=adopted_on, rec_code=rec, actor=actor)
+    adoption = Adoption(
+        child=child, decision=decision, adopted_on=adopted_on, rec=rec, adopters=adopters, adopters_sex=adopters_sex,
+        recorded_by=actor,
+    )  # fmt: skip
+    save_with_history(adoption, actor=actor, reason="Adopted")
+    return adoption
+
+
+def _check_adopters(*, rec: str, adopters: str, adopters_sex: str) -> None:
+    if rec not in codes.ADOPTED:
+        raise ValidationError({"rec": "Say whether the adoption was unopposed or the court dispensed with consent."})
+    if adopters not in codes.AdoptersLegalStatus.values:
+        raise ValidationError({"adopters": "Say who adopted the child."})
+    if adopters_sex not in codes.ADOPTERS_SEXES[codes.AdoptersLegalStatus(adopters)]:
+        allowed = " or ".join(sex.label.lower() for sex in codes.ADOPTERS_SEXES[codes.AdoptersLegalStatus(adopters)])
+        raise ValidationError({"adopters_sex": f"{codes.AdoptersLegalStatus(adopters).label} is {allowed}."})
+
+
+def _check_no_reversal_that_year(child: Child, adopted_on: datetime.date) -> None:
+    """The DfE's return cannot show an adoption in a collection year (April to March) in which a decision to place the
+    child for adoption was reversed (its rule 525): the return would be refused."""
+    start = datetime.date(adopted_on.year if adopted_on.month >= 4 else adopted_on.year - 1, 4, 1)
+    if AdoptionDecision.objects.filter(child=child, ceased_on__gte=start, ceased_on__lte=adopted_on).exists():
+        raise ValidationError({"adopted_on": "A decision to place this child for adoption was reversed this year "
+                                             "(April to March): the DfE's return cannot show an adoption then too."})  # fmt: skip
+
+
+@transaction.atomic
+def adoption_correct(*, adoption: Adoption, actor: User, reason: str, **fields: Any) -> Adoption:
+    """Correct who adopted the child, or whether consent was dispensed with, saying why. The date of the order is the
+    day care ended; it is not changed here."""
+    require_recorder(actor=actor, child=adoption.child)
+    adoption = Adoption.objects.select_for_update().select_related("child").get(pk=adoption.pk)
+    unknown = set(fields) - set(ADOPTION_CORRECTIONS)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are correcting what was recorded."})
+    for name, value in fields.items():
+        setattr(adoption, name, value)
+    _check_adopters(rec=adoption.rec, adopters=adoption.adopters, adopters_sex=adoption.adopters_sex)
+    save_with_history(adoption, actor=actor, reason=reason.strip())
+    last_home = PlacementEpisode.objects.select_for_update().filter(child=adoption.child, ended_on=adoption.adopted_on)
+    for episode in last_home.filter(rec__in=codes.ADOPTED).exclude(rec=adoption.rec):
+        episode.rec = adoption.rec
+        save_with_history(episode, actor=actor, reason=reason.strip(), update_fields=["rec"])
+    return adoption
+
+
+# Previous permanence ---------------------------------------------------------------------------
+
+PERMANENCE_FIELDS = ("option", "local_authority", "order_day", "order_month", "order_year")
+
+
+@transaction.atomic
+def previous_permanence_record(*, child: Child, actor: User, reason: str = "", **fields: Any) -> PreviousPermanence:
+    """Whether the child left an earlier care for adoption or an order, recorded once they are in care (one a child).
+    Recording it again is a correction, and says why: the history keeps both."""
+    require_recorder(actor=actor, child=child)
+    Child.objects.select_for_update().get(pk=child.pk)
+    record = PreviousPermanence.objects.select_for_update().filter(child=child).first()
+    if record is not None and not reason.strip():
+        raise ValidationError({"reason": "Say why you are correcting what was recorded."})
+    care = CareEpisode.objects.filter(child=child).order_by("-started_on").first()
+    if care is None:
+        raise ValidationError(f"Previous permanence is recorded once {child.display_name} is in care.")
+    unknown = set(fields) - set(PERMANENCE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    record = record or PreviousPermanence(child=child, recorded_by=actor)
+    for name in PERMANENCE_FIELDS:
+        value = fields.get(name)
+        setattr(record, name, (value or "").strip().upper() if name in ("option", "local_authority") else value)
+    check_previous_permanence(record, care.started_on)
+    save_with_history(record, actor=actor, reason=reason.strip() or "Previous permanence")
+    return record
+
+
+def check_previous_permanence(record: PreviousPermanence, care_started: datetime.date) -> None:
+    """The rules for previous permanence, for the service and for the 903 import (the same rules, one place)."""
+    if record.option not in codes.PreviousPermanence.values:
+        raise ValidationError({"option": "Choose whether the child had a previous permanence option."})
+    dated = record.order_day or record.order_month or record.order_year
+    if record.option not in codes.PERMANENCE_ORDERS:
+        if record.local_authority or dated:
+            raise ValidationError({"local_authority": "Only an adoption or an order has a council and a date."})
+        return
+    la = record.local_authority
+    if la != codes.LA_NOT_KNOWN and la not in codes.LA_CODES and la not in codes.LA_OUTSIDE_ENGLAND:
+        raise ValidationError({"local_authority": "Give the council's code, or WAL, SCO, NIR, NUK, or 999 if not known."})
+    latest = _latest_order_day(record)
+    if latest is not None and latest >= care_started:
+        raise ValidationError({"order_year": f"The order came before this care started ({care_started:%d/%m/%Y})."})
+
+
+def _latest_order_day(record: PreviousPermanence) -> datetime.date | None:
+    """The last day the order could have been made, from what is known of its date (the 903 takes ZZ for a part not
+    known). A day needs its month, a month its year."""
+    day, month, year = record.order_day, record.order_month, record.order_year
+    if (day and not month) or (month and not year):
+        raise ValidationError({"order_year": "Give the month with the day, and the year with the month."})
+    if year is None:
+        return None
+    try:
+        if day and month:
+            return datetime.date(year, month, day)
+        if month:
+            return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        return datetime.date(year, 12, 31)
+    except ValueError as error:
+        raise ValidationError({"order_day": "That date does not exist."}) from error

@@ -31,7 +31,7 @@ from casework.models import Child
 from casework.views import child_for_page
 from placements import codes, export, fixes, forms, imports, selectors, services, validation
 from placements.apis import csv_response
-from placements.models import PlacementDecision, ReturnCheck
+from placements.models import Adoption, AdoptionDecision, PlacementDecision, ReturnCheck
 
 
 def _decision(request: SignedInRequest, decision_id: int, *, to_record: bool = False) -> PlacementDecision:
@@ -531,3 +531,120 @@ def _import_checked(request: SignedInRequest) -> HttpResponse:
     del request.session[IMPORT_SESSION_KEY]
     messages.success(request, "The files are imported. Rows that were refused are listed with the reason.")
     return render(request, "placements/ssda903_import.html", {"form": forms.ImportForm(), "report": report, "checked": ""})
+
+
+# Adoption and previous permanence ------------------------------------------------------------------
+
+
+def _adoption_form(request: SignedInRequest, form: GovukForm, *, child: Child, title: str, button: str) -> HttpResponse:
+    return render(request, "placements/adoption_form_page.html", {"form": form, "child": child, "title": title, "button": button})
+
+
+def _to_adoption(request: SignedInRequest, child: Child, done: str) -> HttpResponse:
+    messages.success(request, done)
+    return redirect("placements:child-adoption", child_id=child.pk)
+
+
+def child_adoption_panel(request: SignedInRequest, child: Child) -> str:
+    """The section of the child's page on adoption and previous permanence, once the child has been in care."""
+    if not child.care_episodes.exists():
+        return ""
+    context = {"child": child, "permanence": selectors.permanence_of(child=child)}
+    return render_to_string("placements/adoption_panel.html", context, request=request)
+
+
+@login_required
+def child_adoption(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "adoption")
+    context = {
+        "child": child,
+        "permanence": selectors.permanence_of(child=child),
+        "can_record": casework_selectors.child_can_record(user=request.user, child=child),
+    }
+    return render(request, "placements/child_adoption.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_decision_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "adoption:decision:new", to_record=True)
+    form = forms.AdoptionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.adoption_decision_record(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, child, "Decision to place for adoption recorded.")
+    title = "Decision that the child should be placed for adoption"
+    return _adoption_form(request, form, child=child, title=title, button="Record the decision")
+
+
+def _decision_to_change(request: SignedInRequest, decision_id: int) -> AdoptionDecision:
+    decision = selectors.adoption_decision_get(user=request.user, decision_id=decision_id)
+    child_for_page(request, decision.child_id, f"adoption:decision:{decision.pk}", to_record=True)
+    return decision
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_decision(request: SignedInRequest, decision_id: int) -> HttpResponse:
+    """The match, the reversal, or a correction (with why) of a decision to place for adoption."""
+    decision = _decision_to_change(request, decision_id)
+    initial = {name: getattr(decision, name) for name in services.DECISION_CHANGES}
+    form = forms.AdoptionDecisionUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.adoption_decision_update(decision=decision, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, decision.child, "Decision updated.")
+    title = f"Decision of {decision.decided_on:%-d %b %Y} to place for adoption"
+    return _adoption_form(request, form, child=decision.child, title=title, button="Save")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_placement_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "adoption:placement", to_record=True)
+    form = forms.AdoptionPlacementForm(request.POST or None, homes=selectors.adopters_homes(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.adoption_placement_start(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, child, "Placement for adoption recorded.")
+    return _adoption_form(request, form, child=child, title="Placed for adoption", button="Record the placement")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "adoption:new", to_record=True)
+    form = forms.AdoptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.adoption_record(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, child, "Adoption recorded. The child's care has ended.")
+    return _adoption_form(request, form, child=child, title="The adoption order", button="Record the adoption")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adoption_correct(request: SignedInRequest, adoption_id: int) -> HttpResponse:
+    adoption: Adoption = selectors.adoption_get(user=request.user, adoption_id=adoption_id)
+    child = child_for_page(request, adoption.child_id, f"adoption:{adoption.pk}:correct", to_record=True)
+    initial = {name: getattr(adoption, name) for name in services.ADOPTION_CORRECTIONS}
+    form = forms.AdoptionCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.adoption_correct(adoption=adoption, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, child, "Adoption corrected.")
+    return _adoption_form(request, form, child=child, title="Correct the adoption's details", button="Save the correction")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def previous_permanence(request: SignedInRequest, child_id: int) -> HttpResponse:
+    child = child_for_page(request, child_id, "previous-permanence", to_record=True)
+    record = selectors.permanence_of(child=child).previous
+    initial = {name: getattr(record, name) for name in services.PERMANENCE_FIELDS} if record else {}
+    form = forms.PreviousPermanenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = form.submit(lambda: services.previous_permanence_record(child=child, actor=request.user, **form.cleaned_data))
+        if done is not None:
+            return _to_adoption(request, child, "Previous permanence recorded.")
+    return _adoption_form(request, form, child=child, title="Previous permanence", button="Save")

@@ -36,7 +36,7 @@ from casework import codes, services
 from casework.models import CaseNote, FamilyMember, RecordCheck, RecordView, SharedRecord, User, Visit
 from outcomes import codes as outcome_codes
 from outcomes.models import CheckIn, Star, StarArea, StarTemplate
-from placements.models import Home, PlacementDecision
+from placements.models import Home, PlacementDecision, PreviousPermanence
 from tests import factories
 from tests.conftest import County
 from tests.outcomes import factories as outcome_factories
@@ -255,6 +255,9 @@ class World:
     draft_note: CaseNote
     signed_note: CaseNote
     clients: dict[str, APIClient] = field(default_factory=dict)
+    adoption_decision: Any = None  # open, for the child's adoption pages
+    adoption: Any = None  # on an earlier decision (the fixture's child need not have been placed first)
+    previous_permanence: Any = None
 
     def user(self, name: str) -> User | None:
         if name == "anonymous":
@@ -341,12 +344,20 @@ def build_world(county: County) -> World:
         draft_note,
         signed_note,
     )
+    _adoption_records(world)
     for name in USERS:
         client = APIClient()
         if (user := world.user(name)) is not None:
             client.force_login(user)
         world.clients[name] = client
     return world
+
+
+def _adoption_records(world: World) -> None:
+    world.adoption_decision, world.adoption = placement_factories.adoption_records(world.county.child, world.county.worker)
+    world.previous_permanence = PreviousPermanence.objects.create(
+        child=world.county.child, option="Z1", recorded_by=world.county.worker
+    )
 
 
 # The expectations table ----------------------------------------------------------------------------------
@@ -423,6 +434,7 @@ PAGE_IDS = {
     "shared_record_id": "shared_record",
     "decision_id": "decision",
     "recording_id": "recording",
+    "adoption_id": "adoption",
     "member_id": "sibling",
     "note_id": "draft_note",
     "arrangement_id": "arrangement",
@@ -526,6 +538,14 @@ PAGES: dict[str, Target] = {
     ),
     "placements:residential-review": Target(PAGE_MANAGERS),
     "placements:residential-review-new": Target(PAGE_RESIDENTIAL_REVIEW, writes=("POST",)),
+    # Adoption and previous permanence.
+    "placements:child-adoption": Target(PAGE_CHILD_READ),
+    "placements:adoption-decision-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "placements:adoption-decision": Target(PAGE_CHILD_WRITE, writes=("POST",), ids={"decision_id": "adoption_decision"}),
+    "placements:adoption-placement-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "placements:adoption-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "placements:adoption-correct": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "placements:previous-permanence": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "placements:sufficiency": Target(PAGE_MANAGERS),
     # The placement measures moved to the dashboard: old links land there, for managers only.
     "placements:measures": Target(PAGE_MANAGERS, overrides={f"GET {u}": REDIRECT for u in ("manager", "other_manager", "head")}),
@@ -581,6 +601,9 @@ API_IDS = {  # the first part of the path -> the World attribute that fills {id}
     "check-ins": "check_in",
     "homes": "home",
     "placement-decisions": "decision",
+    "adoption-decisions": "adoption_decision",
+    "adoptions": "adoption",
+    "previous-permanence": "previous_permanence",
     "recordings": "recording",
 }
 
@@ -765,6 +788,36 @@ ENDPOINTS: dict[str, Target] = {
     "POST /api/v1/placement-episodes/children/{child_id}/end-care/": Target(
         API_CHILD_WRITE, body=lambda world: {"ended_on": _today(), "rec_code": "E11"}
     ),
+    "POST /api/v1/placement-episodes/children/{child_id}/placed-for-adoption/": Target(
+        API_CHILD_WRITE, body=lambda world: {"started_on": _today()}
+    ),
+    # Adoption and previous permanence.
+    "GET /api/v1/adoption-decisions/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/adoption-decisions/": Target(
+        API_CHILD_WRITE_BODY, body=lambda world: {"child": world.county.child.pk, "decided_on": _today()}
+    ),
+    "GET /api/v1/adoption-decisions/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/adoption-decisions/{id}/": Target(API_CHILD_WRITE, body=lambda world: {"matched_on": _today()}),
+    "GET /api/v1/adoptions/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/adoptions/": Target(
+        API_CHILD_WRITE_BODY,
+        body=lambda world: {
+            "child": world.county.child.pk,
+            "adopted_on": _today(),
+            "rec": "E11",
+            "adopters": "L0",
+            "adopters_sex": "M1",
+        },  # fmt: skip
+    ),
+    "GET /api/v1/adoptions/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/adoptions/{id}/": Target(
+        API_CHILD_WRITE, body=lambda world: {"rec": "E12", "adopters": "L0", "adopters_sex": "F1", "reason": "Order re-read."}
+    ),
+    "GET /api/v1/previous-permanence/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/previous-permanence/": Target(
+        API_CHILD_WRITE_BODY, body=lambda world: {"child": world.county.child.pk, "option": "P4", "reason": "Told more."}
+    ),
+    "GET /api/v1/previous-permanence/{id}/": Target(API_CHILD_READ),
     "GET /api/v1/placement-decisions/": Target(API_LIST, leak_query=_child_query),
     "POST /api/v1/placement-decisions/": Target(
         API_CHILD_WRITE_BODY, body=lambda world: {"child": world.county.child.pk, "why_needed": "Her carers are retiring."}

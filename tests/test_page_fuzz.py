@@ -112,7 +112,9 @@ TABLE = st.sampled_from(
 ) | st.binary(max_size=64)
 CSV_UPLOAD = st.builds(lambda content: SimpleUploadedFile("table.csv", content, content_type="text/csv"), TABLE)
 SPECIAL: dict[str, dict[str, st.SearchStrategy[Any]]] = {
-    "placements:ssda903-import": {"header": CSV_UPLOAD, "episodes": CSV_UPLOAD, "social_workers": CSV_UPLOAD},
+    "placements:ssda903-import": {
+        table: CSV_UPLOAD for table in ("header", "episodes", "social_workers", "placed_adoption", "ad1", "prev_perm")
+    },
     "voice:upload": {
         "client_id": st.sampled_from(UPLOAD_CLIENT_IDS),
         "audio": st.builds(lambda content: SimpleUploadedFile("note.wav", content, content_type="audio/wav"), AUDIO),
@@ -198,8 +200,9 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "area_id": [world.area.pk],
         "check_in_id": [world.check_in.pk],
         "shared_record_id": [world.shared_record.pk],
-        "decision_id": list(PlacementDecision.objects.order_by("pk").values_list("pk", flat=True)),
+        "decision_id": [*PlacementDecision.objects.order_by("pk").values_list("pk", flat=True), world.adoption_decision.pk],
         "recording_id": [world.recording.pk],
+        "adoption_id": [world.adoption.pk],
         "member_id": [world.sibling.pk],
         "note_id": [world.draft_note.pk, world.signed_note.pk],
         "arrangement_id": [world.arrangement.pk],

@@ -32,7 +32,10 @@ def everything(county):
         shared_record=journey.shared, actor=journey.user, verdict=codes.Verdict.NOT_RIGHT, child_words="I said my bedroom."
     )
     decision = placement_factories.PlacementDecisionFactory(child=child, created_by=county.worker)
+    adoption_decision, adoption = placement_factories.adoption_records(child, county.worker)
     return {
+        "adoption_decision": adoption_decision,
+        "adoption": adoption,
         "journey": journey,
         "draft": draft,
         "signed": journey.shared.visit,
@@ -73,6 +76,13 @@ def staff_pages(county, things) -> list[str]:
         f"/placements/decisions/{things['decision'].pk}/",
         f"/placements/decisions/{things['decision'].pk}/checklist/",
         f"/placements/decisions/{things['decision'].pk}/rungs/1/",
+        f"/placements/children/{child}/adoption/",
+        f"/placements/children/{child}/adoption/decisions/new/",
+        f"/placements/adoption-decisions/{things['adoption_decision'].pk}/",
+        f"/placements/children/{child}/adoption/placement/",
+        f"/placements/children/{child}/adoption/adopted/",
+        f"/placements/adoptions/{things['adoption'].pk}/correct/",
+        f"/placements/children/{child}/previous-permanence/",
         f"/outcomes/stars/{star}/",
         f"/outcomes/stars/{star}/check-ins/new/",
         f"/outcomes/stars/{star}/areas/",

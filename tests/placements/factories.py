@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casework.models import Child, User
 from placements import codes
-from placements.models import Home, PlacementDecision, PlacementEpisode, Provider
+from placements.models import Adoption, AdoptionDecision, Home, PlacementDecision, PlacementEpisode, Provider
 from tests.factories import CareEpisodeFactory, ChildFactory
 
 
@@ -102,3 +102,27 @@ def move(child: Child, home: Home, started_on: datetime.date, actor: User, **kwa
 
     approved_decision(child, home, actor)
     return services.placement_start(child=child, home=home, started_on=started_on, actor=actor, **kwargs)  # type: ignore[arg-type]
+
+
+def adopters_home(**kwargs: object) -> Home:
+    """Approved adopters' home, through the council's regional adoption agency: placed for adoption, on no rung."""
+    provider = ProviderFactory(name="Three Counties Adoption", kind=codes.ProviderKind.IN_HOUSE_FOSTER)
+    defaults = {"provider": provider, "name": "Okafor adopters", "child_facing_name": "Living with Ada and Tunde",
+                "rung": None, "place_code": codes.PlaceCode.A6, "capacity": 1, "weekly_cost": Decimal("0.00")}  # fmt: skip
+    return HomeFactory(**(defaults | kwargs))
+
+
+def adoption_records(child: Child, by: User) -> tuple[AdoptionDecision, Adoption]:
+    """An open decision to place for adoption, and an adoption on an earlier one: something on every adoption page
+    (written directly, as fixtures: the services' order of events is tested in test_adoption.py)."""
+    today = timezone.localdate()
+    earlier = AdoptionDecision.objects.create(
+        child=child, decided_on=today - datetime.timedelta(days=300), matched_on=today - datetime.timedelta(days=250),
+        ceased_on=today - datetime.timedelta(days=200), ceased_reason="RD4", recorded_by=by,
+    )  # fmt: skip
+    adoption = Adoption.objects.create(
+        child=child, decision=earlier, adopted_on=today - datetime.timedelta(days=210), rec="E11", adopters="L0",
+        adopters_sex="F1", recorded_by=by,
+    )  # fmt: skip
+    decision = AdoptionDecision.objects.create(child=child, decided_on=today - datetime.timedelta(days=20), recorded_by=by)
+    return decision, adoption

@@ -308,3 +308,73 @@ def test_the_page_is_for_a_head_of_service_only(client, registered):
     assert client.get(url).status_code == 403
     assert client.post(url, _uploads()).status_code == 403
     assert not Child.objects.filter(la_child_id="A1001").exists()
+
+
+# Adoption and previous permanence ------------------------------------------------------------------------------------
+
+# B2001: foster carers from May 2024; a decision, a placement order, then placed for adoption with them (RNE T, A5) and
+# adopted (E12). B2002: a decision reversed, a new one standing; an SGO before this care, its day not known.
+ADOPTED_HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+B2001,2,04/03/2021,WBRI,UN1,,
+B2002,1,15/06/2016,WBRI,A999123456780,,
+"""
+ADOPTED_EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+B2001,10/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,,,WR5,XXXXXXX
+B2001,01/07/2024,L,E1,N1,U4,PR1,01/09/2024,X1,,,WR5,XXXXXXX
+B2001,01/09/2024,T,E1,N1,A5,PR1,03/03/2025,E12,PLACE,,WR5,XXXXXXX
+B2002,20/06/2024,S,C2,N4,U6,PR4,,,,,B12,XXXXXXX
+"""
+PLACED = """CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED
+B2001,04/03/2021,20/06/2024,,
+B2002,15/06/2016,01/07/2024,01/10/2024,RD3
+B2002,15/06/2016,02/01/2025,,
+"""
+ADOPTED = """CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR
+B2001,04/03/2021,20/06/2024,15/08/2024,1,2,FF,L12
+"""
+PREVIOUS = """CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM
+B2001,04/03/2021,Z1,,
+B2002,15/06/2016,P2,885,ZZ/05/2019
+"""
+
+
+def adoption_files(**tables: str) -> dict:
+    no_workers = "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
+    texts = {"header": ADOPTED_HEADER, "episodes": ADOPTED_EPISODES, "social_workers": no_workers,
+             "placed_adoption": PLACED, "ad1": ADOPTED, "prev_perm": PREVIOUS} | tables  # fmt: skip
+    return {table: StringIO(text) for table, text in texts.items()}
+
+
+def test_adoptions_and_previous_permanence_come_in_and_go_back_out_the_same(registered):
+    report = imports.ssda903_import(user=registered.head, files=adoption_files(), dry_run=False)
+    assert not report.refused, report.text()
+    result = export.ssda903_build(user=registered.head, year=2024)
+    ours = {"B2001", "B2002"}
+    for table, written in (
+        ("episodes", ADOPTED_EPISODES),
+        ("placed_adoption", PLACED),
+        ("ad1", ADOPTED),
+        ("prev_perm", PREVIOUS),
+    ):
+        keep = [column for column in export.TABLES[table].columns if column not in NOT_HELD]
+        back = [{c: r[c] for c in keep} for r in _rows(result.csv(table), ours)]
+        assert back == [{c: r[c] for c in keep} for r in _rows(written, ours)], table
+    again = imports.ssda903_import(user=registered.head, files=adoption_files(), dry_run=False)
+    assert {row.outcome for row in again.rows} == {"already held"}
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new", "reason"),
+    [
+        ("ad1", "1,2,FF,L12", "1,1,FF,L12", "NB_ADOPTR is not 2"),
+        ("ad1", "20/06/2024,15/08/2024", "21/06/2024,15/08/2024", "No PlacedAdoption row has DATE_PLACED 21/06/2024"),
+        ("placed_adoption", "01/10/2024,RD3", "01/10/2024,", "go together"),
+        ("prev_perm", "P2,885", "P2,123", "council's code"),
+        ("prev_perm", "ZZ/05/2019", "ZZ/05/2025", "before this care started"),
+    ],
+)
+def test_a_bad_adoption_row_refuses_its_child_with_the_reason(registered, table, old, new, reason):
+    texts = {"ad1": ADOPTED, "placed_adoption": PLACED, "prev_perm": PREVIOUS}
+    report = imports.ssda903_import(user=registered.head, files=adoption_files(**{table: _replace(texts[table], old, new)}),
+                                    dry_run=False)  # fmt: skip
+    assert any(reason in row.detail for row in report.refused), report.text()

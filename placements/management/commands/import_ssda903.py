@@ -1,5 +1,5 @@
-"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--dry-run] --as USERNAME`: bring a council's
-children in from its SSDA903 CSV files, printing the report row by row."""
+"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--placed-adoption F --ad1 F --prev-perm F]
+[--dry-run] --as USERNAME`: bring a council's children in from its SSDA903 CSV files, printing the report row by row."""
 
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,7 +11,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.models import User
 from placements.imports import ssda903_import
 
-FILES = {"header": "header", "episodes": "episodes", "social_workers": "social_workers"}
+FILES = {
+    "header": "header",
+    "episodes": "episodes",
+    "social_workers": "social_workers",
+    "placed_adoption": "placed_adoption",
+    "ad1": "ad1",
+    "prev_perm": "prev_perm",
+}
 
 
 class Command(BaseCommand):
@@ -21,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--header", required=True, help="the Header table (CSV)")
         parser.add_argument("--episodes", help="the Episodes table (CSV)")
         parser.add_argument("--social-workers", help="the SW episodes table (CSV)")
+        parser.add_argument("--placed-adoption", help="the PlacedAdoption table (CSV)")
+        parser.add_argument("--ad1", help="the AD1 table (CSV)")
+        parser.add_argument("--prev-perm", help="the PrevPerm table (CSV)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; save nothing")
         parser.add_argument("--as", dest="as_user", required=True, help="the head of service importing the files")
 
