@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
-from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
+from casework.models import Allocation, CareEpisode, Child, LegalStatus, LookedAfterReview, MissingEpisode, User
 from placements import selectors
 from placements.models import PlacementEpisode
 
@@ -37,6 +37,9 @@ EPISODES = (
     "URN",
 )
 SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
+REVIEWS = ("CHILD", "DOB", "REVIEW", "REVIEW_CODE")
+MISSING = ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END")
+SHORT_BREAKS = ("V3", "V4")  # legal statuses of agreed short breaks: the DfE collects no reviews for them
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
 
 Row = dict[str, Any]  # one CSV row, by column name
@@ -264,9 +267,44 @@ def _social_worker_loads(year: Year) -> list[Prefetch[Any] | str]:
     return [Prefetch("allocations", queryset=allocations)]
 
 
+def _reviews(child: Child, year: Year) -> list[Row]:
+    """The child's looked-after reviews in the year, except those held while the child was on agreed short breaks
+    (V3, V4): the DfE does not collect those (its rule 399)."""
+    statuses = list(child.legal_statuses.all())
+    return [
+        {"CHILD": child_id(child), "DOB": _d(child.date_of_birth), "REVIEW": _d(review.reviewed_on),
+         "REVIEW_CODE": review.participation}
+        for review in child.reviews.all()
+        if (status := _at(statuses, review.reviewed_on)) is None or status.code not in SHORT_BREAKS
+    ]  # fmt: skip
+
+
+def _review_loads(year: Year) -> list[Prefetch[Any] | str]:
+    in_year = LookedAfterReview.objects.filter(reviewed_on__range=(year.start, year.end)).order_by("reviewed_on")
+    return [Prefetch("reviews", queryset=in_year)]
+
+
+def _missing(child: Child, year: Year) -> list[Row]:
+    """Missing episodes that touch the year. One that ended after 31 March is returned as open: on the day the
+    return counts to, the child was still missing."""
+    return [
+        {"CHILD": child_id(child), "DOB": _d(child.date_of_birth), "MISSING": episode.kind,
+         "MIS_START": _d(episode.started_on),
+         "MIS_END": _d(episode.ended_on) if episode.ended_on and episode.ended_on <= year.end else ""}
+        for episode in child.missing_episodes.all()
+    ]  # fmt: skip
+
+
+def _missing_loads(year: Year) -> list[Prefetch[Any] | str]:
+    touching = MissingEpisode.objects.filter(year.overlapping()).order_by("started_on", "id")
+    return [Prefetch("missing_episodes", queryset=touching)]
+
+
 # Every table of the return, in the order the DfE lists them; each writes its own rows for each child.
 TABLES: dict[str, Table] = {
     "header": Table(HEADER, _header),
     "episodes": Table(EPISODES, _episodes, _episode_loads),
+    "reviews": Table(REVIEWS, _reviews, _review_loads),
+    "missing": Table(MISSING, _missing, _missing_loads),
     "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
 }

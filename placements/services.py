@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import require_recorder, save_with_history
+from casework.services import require_back_before_care_ends, require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes
 from placements.models import Home, PlacementDecision, PlacementEpisode, ResidentialReview, RungConsideration
@@ -170,6 +170,7 @@ def placement_end_care(*, child: Child, ended_on: datetime.date, rec_code: str, 
         raise ValidationError({"ended_on": f"Care cannot end before the current home started ({episode.started_on:%d/%m/%Y})."})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The date care ended cannot be in the future."})
+    require_back_before_care_ends(child=child, ended_on=ended_on)
     episode.ended_on, episode.rec = ended_on, rec_code
     save_with_history(episode, actor=actor, update_fields=["ended_on", "rec"])
     for open_row in (CareEpisode, LegalStatus):
