@@ -161,8 +161,10 @@ class CsvFileField(forms.FileField):
 
 
 class ImportForm(GovukForm):
-    """The council's three 903 tables, checked first in a dry run (views.ssda903_import)."""
+    """The council's 903 tables Hearth reads, checked first in a dry run (views.ssda903_import)."""
 
     header = CsvFileField(label="Header (CSV)", error_messages={"required": "Choose the Header file."})
     episodes = CsvFileField(label="Episodes (CSV)", required=False)
     social_workers = CsvFileField(label="Social worker episodes (CSV)", required=False)
+    reviews = CsvFileField(label="Reviews (CSV)", required=False)
+    missing = CsvFileField(label="Missing (CSV)", required=False)

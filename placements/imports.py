@@ -13,7 +13,7 @@ import csv
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -25,14 +25,16 @@ from django.utils import timezone
 from casework import codes as casework_codes
 from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
 from casework.selectors import UPN_SHAPE
-from casework.services import save_with_history
+from casework.services import missing_episode_record, missing_episode_update, review_record, save_with_history
 from placements import codes, selectors
-from placements.export import EPISODES, HEADER, NOT_OFSTED, SOCIAL_WORKERS
+from placements.export import EPISODES, HEADER, MISSING, NOT_OFSTED, REVIEWS, SOCIAL_WORKERS
 from placements.models import Home, PlacementEpisode, Provider
 
 REASON = "SSDA903 import"
-TABLES = {"header": HEADER, "episodes": EPISODES, "social_workers": SOCIAL_WORKERS}
-TABLE_NAMES = {"header": "Header", "episodes": "Episodes", "social_workers": "SW episodes"}
+TABLES = {"header": HEADER, "episodes": EPISODES, "reviews": REVIEWS, "missing": MISSING, "social_workers": SOCIAL_WORKERS}
+TABLE_NAMES = {
+    "header": "Header", "episodes": "Episodes", "reviews": "Reviews", "missing": "Missing", "social_workers": "SW episodes",
+}  # fmt: skip
 REQUIRED = ("header",)  # a council may send a child's header alone; no episodes or workers is not an error
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # dd/mm/YYYY, as the 903 writes dates
 OFSTED_URN = re.compile(r"SC\d{6}|\d{6,7}")  # a children's home's Ofsted URN ('XXXXXXX' when Ofsted has none)
@@ -381,17 +383,23 @@ class ChildFiles:
     headers: list[Line] = field(default_factory=list)
     episodes: list[Line] = field(default_factory=list)
     workers: list[Line] = field(default_factory=list)
+    reviews: list[Line] = field(default_factory=list)
+    missing: list[Line] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
-        return self.headers + self.episodes + self.workers
+        return self.headers + self.episodes + self.workers + self.reviews + self.missing
 
 
 def _by_child(tables: dict[str, list[Line]]) -> tuple[list[ChildFiles], list[Line]]:
     """Rows grouped by CHILD, in the order the header names them, and rows with no CHILD at all."""
     children: dict[str, ChildFiles] = {}
     nameless: list[Line] = []
-    for table, attribute in (("header", "headers"), ("episodes", "episodes"), ("social_workers", "workers")):
+    tables_by_attribute = (
+        ("header", "headers"), ("episodes", "episodes"), ("social_workers", "workers"), ("reviews", "reviews"),
+        ("missing", "missing"),
+    )  # fmt: skip
+    for table, attribute in tables_by_attribute:
         for line in tables.get(table, []):
             if not line.child:
                 nameless.append(line)
@@ -430,6 +438,8 @@ class ChildImport:
         for period in periods:
             self._period(child, period)
         self._workers(child, workers)
+        self._reviews(child, identity.date_of_birth)
+        self._missing(child, identity.date_of_birth)
 
     def _check_dates(self, identity: Identity, episodes: list[Episode], workers: list[WorkerEpisode]) -> None:
         born = identity.date_of_birth
@@ -611,6 +621,52 @@ class ChildImport:
             existing = Allocation.objects.filter(child=child)
             self._dated(allocation, existing, [worker.line], f"worker {user}", compared=("worker_id",), ends=("end_reason",))
             previous = worker
+
+    # Reviews and missing episodes: written through casework's services, so an import meets the rules a page does
+    # (in care on the day, PN0 under 4 only, no overlapping missing episodes).
+
+    def _reviews(self, child: Child, born: datetime.date) -> None:
+        for line in self.files.reviews:
+            _check_birth(line, born)
+            day, code = _date(line, "REVIEW"), _code(line, "REVIEW_CODE", casework_codes.ReviewParticipation.values)
+            held = child.reviews.filter(reviewed_on=day).first()
+            if held is not None and held.participation != code:
+                raise line.refuse(f"Hearth holds a review on {day:%d/%m/%Y} coded {held.participation}, not {code}.")
+            if held is not None:
+                self.note(line, HELD, f"the review on {day:%d/%m/%Y}")
+                continue
+            _through_service(line, review_record, child=child, actor=self.actor, reviewed_on=day, participation=code)
+            self.note(line, ADD, f"a review on {day:%d/%m/%Y} ({code})")
+
+    def _missing(self, child: Child, born: datetime.date) -> None:
+        for line in self.files.missing:
+            _check_birth(line, born)
+            kind = _code(line, "MISSING", casework_codes.MissingKind.values)
+            start, end = _date(line, "MIS_START"), _optional_date(line, "MIS_END")
+            held = child.missing_episodes.filter(started_on=start).first()
+            if held is None:
+                fields = {"kind": kind, "started_on": start, "ended_on": end}
+                self.note(line, ADD, str(_through_service(line, missing_episode_record, child=child, actor=self.actor, **fields)))
+            elif (held.kind, held.ended_on) == (kind, end):
+                self.note(line, HELD, str(held))
+            elif held.kind == kind and held.ended_on is None and end is not None:  # a later file: the child came back
+                _through_service(line, missing_episode_update, episode=held, actor=self.actor, ended_on=end)
+                self.note(line, UPDATE, f"came back on {end:%d/%m/%Y}")
+            else:
+                raise line.refuse(f"Hearth holds a different missing episode from {start:%d/%m/%Y}: {held}.")
+
+
+def _check_birth(line: Line, born: datetime.date) -> None:
+    if _date(line, "DOB") != born:
+        raise line.refuse(f"DOB {line.values.get('DOB', '')} is not the Header's ({born:%d/%m/%Y}).")
+
+
+def _through_service(line: Line, service: Callable[..., Any], **fields: Any) -> Any:
+    """A casework service's write; what it refuses refuses the row, in the service's words."""
+    try:
+        return service(**fields)
+    except ValidationError as error:
+        raise line.refuse(" ".join(error.messages)) from error
 
 
 def _span(row: Any) -> str:

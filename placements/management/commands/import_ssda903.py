@@ -1,5 +1,5 @@
-"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--dry-run] --as USERNAME`: bring a council's
-children in from its SSDA903 CSV files, printing the report row by row."""
+"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--reviews F --missing F] [--dry-run] --as
+USERNAME`: bring a council's children in from its SSDA903 CSV files, printing the report row by row."""
 
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,16 +11,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.models import User
 from placements.imports import ssda903_import
 
-FILES = {"header": "header", "episodes": "episodes", "social_workers": "social_workers"}
+FILES = ("header", "episodes", "social_workers", "reviews", "missing")
 
 
 class Command(BaseCommand):
-    help = "Import children, periods in care, homes and workers from SSDA903 CSV files (try --dry-run first)."
+    help = (
+        "Import children, periods in care, homes, workers, reviews and missing episodes from SSDA903 CSV files (try "
+        "--dry-run first)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--header", required=True, help="the Header table (CSV)")
         parser.add_argument("--episodes", help="the Episodes table (CSV)")
         parser.add_argument("--social-workers", help="the SW episodes table (CSV)")
+        parser.add_argument("--reviews", help="the Reviews table (CSV)")
+        parser.add_argument("--missing", help="the Missing table (CSV)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; save nothing")
         parser.add_argument("--as", dest="as_user", required=True, help="the head of service importing the files")
 
