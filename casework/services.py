@@ -535,10 +535,8 @@ def _check_review(review: LookedAfterReview) -> None:
         )  # fmt: skip
     _check_participation(review)
     if child.reviews.filter(reviewed_on=day).exclude(pk=review.pk).exists():
-        raise ValidationError(
-            {"reviewed_on": f"A review on {day:%-d %B %Y} is already recorded for {name}: correct that one instead."},
-            code="duplicate",
-        )
+        already = f"A review on {day:%-d %B %Y} is already recorded for {name}: correct that one instead."
+        raise ValidationError({"reviewed_on": ValidationError(already, code="duplicate")})
 
 
 def _check_participation(review: LookedAfterReview) -> None:

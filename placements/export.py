@@ -1,6 +1,6 @@
 """The SSDA903 return (children looked after) for a collection year, 1 April to 31 March.
 
-Three tables as CSV with dd/mm/YYYY dates: Header, Episodes and social worker episodes. A 903 episode
+Its tables as CSV with dd/mm/YYYY dates: Header, Episodes, Reviews, Missing and social worker episodes. A 903 episode
 starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
 such date inside each period in care. Only a head of service may run it."""
 
