@@ -381,3 +381,14 @@ def test_the_api_schema_describes_reviews_and_missing_episodes(api):
     assert {"/api/v1/reviews/", "/api/v1/reviews/{id}/", "/api/v1/missing-episodes/", "/api/v1/missing-episodes/{id}/"} <= set(
         schema["paths"]
     )
+
+
+def test_the_chronology_shows_reviews_and_each_time_missing_and_back(client, county):
+    child = child_in_care(county, born=born_years_ago(14))
+    review(county, child, days_ago=12, participation=P.PN2, chaired_by="Samir Patel")
+    missing(county, child, 6, 4, return_interview_offered=True, return_interview_taken=False)
+    client.force_login(county.worker)
+    page = client.get(reverse("casework:child-chronology", args=[child.pk]), {"kind": ["review", "missing"]})
+    text = page.content.decode()
+    assert "Looked-after review" in text and "chaired by Samir Patel" in text
+    assert "Came back" in text and "Return interview offered, not taken up" in text
