@@ -7,6 +7,7 @@ the rest of the county is drawn exactly as before and the same seed gives the sa
 
 import bisect
 import datetime
+import itertools
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -47,7 +48,7 @@ def _worker_on(plan: Any, day: datetime.date) -> int:
 
 def _review_days(rng: random.Random, start: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
     day = start
-    for number in range(1000):
+    for number in itertools.count():
         lo, hi = INTERVALS[min(number, len(INTERVALS) - 1)]
         day += rng.randint(lo, hi) * DAY
         if day > last:
