@@ -34,6 +34,8 @@ from casework.models import (
     ChildInvite,
     FamilyMember,
     LegalStatus,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     RecordView,
     SharedRecord,
@@ -323,6 +325,20 @@ class CaseNoteAdmin(CaseRecordAdmin):
 class AllocationAdmin(CaseRecordAdmin):
     list_display = ["child", "worker", "started_on", "ended_on", "end_reason"]
     list_select_related = ["child", "worker"]
+
+
+@admin.register(LookedAfterReview)
+class LookedAfterReviewAdmin(CaseRecordAdmin):
+    list_display = ["child", "reviewed_on", "participation", "chaired_by", "recorded_by"]
+    list_filter = ["participation"]
+    list_select_related = ["child", "recorded_by"]
+
+
+@admin.register(MissingEpisode)
+class MissingEpisodeAdmin(CaseRecordAdmin):
+    list_display = ["child", "kind", "started_on", "ended_on", "return_interview_offered", "return_interview_taken"]
+    list_filter = ["kind"]
+    list_select_related = ["child"]
 
 
 class ChildSeenFilter(admin.SimpleListFilter):

@@ -12,6 +12,8 @@ router.register("visits", apis.VisitViewSet, basename="visit")
 router.register("case-notes", apis.CaseNoteViewSet, basename="case-note")
 router.register("sibling-contact/arrangements", apis.SiblingContactArrangementViewSet, basename="sibling-contact-arrangement")
 router.register("sibling-contact/sessions", apis.SiblingContactSessionViewSet, basename="sibling-contact-session")
+router.register("reviews", apis.ReviewViewSet, basename="review")
+router.register("missing-episodes", apis.MissingEpisodeViewSet, basename="missing-episode")
 router.register("corrections", apis.CorrectionViewSet, basename="correction")
 router.register("me/records", apis.MyRecordViewSet, basename="my-record")
 

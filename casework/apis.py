@@ -35,6 +35,8 @@ from casework.models import (
     CaseNote,
     Child,
     FamilyMember,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     SharedRecord,
     SiblingContactArrangement,
@@ -152,6 +154,22 @@ class SiblingContactSessionFilter(filters.FilterSet):
     class Meta:
         model = SiblingContactSession
         fields = ("arrangement",)
+
+
+class ReviewFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = LookedAfterReview
+        fields = ("child",)
+
+
+class MissingEpisodeFilter(filters.FilterSet):
+    child = IdFilter(field_name="child_id")
+
+    class Meta:
+        model = MissingEpisode
+        fields = ("child",)
 
 
 # Shared -----------------------------------------------------------------------------------------
@@ -635,6 +653,85 @@ class SiblingContactSessionViewSet(LoggedListMixin, LoggedRetrieveMixin, Casewor
         kept = {name: getattr(session, name) for name in ("status", "cancelled_by", "cancel_reason", "child_comment")}
         session = services.sibling_contact_session_update(session=session, actor=request.user, version=version, **(kept | sent))
         return Response(s.SiblingContactSessionSerializer(session).data)
+
+
+# Looked-after reviews and missing episodes ---------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Looked-after reviews: when, and how the child took part"),
+    retrieve=extend_schema(summary="A looked-after review", responses={200: s.ReviewSerializer, 404: NOT_FOUND}),
+)
+class ReviewViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    queryset = LookedAfterReview.objects.none()
+    serializer_class = s.ReviewSerializer
+    filterset_class = ReviewFilter
+
+    def get_queryset(self) -> QuerySet[LookedAfterReview]:
+        return selectors.reviews_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record a looked-after review",
+        description="Held on a day the child was in care, one a day. `participation` is the 903's PN code: PN0 for a "
+        "child under 4 on the day, and only for them.",
+        request=s.ReviewCreateSerializer,
+        responses={201: s.ReviewSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        review = services.review_record(actor=request.user, **self.parse(s.ReviewCreateSerializer))
+        return created(s.ReviewSerializer(review))
+
+    @extend_schema(
+        summary="Correct a looked-after review",
+        description="Send only the fields that change, and the `updated_at` you read as `version`. The history keeps "
+        "what it said before.",
+        request=s.ReviewUpdateSerializer,
+        responses={200: s.ReviewSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        review = selectors.review_get(user=request.user, review_id=pk)
+        fields = self.parse(s.ReviewUpdateSerializer, partial=True)
+        version = fields.pop("version", None)
+        review = services.review_update(review=review, actor=request.user, version=version, **fields)
+        return Response(s.ReviewSerializer(review).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Times children were missing or away without permission"),
+    retrieve=extend_schema(summary="A missing episode", responses={200: s.MissingEpisodeSerializer, 404: NOT_FOUND}),
+)
+class MissingEpisodeViewSet(LoggedListMixin, LoggedRetrieveMixin, CaseworkViewSet):
+    queryset = MissingEpisode.objects.none()
+    serializer_class = s.MissingEpisodeSerializer
+    filterset_class = MissingEpisodeFilter
+
+    def get_queryset(self) -> QuerySet[MissingEpisode]:
+        return selectors.missing_episodes_visible_to(user=self.request.user)
+
+    @extend_schema(
+        summary="Record a time the child was missing or away without permission",
+        description="Within a period in care; no two of a child's episodes overlap, and one at most is open (no "
+        "`ended_on`: still missing). The return interview is recorded once the child is back.",
+        request=s.MissingEpisodeCreateSerializer,
+        responses={201: s.MissingEpisodeSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: ApiRequest) -> Response:
+        episode = services.missing_episode_record(actor=request.user, **self.parse(s.MissingEpisodeCreateSerializer))
+        return created(s.MissingEpisodeSerializer(episode))
+
+    @extend_schema(
+        summary="Record the day the child came back and the return interview, or correct the episode",
+        description="Send only the fields that change, and the `updated_at` you read as `version`. The history keeps "
+        "what it said before.",
+        request=s.MissingEpisodeUpdateSerializer,
+        responses={200: s.MissingEpisodeSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    def partial_update(self, request: ApiRequest, pk: int) -> Response:
+        episode = selectors.missing_episode_get(user=request.user, episode_id=pk)
+        fields = self.parse(s.MissingEpisodeUpdateSerializer, partial=True)
+        version = fields.pop("version", None)
+        episode = services.missing_episode_update(episode=episode, actor=request.user, version=version, **fields)
+        return Response(s.MissingEpisodeSerializer(episode).data)
 
 
 # Tokens -----------------------------------------------------------------------------------------

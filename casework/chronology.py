@@ -192,6 +192,25 @@ def care_entries(child: Child) -> Iterable[Entry]:
             yield Entry(episode.ended_on, "care", "Left care", recorded_by=ended_by.get(episode.pk, ""))
 
 
+def review_entries(child: Child) -> Iterable[Entry]:
+    for review in child.reviews.select_related("recorded_by"):
+        chair = f"; chaired by {review.chaired_by}" if review.chaired_by else ""
+        detail = f"{review.participation}: {review.get_participation_display()}{chair}"
+        link = reverse("casework:review-edit", args=[review.pk])
+        yield Entry(review.reviewed_on, "review", "Looked-after review", detail, link, str(review.recorded_by))
+
+
+def missing_entries(child: Child) -> Iterable[Entry]:
+    """Each time the child went missing or away without permission, and the day they came back."""
+    for episode in child.missing_episodes.select_related("recorded_by"):
+        link, who = reverse("casework:missing-edit", args=[episode.pk]), str(episode.recorded_by)
+        yield Entry(episode.started_on, "missing", episode.get_kind_display(), "", link, who)
+        if episode.ended_on:
+            offered = {None: "not recorded", True: "offered", False: "not offered"}[episode.return_interview_offered]
+            taken = {None: "", True: ", taken up", False: ", not taken up"}[episode.return_interview_taken]
+            yield Entry(episode.ended_on, "missing", "Came back", f"Return interview {offered}{taken}", link, who)
+
+
 def correction_entries(child: Child) -> Iterable[Entry]:
     """What the child said was not right in a record shared with them, and the worker's answer."""
     checks = RecordCheck.objects.filter(shared_record__visit__child=child, verdict=codes.Verdict.NOT_RIGHT)
@@ -274,6 +293,8 @@ CASEWORK_SOURCES = (
     ChronologySource("legal-status", "Legal status", 50, legal_status_entries),
     ChronologySource("care", "Periods in care", 60, care_entries),
     ChronologySource("leaving-care", "Leaving care", 65, leaving_care_entries),
+    ChronologySource("review", "Looked-after reviews", 66, review_entries),
+    ChronologySource("missing", "Missing or away", 67, missing_entries),
     ChronologySource("sibling-contact", "Sibling contact", 80, sibling_contact_entries),
     ChronologySource("family", "Family network", 90, family_entries),
     ChronologySource("correction", "Corrections asked by the child", 100, correction_entries),

@@ -273,3 +273,32 @@ class CareLeaverAccommodation(models.TextChoices):
 
 CARE_LEAVER_FROM_AGE = 16  # a leaving-care record (pathway plan, personal adviser) starts at 16
 CARE_LEAVER_BIRTHDAYS = (17, 18, 19, 20, 21)  # the DfE asks about contact around each of these birthdays
+
+
+class ReviewParticipation(models.TextChoices):
+    """903 Reviews REVIEW_CODE: how the child took part in their looked-after review, in the DfE's own words."""
+
+    PN0 = "PN0", "Child aged under 4 at the time of the review"
+    PN1 = "PN1", "Child physically attends and speaks for him or herself"
+    PN2 = "PN2", "Child physically attends and an advocate speaks on his or her behalf"
+    PN3 = "PN3", "Child attends and conveys his or her view symbolically (non-verbally)"
+    PN4 = (
+        "PN4",
+        (
+            "Child physically attends but does not speak for him or herself, does not convey his or her view "
+            "symbolically (non-verbally) and does not ask an advocate to speak for him or her"
+        ),
+    )
+    PN5 = "PN5", "Child does not attend physically but briefs an advocate to speak for him or her"
+    PN6 = "PN6", "Child does not attend but conveys his or her feelings to the review by a facilitative medium"
+    PN7 = "PN7", "Child does not attend nor are his or her views conveyed to the review"
+
+
+REVIEW_UNDER_AGE = 4  # a child under 4 on the day of the review is coded PN0, and only they are
+
+
+class MissingKind(models.TextChoices):
+    """903 Missing MISSING: missing from where the child lives, or away from it without permission."""
+
+    MISSING = "M", "Missing"
+    AWAY = "A", "Away from placement without authorisation"

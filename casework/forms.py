@@ -655,6 +655,47 @@ class CareLeaverContactForm(GovukForm):
     )  # fmt: skip
 
 
+# Looked-after reviews and missing episodes ---------------------------------------------------------------
+
+
+def yes_no(value: bool | None) -> str:
+    """A yes/no answer as the form's choice ("" not yet answered), for a form's initial values."""
+    return "" if value is None else "yes" if value else "no"
+
+
+def _yes_no_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=[("", "Not recorded yet"), ("yes", "Yes"), ("no", "No")], required=False,
+        coerce=lambda answer: answer == "yes", empty_value=None,
+    )  # fmt: skip
+
+
+class ReviewForm(GovukForm):
+    reviewed_on = DateField(label="Date of the review")
+    participation = _radios(
+        "How did the child take part?",
+        codes.ReviewParticipation.choices,
+        error_messages={"required": "Choose how the child took part in the review."},
+    )
+    chaired_by = forms.CharField(
+        label="Chaired by", max_length=200, required=False, help_text="The independent reviewing officer (IRO)"
+    )
+    version = version_field()
+
+
+class MissingEpisodeForm(GovukForm):
+    kind = _radios(
+        "Missing, or away without permission?",
+        codes.MissingKind.choices,
+        error_messages={"required": "Say whether the child was missing or away without permission."},
+    )
+    started_on = DateField(label="Date they went missing")
+    ended_on = DateField(label="Date they came back", required=False, help_text="Leave empty while they are still missing.")
+    return_interview_offered = _yes_no_field("Was a return interview offered?")
+    return_interview_taken = _yes_no_field("Did the child take it up?")
+    version = version_field()
+
+
 # Case notes ---------------------------------------------------------------------------------------
 
 

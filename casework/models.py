@@ -206,6 +206,63 @@ class CareLeaverContact(models.Model):
         return f"{self.child}: {self.get_birthday_display()}"
 
 
+class LookedAfterReview(models.Model):
+    """A statutory review of a looked-after child's care plan, chaired by an independent reviewing officer (IRO):
+    the 903 Reviews table's row (the day, and how the child took part). Corrected in place; the history keeps each
+    version, with who changed it."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField("date of the review", validators=[validate_in_range])
+    participation = models.CharField("how the child took part", max_length=3, choices=codes.ReviewParticipation.choices)
+    chaired_by = models.CharField(
+        "chaired by", max_length=200, blank=True, help_text="The independent reviewing officer (IRO) who chaired it."
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "-reviewed_on"]
+        constraints = [models.UniqueConstraint(fields=["child", "reviewed_on"], name="one_looked_after_review_a_day")]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on:%d/%m/%Y}"
+
+
+class MissingEpisode(models.Model):
+    """A time a looked-after child was missing, or away from where they live without permission: the 903 Missing
+    table's row. Open (no end) while they are still missing; one open at a time, and none overlapping."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="missing_episodes")
+    kind = models.CharField("missing or away", max_length=1, choices=codes.MissingKind.choices)
+    started_on = models.DateField("date it began", validators=[validate_in_range])
+    ended_on = models.DateField(
+        "date they came back", null=True, blank=True, validators=[validate_in_range], help_text="Empty while still missing."
+    )
+    # The 903 no longer asks, but the statutory guidance does: an independent return interview within 72 hours.
+    return_interview_offered = models.BooleanField("a return interview was offered", null=True, blank=True)
+    return_interview_taken = models.BooleanField("the child took up the return interview", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_missing_episode"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="missing_episode_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f"{self.ended_on:%d/%m/%Y}" if self.ended_on else "still missing"
+        return f"{self.get_kind_display()} {self.started_on:%d/%m/%Y} – {until}"
+
+
 class FamilyMember(models.Model):
     """Someone in the child's network. A brother or sister who is also in care links to their own record."""
 

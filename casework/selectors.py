@@ -30,6 +30,8 @@ from casework.models import (
     ChildAccount,
     ChildInvite,
     FamilyMember,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     RecordView,
     SharedRecord,
@@ -304,6 +306,35 @@ def sibling_contact_session_get(*, user: User, session_id: int) -> SiblingContac
     if session is None:
         raise Http404("There is no such contact session, or it is not one you may see.")
     return session
+
+
+def reviews_visible_to(*, user: User) -> QuerySet[LookedAfterReview]:
+    return LookedAfterReview.objects.filter(child__in=children_visible_to(user=user)).select_related("child", "recorded_by")
+
+
+def review_get(*, user: User, review_id: int) -> LookedAfterReview:
+    """A looked-after review of a child this user may see; 404 otherwise, so its existence does not leak."""
+    review = reviews_visible_to(user=user).filter(pk=review_id).first()
+    if review is None:
+        raise Http404("There is no such review, or it is not one you may see.")
+    return review
+
+
+def missing_episodes_visible_to(*, user: User) -> QuerySet[MissingEpisode]:
+    return MissingEpisode.objects.filter(child__in=children_visible_to(user=user)).select_related("child", "recorded_by")
+
+
+def missing_episode_get(*, user: User, episode_id: int) -> MissingEpisode:
+    """A missing episode of a child this user may see; 404 otherwise, so its existence does not leak."""
+    episode = missing_episodes_visible_to(user=user).filter(pk=episode_id).first()
+    if episode is None:
+        raise Http404("There is no such missing episode, or it is not one you may see.")
+    return episode
+
+
+def versions_of(record: LookedAfterReview | MissingEpisode) -> list[Any]:
+    """A record's versions, newest first, with who saved each: what a correction page shows it said before."""
+    return list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
 
 
 def team_members(*, user: User) -> QuerySet[User]:

@@ -23,6 +23,8 @@ from casework.models import (
     Child,
     FamilyMember,
     LegalStatus,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     SharedRecord,
     SiblingContactArrangement,
@@ -286,6 +288,83 @@ class CareLeaverContactSerializer(serializers.ModelSerializer):
         model = CareLeaverContact
         fields = ("id", "child", "birthday", "in_touch", "activity", "accommodation", "accommodation_suitable", "updated_at")
         read_only_fields = ("id", "child", "updated_at")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    participation_display = serializers.CharField(source="get_participation_display", read_only=True)
+    recorded_by = WorkerSerializer(read_only=True)
+
+    class Meta:
+        model = LookedAfterReview
+        fields = (
+            "id", "child", "reviewed_on", "participation", "participation_display", "chaired_by", "recorded_by",
+            "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class ReviewCreateSerializer(serializers.ModelSerializer):
+    """A looked-after review: `participation` is the 903's PN code (PN0 for a child under 4 on the day, and only then)."""
+
+    child = VisibleChildField()
+    reviewed_on = DateField()
+
+    class Meta:
+        model = LookedAfterReview
+        fields = ("child", "reviewed_on", "participation", "chaired_by")
+        extra_kwargs = {"chaired_by": {"default": ""}}
+        validators: list[Any] = []  # one review a day is the service's rule, with its own words
+
+
+class ReviewUpdateSerializer(serializers.ModelSerializer):
+    """Correct a review. Leave a field out to keep it; send the `updated_at` you read as `version`."""
+
+    reviewed_on = DateField(required=False)
+    version = version_field()
+
+    class Meta:
+        model = LookedAfterReview
+        fields = (*services.REVIEW_FIELDS, "version")
+
+
+class MissingEpisodeSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by = WorkerSerializer(read_only=True)
+
+    class Meta:
+        model = MissingEpisode
+        fields = (
+            "id", "child", "kind", "kind_display", "started_on", "ended_on", "return_interview_offered",
+            "return_interview_taken", "recorded_by", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class MissingEpisodeCreateSerializer(serializers.ModelSerializer):
+    """A time missing (`kind` M) or away without permission (A); `ended_on` empty while the child is still missing."""
+
+    child = VisibleChildField()
+    started_on = DateField()
+    ended_on = DateField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = MissingEpisode
+        fields = ("child", *services.MISSING_FIELDS)
+        validators: list[Any] = []  # one open episode at a time is the service's rule, with its own words
+
+
+class MissingEpisodeUpdateSerializer(serializers.ModelSerializer):
+    """Record the day the child came back (`ended_on`) and the return interview, or correct the episode. Leave a
+    field out to keep it; send the `updated_at` you read as `version`."""
+
+    started_on = DateField(required=False)
+    ended_on = DateField(required=False, allow_null=True)
+    version = version_field()
+
+    class Meta:
+        model = MissingEpisode
+        fields = (*services.MISSING_FIELDS, "version")
+        validators: list[Any] = []
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):

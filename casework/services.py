@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from casework import codes, edits, selectors, versions
@@ -30,6 +30,8 @@ from casework.models import (
     ChildInvite,
     FamilyMember,
     LegalStatus,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     RecordView,
     SharedRecord,
@@ -514,6 +516,203 @@ def care_leaver_contact_record(
     contact.accommodation_suitable = None if no_answers or not accommodation else accommodation_suitable
     save_with_history(contact, actor=actor, reason=f"Contact at {birthday}")
     return contact
+
+
+# Looked-after reviews and missing episodes (the 903's Reviews and Missing tables) ----------------------------
+
+
+def care_on(*, child: Child, day: datetime.date) -> CareEpisode | None:
+    """The child's period in care that `day` falls in (its last day included), or None if they were not in care."""
+    covering = child.care_episodes.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+    return covering.order_by("-started_on").first()
+
+
+REVIEW_FIELDS = ("reviewed_on", "participation", "chaired_by")
+
+
+@transaction.atomic
+def review_record(
+    *, child: Child, actor: User, reviewed_on: datetime.date, participation: str, chaired_by: str = ""
+) -> LookedAfterReview:
+    """A statutory looked-after review, held on a day the child was in care: how they took part (the 903's PN code,
+    PN0 for a child under 4 and only for them) and who chaired it. One a day: a second is refused, so the first is
+    corrected instead (review_update)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)  # one review a day, even for two saves at once
+    require_recorder(actor=actor, child=child)
+    review = LookedAfterReview(child=child, recorded_by=actor)
+    _apply_review(review, reviewed_on=reviewed_on, participation=participation, chaired_by=chaired_by)
+    save_with_history(review, actor=actor, reason="Review recorded")
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, review: LookedAfterReview, actor: User, version: datetime.datetime | None = None, **fields: Any
+) -> LookedAfterReview:
+    """Correct a review (its day, how the child took part, who chaired it); the history keeps what it said before.
+    `version` is its updated_at as read: if someone saved it since, nothing is saved."""
+    Child.objects.select_for_update().get(pk=review.child_id)  # the same lock as review_record: one review a day
+    review = LookedAfterReview.objects.select_for_update().select_related("child").get(pk=review.pk)
+    require_recorder(actor=actor, child=review.child)
+    versions.check_version(review, version=version)
+    unknown = set(fields) - set(REVIEW_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not details of a review: {', '.join(sorted(unknown))}.")
+    _apply_review(review, **({name: getattr(review, name) for name in REVIEW_FIELDS} | fields))
+    save_with_history(review, actor=actor, reason="Corrected")
+    return review
+
+
+def _apply_review(review: LookedAfterReview, *, reviewed_on: datetime.date, participation: str, chaired_by: str) -> None:
+    review.reviewed_on, review.participation, review.chaired_by = reviewed_on, participation, (chaired_by or "").strip()
+    _check_review(review)
+
+
+def _check_review(review: LookedAfterReview) -> None:
+    child, day, name = review.child, review.reviewed_on, review.child.display_name
+    if review.participation not in codes.ReviewParticipation.values:
+        raise ValidationError({"participation": "Choose how the child took part in the review."})
+    _check_date_not_future(day, field="reviewed_on", label="The date of the review")
+    if care_on(child=child, day=day) is None:
+        raise ValidationError(
+            {"reviewed_on": f"{name} was not in care on {day:%-d %B %Y}: a looked-after review is held only while "
+             "a child is in care."}
+        )  # fmt: skip
+    _check_participation(review)
+    if child.reviews.filter(reviewed_on=day).exclude(pk=review.pk).exists():
+        already = f"A review on {day:%-d %B %Y} is already recorded for {name}: correct that one instead."
+        raise ValidationError({"reviewed_on": ValidationError(already, code="duplicate")})
+
+
+def _check_participation(review: LookedAfterReview) -> None:
+    """PN0 is the code for a child under 4 on the day of the review, and for no one else (the DfE's rules 440, 441)."""
+    age, under_four = review.child.age_on(review.reviewed_on), codes.ReviewParticipation.PN0
+    if age < codes.REVIEW_UNDER_AGE and review.participation != under_four:
+        raise ValidationError(
+            {"participation": f"{review.child.display_name} was under 4 on the day of the review: choose “{under_four.label}”."}
+        )
+    if age >= codes.REVIEW_UNDER_AGE and review.participation == under_four:
+        raise ValidationError(
+            {"participation": f"{review.child.display_name} was {age} on the day of the review, not under 4: choose how "
+             "they took part."}
+        )  # fmt: skip
+
+
+def require_back_before_care_ends(*, child: Child, ended_on: datetime.date) -> None:
+    """Care cannot end while the child is recorded as missing, nor before a day they came back: each missing episode
+    lies within care (the DfE's rule 577). For the service that ends care, in whichever app ends it."""
+    after = child.missing_episodes.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on)).first()
+    if after is not None:
+        raise ValidationError(
+            {"ended_on": f"{child.display_name} is recorded as missing ({after}): record the day they came back, on or "
+             "before the day care ends."}
+        )  # fmt: skip
+
+
+MISSING_FIELDS = ("kind", "started_on", "ended_on", "return_interview_offered", "return_interview_taken")
+
+
+@transaction.atomic
+def missing_episode_record(
+    *, child: Child, actor: User, kind: str, started_on: datetime.date, ended_on: datetime.date | None = None,
+    return_interview_offered: bool | None = None, return_interview_taken: bool | None = None,
+) -> MissingEpisode:  # fmt: skip
+    """A time the child was missing, or away without permission, while in care: open (no `ended_on`) while they are
+    still missing. Episodes of one child never overlap, and one at most is open. A return interview is offered, and
+    taken up or not, once they are back."""
+    child = Child.objects.select_for_update().get(pk=child.pk)  # overlaps are checked against the child's others
+    require_recorder(actor=actor, child=child)
+    episode = MissingEpisode(child=child, recorded_by=actor)
+    _apply_missing(
+        episode, kind=kind, started_on=started_on, ended_on=ended_on,
+        return_interview_offered=return_interview_offered, return_interview_taken=return_interview_taken,
+    )  # fmt: skip
+    save_with_history(episode, actor=actor, reason="Went missing" if ended_on is None else "Missing episode recorded")
+    return episode
+
+
+@transaction.atomic
+def missing_episode_update(
+    *, episode: MissingEpisode, actor: User, version: datetime.datetime | None = None, **fields: Any
+) -> MissingEpisode:
+    """Record the day the child came back and the return interview, or correct the episode; the history keeps what it
+    said before. An empty `ended_on` means still missing. `version` is its updated_at as read."""
+    Child.objects.select_for_update().get(pk=episode.child_id)  # the same lock as missing_episode_record
+    episode = MissingEpisode.objects.select_for_update().select_related("child").get(pk=episode.pk)
+    require_recorder(actor=actor, child=episode.child)
+    versions.check_version(episode, version=version)
+    unknown = set(fields) - set(MISSING_FIELDS)
+    if unknown:
+        raise ValidationError(f"These are not details of a missing episode: {', '.join(sorted(unknown))}.")
+    came_back = episode.ended_on is None and fields.get("ended_on") is not None
+    _apply_missing(episode, **({name: getattr(episode, name) for name in MISSING_FIELDS} | fields))
+    save_with_history(episode, actor=actor, reason="Came back" if came_back else "Corrected")
+    return episode
+
+
+def _apply_missing(episode: MissingEpisode, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(episode, name, value)
+    _check_missing_dates(episode)
+    _check_missing_in_care(episode)
+    _check_return_interview(episode)
+    _check_no_overlap(episode)
+
+
+def _check_missing_dates(episode: MissingEpisode) -> None:
+    if episode.kind not in codes.MissingKind.values:
+        raise ValidationError({"kind": "Say whether the child was missing or away without permission."})
+    _check_date_not_future(episode.started_on, field="started_on", label="The day they went missing")
+    if episode.ended_on is not None:
+        _check_date_not_future(episode.ended_on, field="ended_on", label="The day they came back")
+        if episode.ended_on < episode.started_on:
+            raise ValidationError({"ended_on": "They cannot come back before the day they went missing."})
+
+
+def _check_missing_in_care(episode: MissingEpisode) -> None:
+    """The return counts missing episodes of children in care: each begins and ends within one period in care."""
+    child, start, end = episode.child, episode.started_on, episode.ended_on
+    care = care_on(child=child, day=start)
+    if care is None:
+        raise ValidationError(
+            {"started_on": f"{child.display_name} was not in care on {start:%-d %B %Y}: record missing episodes "
+             "from the time they were in care."}
+        )  # fmt: skip
+    if care.ended_on is not None and (end is None or end > care.ended_on):
+        raise ValidationError(
+            {"ended_on": f"{child.display_name} left care on {care.ended_on:%-d %B %Y}: record the day they came back, "
+             "on or before it."}
+        )  # fmt: skip
+
+
+def _check_return_interview(episode: MissingEpisode) -> None:
+    offered, taken = episode.return_interview_offered, episode.return_interview_taken
+    if episode.ended_on is None and (offered is not None or taken is not None):
+        raise ValidationError(
+            {"return_interview_offered": "A return interview follows the child's return: record the day they came back first."}
+        )
+    if taken is not None and offered is not True:
+        raise ValidationError({"return_interview_taken": "A return interview can be taken up only once it was offered."})
+
+
+def _check_no_overlap(episode: MissingEpisode) -> None:
+    """No two episodes of a child overlap (one may begin the day another ended), and one at most is open: the
+    DfE's rule 574. An open episode runs on, so any other must end by the day it began, and begin before it."""
+    for other in episode.child.missing_episodes.exclude(pk=episode.pk):
+        if _missing_overlap(episode, other):
+            still = f"is recorded as still missing since {other.started_on:%-d %B %Y}" if other.ended_on is None else (
+                f"was recorded missing from {other.started_on:%-d %B %Y} to {other.ended_on:%-d %B %Y}"
+            )  # fmt: skip
+            raise ValidationError(
+                {"started_on": f"{episode.child.display_name} {still}: this overlaps it. Correct that episode instead."}
+            )
+
+
+def _missing_overlap(one: MissingEpisode, other: MissingEpisode) -> bool:
+    if (one.ended_on is None or other.ended_on is None) and one.started_on == other.started_on:
+        return True
+    one_ends, other_ends = one.ended_on or datetime.date.max, other.ended_on or datetime.date.max
+    return one.started_on < other_ends and other.started_on < one_ends
 
 
 # Allocations -------------------------------------------------------------------------------

@@ -44,7 +44,9 @@ from casework.forms import (
     FamilyMemberForm,
     GovukForm,
     LegalStatusForm,
+    MissingEpisodeForm,
     ReopenCaseForm,
+    ReviewForm,
     SessionOutcomeForm,
     ShareVisitForm,
     SiblingContactForm,
@@ -53,6 +55,7 @@ from casework.forms import (
     VisitAmendForm,
     VisitForm,
     field_label,
+    yes_no,
 )
 from casework.http import SignedInRequest
 from casework.models import CaseNote, Child, User, Visit
@@ -210,6 +213,8 @@ def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
         "contact": contact,
         "legal_status": child.legal_statuses.filter(ended_on__isnull=True).first(),
         "care_episodes": child.care_episodes.order_by("-started_on"),
+        "reviews": list(child.reviews.all()),
+        "missing": list(child.missing_episodes.all()),
         "panels": render_child_panels(request, child),
         "account": selectors.child_account_of(child=child),
         "child_words": [(field_label(Child, name), getattr(child, name)) for name in services.CHILD_WORDS],
@@ -337,6 +342,89 @@ def leaving_care(request: SignedInRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def review_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    """A statutory looked-after review: its day, how the child took part, who chaired it."""
+    child = child_for_page(request, child_id, "child:review-new", to_record=True)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.REVIEW_FIELDS}
+        review = form.submit(lambda: services.review_record(child=child, actor=request.user, **fields))
+        if review is not None:
+            messages.success(request, f"Review on {review.reviewed_on:%-d %b %Y} recorded.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#reviews")
+    return _child_form_page(request, form, child=child, title="Record a looked-after review", button="Save")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: SignedInRequest, review_id: int) -> HttpResponse:
+    """Correct a review; the page shows what it said before, and who changed it."""
+    review = selectors.review_get(user=request.user, review_id=review_id)
+    child = child_for_page(request, review.child_id, f"review:{review.pk}:edit", to_record=True)
+    initial = {name: getattr(review, name) for name in services.REVIEW_FIELDS} | {"version": review.updated_at.isoformat()}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in services.REVIEW_FIELDS}
+        version = form.cleaned_data["version"]
+        saved = form.submit(lambda: services.review_update(review=review, actor=request.user, version=version, **changed))
+        if saved is not None:
+            messages.success(request, "Saved. The history keeps what the review said before.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#reviews")
+    versions = [(row, _review_words(row)) for row in selectors.versions_of(review)]
+    context = {"form": form, "child": child, "title": f"Correct the review of {review.reviewed_on:%-d %B %Y}",
+               "versions": versions, "anchor": "reviews"}  # fmt: skip
+    return render(request, "casework/record_correct.html", context)
+
+
+def _review_words(review: Any) -> str:
+    """What one version of a review said, in a line."""
+    chair = f"chaired by {review.chaired_by}" if review.chaired_by else "no chair recorded"
+    return f"{review.reviewed_on:%-d %B %Y}: {review.participation}, {review.get_participation_display().lower()}; {chair}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_new(request: SignedInRequest, child_id: int) -> HttpResponse:
+    """A time the child went missing, or was away without permission: the day they came back when it is known."""
+    child = child_for_page(request, child_id, "child:missing-new", to_record=True)
+    form = MissingEpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.MISSING_FIELDS}
+        episode = form.submit(lambda: services.missing_episode_record(child=child, actor=request.user, **fields))
+        if episode is not None:
+            messages.success(request, f"{episode} recorded.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#missing")
+    intro = "Record it as soon as the child is missing; come back to add the day they returned and the return interview."
+    return _child_form_page(request, form, child=child, title="Missing or away without permission", button="Save", intro=intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_edit(request: SignedInRequest, episode_id: int) -> HttpResponse:
+    """Record the day the child came back and the return interview, or correct the episode."""
+    episode = selectors.missing_episode_get(user=request.user, episode_id=episode_id)
+    child = child_for_page(request, episode.child_id, f"missing:{episode.pk}:edit", to_record=True)
+    initial = {name: getattr(episode, name) for name in services.MISSING_FIELDS} | {"version": episode.updated_at.isoformat()}
+    for name in ("return_interview_offered", "return_interview_taken"):
+        initial[name] = yes_no(initial[name])
+    form = MissingEpisodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in services.MISSING_FIELDS}
+        version = form.cleaned_data["version"]
+        saved = form.submit(
+            lambda: services.missing_episode_update(episode=episode, actor=request.user, version=version, **changed)
+        )
+        if saved is not None:
+            messages.success(request, "Saved. The history keeps what the episode said before.")
+            return redirect(reverse("casework:child-detail", args=[child.pk]) + "#missing")
+    versions = [(row, _missing_words(row)) for row in selectors.versions_of(episode)]
+    title = "Came back, or correct" if episode.ended_on is None else "Correct the missing episode"
+    context = {"form": form, "child": child, "title": title, "versions": versions, "anchor": "missing"}
+    return render(request, "casework/record_correct.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def child_reopen(request: SignedInRequest, child_id: int) -> HttpResponse:
     child = child_for_page(request, child_id, "child:reopen", to_record=True)
     form = ReopenCaseForm(request.POST or None, workers=selectors.team_members(user=request.user))
@@ -379,6 +467,13 @@ def family_member_edit(request: SignedInRequest, member_id: int) -> HttpResponse
             messages.success(request, f"Saved. The history keeps what {member.name}'s details said before.")
             return redirect(reverse("casework:child-detail", args=[child.pk]) + "#family")
     return render(request, "casework/family_member_form.html", {"child": child, "form": form, "member": member})
+
+
+def _missing_words(episode: Any) -> str:
+    """What one version of a missing episode said, in a line."""
+    answers = {None: "not recorded", True: "yes", False: "no"}
+    offered, taken = answers[episode.return_interview_offered], answers[episode.return_interview_taken]
+    return f"{episode.instance}; return interview offered: {offered}, taken up: {taken}"
 
 
 # A child's chronology -------------------------------------------------------------------------------

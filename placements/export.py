@@ -2,6 +2,7 @@
 
 Tables as CSV with dd/mm/YYYY dates (TABLES): Header, Episodes, social worker episodes, and the adoption
 (AD1, PlacedAdoption) and previous permanence (PrevPerm) tables. A 903 episode
+Its tables as CSV with dd/mm/YYYY dates: Header, Episodes, Reviews, Missing and social worker episodes. A 903 episode
 starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
 such date inside each period in care. Only a head of service may run it."""
 
@@ -17,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
-from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
+from casework.models import Allocation, CareEpisode, Child, LegalStatus, LookedAfterReview, MissingEpisode, User
 from placements import codes, selectors
 from placements.models import Adoption, AdoptionDecision, PlacementEpisode
 
@@ -41,6 +42,9 @@ SOCIAL_WORKERS = ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
 AD1 = ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 PLACED_ADOPTION = ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED")
 PREV_PERM = ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")
+REVIEWS = ("CHILD", "DOB", "REVIEW", "REVIEW_CODE")
+MISSING = ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END")
+SHORT_BREAKS = ("V3", "V4")  # legal statuses of agreed short breaks: the DfE collects no reviews for them
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
 SHORT_BREAKS = ("V3", "V4")  # legal statuses of a child looked after only during planned short breaks
 
@@ -336,10 +340,45 @@ def _prev_perm(child: Child, year: Year) -> list[Row]:
     ]
 
 
+def _reviews(child: Child, year: Year) -> list[Row]:
+    """The child's looked-after reviews in the year, except those held while the child was on agreed short breaks
+    (V3, V4): the DfE does not collect those (its rule 399)."""
+    statuses = list(child.legal_statuses.all())
+    return [
+        {"CHILD": child_id(child), "DOB": _d(child.date_of_birth), "REVIEW": _d(review.reviewed_on),
+         "REVIEW_CODE": review.participation}
+        for review in child.reviews.all()
+        if (status := _at(statuses, review.reviewed_on)) is None or status.code not in SHORT_BREAKS
+    ]  # fmt: skip
+
+
+def _review_loads(year: Year) -> list[Prefetch[Any] | str]:
+    in_year = LookedAfterReview.objects.filter(reviewed_on__range=(year.start, year.end)).order_by("reviewed_on")
+    return [Prefetch("reviews", queryset=in_year)]
+
+
+def _missing(child: Child, year: Year) -> list[Row]:
+    """Missing episodes that touch the year. One that ended after 31 March is returned as open: on the day the
+    return counts to, the child was still missing."""
+    return [
+        {"CHILD": child_id(child), "DOB": _d(child.date_of_birth), "MISSING": episode.kind,
+         "MIS_START": _d(episode.started_on),
+         "MIS_END": _d(episode.ended_on) if episode.ended_on and episode.ended_on <= year.end else ""}
+        for episode in child.missing_episodes.all()
+    ]  # fmt: skip
+
+
+def _missing_loads(year: Year) -> list[Prefetch[Any] | str]:
+    touching = MissingEpisode.objects.filter(year.overlapping()).order_by("started_on", "id")
+    return [Prefetch("missing_episodes", queryset=touching)]
+
+
 # Every table of the return, in the order the DfE lists them; each writes its own rows for each child.
 TABLES: dict[str, Table] = {
     "header": Table(HEADER, _header),
     "episodes": Table(EPISODES, _episodes, _episode_loads),
+    "reviews": Table(REVIEWS, _reviews, _review_loads),
+    "missing": Table(MISSING, _missing, _missing_loads),
     "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
     "ad1": Table(AD1, _ad1, _ad1_loads),
     "placed_adoption": Table(PLACED_ADOPTION, _placed_adoption, _placed_adoption_loads),

@@ -190,11 +190,13 @@ class CsvFileField(forms.FileField):
 
 
 class ImportForm(GovukForm):
-    """The council's 903 tables, checked first in a dry run (views.ssda903_import)."""
+    """The council's 903 tables Hearth reads, checked first in a dry run (views.ssda903_import)."""
 
     header = CsvFileField(label="Header (CSV)", error_messages={"required": "Choose the Header file."})
     episodes = CsvFileField(label="Episodes (CSV)", required=False)
     social_workers = CsvFileField(label="Social worker episodes (CSV)", required=False)
+    reviews = CsvFileField(label="Reviews (CSV)", required=False)
+    missing = CsvFileField(label="Missing (CSV)", required=False)
     placed_adoption = CsvFileField(label="Decisions to place for adoption, PlacedAdoption (CSV)", required=False)
     ad1 = CsvFileField(label="Adoptions, AD1 (CSV)", required=False)
     prev_perm = CsvFileField(label="Previous permanence, PrevPerm (CSV)", required=False)

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from casework import codes as casework_codes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
-from casework.services import legal_status_may_end, require_recorder, save_with_history
+from casework.services import legal_status_may_end, require_back_before_care_ends, require_recorder, save_with_history
 from casework.versions import check_version
 from placements import codes, export, selectors, validation
 from placements.models import (
@@ -216,6 +216,7 @@ def _end_care(*, child: Child, ended_on: datetime.date, rec_code: str, actor: Us
     status = LegalStatus.objects.filter(child=child, ended_on__isnull=True).first()
     if status is not None:
         legal_status_may_end(status=status, ended_on=ended_on)
+    require_back_before_care_ends(child=child, ended_on=ended_on)
     episode.ended_on, episode.rec = ended_on, rec_code
     save_with_history(episode, actor=actor, update_fields=["ended_on", "rec"])
     for open_row in (CareEpisode, LegalStatus):

@@ -258,6 +258,8 @@ class World:
     adoption_decision: Any = None  # open, for the child's adoption pages
     adoption: Any = None  # on an earlier decision (the fixture's child need not have been placed first)
     previous_permanence: Any = None
+    review: Any = None
+    missing: Any = None
 
     def user(self, name: str) -> User | None:
         if name == "anonymous":
@@ -345,6 +347,13 @@ def build_world(county: County) -> World:
         signed_note,
     )
     _adoption_records(world)
+    world.review = services.review_record(
+        child=child, actor=worker, reviewed_on=timezone.localdate() - datetime.timedelta(days=30), participation="PN1"
+    )
+    world.missing = services.missing_episode_record(
+        child=child, actor=worker, kind="M", started_on=timezone.localdate() - datetime.timedelta(days=20),
+        ended_on=timezone.localdate() - datetime.timedelta(days=19),
+    )  # fmt: skip
     for name in USERS:
         client = APIClient()
         if (user := world.user(name)) is not None:
@@ -439,6 +448,8 @@ PAGE_IDS = {
     "note_id": "draft_note",
     "arrangement_id": "arrangement",
     "session_id": "session",
+    "review_id": "review",
+    "episode_id": "missing",
 }
 PAGE_VALUES: dict[str, Any] = {"rung": 1, "key": "statutory-visits"}
 
@@ -473,6 +484,10 @@ PAGES: dict[str, Target] = {
         PAGE_CHILD_READ_WRITE, writes=("POST",), body=lambda world: {"pathway": "1", "personal_adviser": "Matrix PA"}
     ),
     "casework:child-reopen": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:review-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:review-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:missing-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
+    "casework:missing-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:family-member-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:family-member-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:sibling-contact-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
@@ -595,6 +610,8 @@ API_IDS = {  # the first part of the path -> the World attribute that fills {id}
     "me/records": "shared_record",
     "sibling-contact/arrangements": "arrangement",
     "sibling-contact/sessions": "session",
+    "reviews": "review",
+    "missing-episodes": "missing",
     "outcome-templates": "template",
     "stars": "star",
     "star-areas": "area",
@@ -712,6 +729,24 @@ ENDPOINTS: dict[str, Target] = {
     "POST /api/v1/case-notes/{id}/sign/": Target(API_CHILD_WRITE, overrides={f"POST {u}": 403 for u in ("manager", "head")}),
     "POST /api/v1/case-notes/{id}/amend/": Target(
         API_CHILD_WRITE, ids={"id": "signed_note"}, body=lambda world: {"reason": "Wrong day.", "who": "Her teacher"}
+    ),
+    # Looked-after reviews and missing episodes.
+    "GET /api/v1/reviews/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/reviews/": Target(
+        API_CHILD_WRITE_BODY,
+        body=lambda world: {"child": world.county.child.pk, "reviewed_on": _today(), "participation": "PN6"},
+    ),
+    "GET /api/v1/reviews/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/reviews/{id}/": Target(
+        API_CHILD_WRITE, body=lambda world: _version("review")(world) | {"chaired_by": "Matrix IRO"}
+    ),
+    "GET /api/v1/missing-episodes/": Target(API_LIST, leak_query=_child_query),
+    "POST /api/v1/missing-episodes/": Target(
+        API_CHILD_WRITE_BODY, body=lambda world: {"child": world.county.child.pk, "kind": "A", "started_on": _today()}
+    ),
+    "GET /api/v1/missing-episodes/{id}/": Target(API_CHILD_READ),
+    "PATCH /api/v1/missing-episodes/{id}/": Target(
+        API_CHILD_WRITE, body=lambda world: _version("missing")(world) | {"return_interview_offered": True}
     ),
     # Sibling contact.
     "GET /api/v1/sibling-contact/arrangements/": Target(API_LIST, leak_query=_child_query),

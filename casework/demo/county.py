@@ -29,6 +29,7 @@ from casework import codes, contact_due, services
 from casework.demo import lawful
 from casework.demo.extensions import demo_extensions
 from casework.demo.loader import BATCH, Row, insert
+from casework.demo.reviews import reviews_and_missing_save
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -661,6 +662,7 @@ def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str
     insert(CareEpisode, (row for plan in plans for row in county.episodes(plan)))
     insert(LegalStatus, (row for plan in plans for row in county.legal_statuses(plan)))
     insert(Visit, (row for plan in plans for row in county.visits(plan)))
+    reviews_and_missing_save(county, plans)
     family = [(plan, member) for plan in plans for member in county.family(plan)]
     insert(FamilyMember, [member for _, member in family], with_ids=True)
     arrangements = [row for plan, member in family if (row := county.contact(plan, member))]

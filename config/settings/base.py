@@ -227,6 +227,9 @@ SPECTACULAR_SETTINGS = {
         # Case notes are drafted then signed as visits are: one set of choices, under the name it had before them.
         "VisitStatusEnum": "casework.codes.VisitStatus",
         "ContactSessionStatusEnum": "casework.codes.ContactSessionStatus",
+        # Two fields are called "kind": a case note's keeps the name it had first, a missing episode's has its own.
+        "KindEnum": "casework.codes.CaseNoteKind",
+        "MissingKindEnum": "casework.codes.MissingKind",
     },
 }
 

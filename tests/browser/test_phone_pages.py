@@ -3,6 +3,8 @@ than the screen, every column of the caseload on it, and axe-core with no issue 
 
 A failure names each page and width that went wrong, so one run shows the whole list."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -33,9 +35,19 @@ def everything(county):
     )
     decision = placement_factories.PlacementDecisionFactory(child=child, created_by=county.worker)
     adoption_decision, adoption = placement_factories.adoption_records(child, county.worker)
+    a_week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    review = casework_services.review_record(
+        child=child, actor=county.worker, reviewed_on=a_week_ago, participation=codes.ReviewParticipation.PN6,
+        chaired_by="Priya Shah",
+    )  # fmt: skip
+    missing = casework_services.missing_episode_record(
+        child=child, actor=county.worker, kind=codes.MissingKind.MISSING, started_on=a_week_ago
+    )
     return {
         "adoption_decision": adoption_decision,
         "adoption": adoption,
+        "review": review,
+        "missing": missing,
         "journey": journey,
         "draft": draft,
         "signed": journey.shared.visit,
@@ -70,6 +82,10 @@ def staff_pages(county, things) -> list[str]:
         f"/children/{child}/account/suspend/",
         f"/children/{child}/sibling-contact/new/",
         f"/children/{child}/sibling-contact/sessions/new/",
+        f"/children/{child}/reviews/new/",
+        f"/reviews/{things['review'].pk}/",
+        f"/children/{child}/missing/new/",
+        f"/missing/{things['missing'].pk}/",
         f"/placements/children/{child}/homes/",
         f"/placements/children/{child}/homes/move/",
         f"/placements/children/{child}/decisions/new/",

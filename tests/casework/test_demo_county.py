@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from casework import codes, selectors
+from casework import codes, selectors, services
 from casework.demo.county import DEMO_PASSWORD
 from casework.models import (
     Allocation,
@@ -21,6 +21,8 @@ from casework.models import (
     ChildAccount,
     FamilyMember,
     LegalStatus,
+    LookedAfterReview,
+    MissingEpisode,
     RecordCheck,
     SharedRecord,
     SiblingContactArrangement,
@@ -67,6 +69,8 @@ def fingerprint() -> str:
 
 def wipe() -> None:
     for model in (
+        LookedAfterReview,
+        MissingEpisode,
         RecordCheck,
         SharedRecord,
         ChildAccount,
@@ -159,6 +163,24 @@ def test_every_child_in_care_has_one_current_legal_status_and_one_open_episode()
     per_child = LegalStatus.objects.filter(ended_on__isnull=True).values("child_id").annotate(n=Count("id"))
     assert {row["child_id"] for row in per_child} == ids
     assert {row["n"] for row in per_child} == {1}
+
+
+def test_reviews_and_missing_episodes_follow_the_services_rules():
+    """Each review and missing episode the demo writes, checked by the services' own rule checks, as a page would."""
+    build(children=40)
+    reviews = list(LookedAfterReview.objects.select_related("child"))
+    episodes = list(MissingEpisode.objects.select_related("child"))
+    assert len(reviews) > 40 and {review.participation for review in reviews} >= {"PN1", "PN6"}
+    assert episodes and all(episode.ended_on for episode in episodes)  # none still missing: see casework/demo/reviews.py
+    for review in reviews:
+        services._check_review(review)
+    for episode in episodes:
+        services._check_missing_in_care(episode)
+        services._check_return_interview(episode)
+        services._check_no_overlap(episode)
+    gaps = [(later.reviewed_on - earlier.reviewed_on).days for earlier, later in zip(reviews, reviews[1:], strict=False)
+            if earlier.child_id == later.child_id]  # fmt: skip
+    assert gaps and max(abs(gap) for gap in gaps) <= 182  # every six months at the longest
 
 
 def test_no_visit_is_in_the_future_or_before_the_child_was_born():

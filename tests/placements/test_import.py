@@ -36,6 +36,17 @@ A1001,04/03/2012,SW100001,10/05/2024,01/08/2024,LEFTRL
 A1001,04/03/2012,SW100002,01/08/2024,,
 A1002,15/06/2015,SW100001,20/06/2024,,
 """
+# A1001 reviewed three times while in care, missing for two days in October; A1002 reviewed once, away since 1 March.
+REVIEWS = """CHILD,DOB,REVIEW,REVIEW_CODE
+A1001,04/03/2012,03/06/2024,PN1
+A1001,04/03/2012,28/08/2024,PN6
+A1001,04/03/2012,20/01/2025,PN7
+A1002,15/06/2015,15/07/2024,PN5
+"""
+MISSING = """CHILD,DOB,MISSING,MIS_START,MIS_END
+A1001,04/03/2012,M,12/10/2024,14/10/2024
+A1002,15/06/2015,A,01/03/2025,
+"""
 MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, Provider)
 
 
@@ -48,8 +59,10 @@ def registered(county):
     return county
 
 
-def files(header: str = HEADER, episodes: str = EPISODES, workers: str = WORKERS) -> dict:
-    return {"header": StringIO(header), "episodes": StringIO(episodes), "social_workers": StringIO(workers)}
+def files(header: str = HEADER, episodes: str = EPISODES, workers: str = WORKERS, **more: str) -> dict:
+    return {"header": StringIO(header), "episodes": StringIO(episodes), "social_workers": StringIO(workers)} | {
+        table: StringIO(text) for table, text in more.items()
+    }
 
 
 def run(county, dry_run: bool = False, **tables: str) -> imports.ImportReport:
@@ -224,6 +237,44 @@ def test_exporting_what_was_imported_gives_back_every_column_hearth_holds(regist
         sent = _rows(written, ours)
         keep = [column for column in export.TABLES[table].columns if column not in NOT_HELD]
         assert [{c: r[c] for c in keep} for r in back] == [{c: r[c] for c in keep} for r in sent], table
+
+
+def test_reviews_and_missing_episodes_come_back_as_they_were_sent(registered):
+    report = run(registered, reviews=REVIEWS, missing=MISSING)
+    assert not report.refused
+    result = export.ssda903_build(user=registered.head, year=2024)
+    for table, written in (("reviews", REVIEWS), ("missing", MISSING)):
+        assert _rows(result.csv(table), {"A1001", "A1002"}) == _rows(written, {"A1001", "A1002"}), table
+    again = run(registered, reviews=REVIEWS, missing=MISSING)
+    assert {row.outcome for row in again.rows if row.table in ("reviews", "missing")} == {imports.HELD}
+
+
+def test_a_later_missing_file_records_the_day_the_child_came_back(registered):
+    run(registered, reviews=REVIEWS, missing=MISSING)
+    report = run(registered, missing=MISSING.replace("01/03/2025,", "01/03/2025,04/03/2025"))
+    assert outcome(report, "missing", 3).outcome == imports.UPDATE
+    assert Child.objects.get(la_child_id="A1002").missing_episodes.get().ended_on == datetime.date(2025, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ("A1001,04/03/2012,03/06/2024,PN0", "not under 4"),  # the services' rule, in their words
+        ("A1001,04/03/2012,03/06/2023,PN1", "was not in care on"),
+        ("A1001,04/03/2011,03/06/2024,PN1", "is not the Header's"),
+        ("A1001,04/03/2012,03/06/2024,PN9", "not a 903 code"),
+    ],
+)
+def test_a_review_the_services_would_refuse_refuses_its_child(registered, rows, reason):
+    report = run(registered, reviews=f"CHILD,DOB,REVIEW,REVIEW_CODE\n{rows}\n")
+    assert reason in outcome(report, "reviews", 2).detail
+    assert not Child.objects.filter(la_child_id="A1001").exists() and Child.objects.filter(la_child_id="A1002").exists()
+
+
+def test_overlapping_missing_episodes_in_the_file_refuse_their_child(registered):
+    report = run(registered, missing=MISSING + "A1001,04/03/2012,A,13/10/2024,20/10/2024\n")
+    assert "overlaps" in outcome(report, "missing", 4).detail
+    assert not Child.objects.filter(la_child_id="A1001").exists()
 
 
 # Who may import, the command and the page ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--placed-adoption F --ad1 F --prev-perm F]
-[--dry-run] --as USERNAME`: bring a council's children in from its SSDA903 CSV files, printing the report row by row."""
+"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--reviews F --missing F --placed-adoption F
+--ad1 F --prev-perm F] [--dry-run] --as USERNAME`: bring a council's children in from its SSDA903 CSV files, printing
+the report row by row."""
 
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,11 +19,16 @@ FILES = {
     "placed_adoption": "placed_adoption",
     "ad1": "ad1",
     "prev_perm": "prev_perm",
+    "reviews": "reviews",
+    "missing": "missing",
 }
 
 
 class Command(BaseCommand):
-    help = "Import children, periods in care, homes and workers from SSDA903 CSV files (try --dry-run first)."
+    help = (
+        "Import children, periods in care, homes, workers, reviews and missing episodes from SSDA903 CSV files (try "
+        "--dry-run first)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--header", required=True, help="the Header table (CSV)")
@@ -31,6 +37,8 @@ class Command(BaseCommand):
         parser.add_argument("--placed-adoption", help="the PlacedAdoption table (CSV)")
         parser.add_argument("--ad1", help="the AD1 table (CSV)")
         parser.add_argument("--prev-perm", help="the PrevPerm table (CSV)")
+        parser.add_argument("--reviews", help="the Reviews table (CSV)")
+        parser.add_argument("--missing", help="the Missing table (CSV)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; save nothing")
         parser.add_argument("--as", dest="as_user", required=True, help="the head of service importing the files")
 
