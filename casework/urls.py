@@ -18,6 +18,7 @@ urlpatterns = [
     path("children/<int:child_id>/care/start/", views.care_start, name="care-start"),
     path("children/<int:child_id>/care/legal-status/", views.legal_status_change, name="legal-status-change"),
     path("children/<int:child_id>/leaving-care/", views.leaving_care, name="leaving-care"),
+    path("children/<int:child_id>/health-records/", views.health_records, name="health-records"),
     path("children/<int:child_id>/family/new/", views.family_member_new, name="family-member-new"),
     path("family/<int:member_id>/", views.family_member_edit, name="family-member-edit"),
     path("children/<int:child_id>/chronology/", views.child_chronology, name="child-chronology"),
