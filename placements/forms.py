@@ -143,7 +143,14 @@ class ExportForm(GovukForm):
     year = forms.IntegerField(label="Collection year starting 1 April", min_value=2000, max_value=2100)
     table = forms.ChoiceField(
         label="Table",
-        choices=[("header", "Header"), ("episodes", "Episodes"), ("social_workers", "Social worker episodes")],
+        choices=[
+            ("header", "Header"),
+            ("episodes", "Episodes"),
+            ("uasc", "Unaccompanied asylum-seeking children (UASC)"),
+            ("oc2", "Looked after for 12 months: health (OC2)"),
+            ("oc3", "Care leavers (OC3)"),
+            ("social_workers", "Social worker episodes"),
+        ],  # fmt: skip
     )
 
 
@@ -161,8 +168,9 @@ class CsvFileField(forms.FileField):
 
 
 class ImportForm(GovukForm):
-    """The council's three 903 tables, checked first in a dry run (views.ssda903_import)."""
+    """The council's 903 tables that Hearth reads, checked first in a dry run (views.ssda903_import)."""
 
     header = CsvFileField(label="Header (CSV)", error_messages={"required": "Choose the Header file."})
     episodes = CsvFileField(label="Episodes (CSV)", required=False)
     social_workers = CsvFileField(label="Social worker episodes (CSV)", required=False)
+    uasc = CsvFileField(label="UASC (CSV)", required=False)

@@ -1,4 +1,4 @@
-"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--dry-run] --as USERNAME`: bring a council's
+"""`manage.py import_ssda903 --header F --episodes F --social-workers F [--uasc F] [--dry-run] --as USERNAME`: bring a council's
 children in from its SSDA903 CSV files, printing the report row by row."""
 
 from contextlib import ExitStack
@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.models import User
 from placements.imports import ssda903_import
 
-FILES = {"header": "header", "episodes": "episodes", "social_workers": "social_workers"}
+FILES = {"header": "header", "episodes": "episodes", "social_workers": "social_workers", "uasc": "uasc"}
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--header", required=True, help="the Header table (CSV)")
         parser.add_argument("--episodes", help="the Episodes table (CSV)")
         parser.add_argument("--social-workers", help="the SW episodes table (CSV)")
+        parser.add_argument("--uasc", help="the UASC table (CSV)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; save nothing")
         parser.add_argument("--as", dest="as_user", required=True, help="the head of service importing the files")
 
