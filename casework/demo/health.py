@@ -2,8 +2,9 @@
 every child looked after all of a year, the day some unaccompanied children's asylum status was settled, a few young
 mothers' own children, and contact with care leavers around their 17th to 21st birthdays.
 
-Each child's draws come from a random source seeded by their id (as need_of does), so adding these leaves the rest of
-the county as it was. Everything drawn is lawful by the services' rules and the DfE validator's."""
+Each child's draws come from a random source seeded by what the county drew for them, so adding these leaves the
+rest of the county as it was, and the same seed makes the same records. Everything drawn is lawful by the services'
+rules and the DfE validator's."""
 
 import datetime
 import random
@@ -31,7 +32,9 @@ def records_health(county: Any, plans: list[Any]) -> None:
 
 
 def _rng(plan: Any, what: str) -> random.Random:
-    return random.Random(f"{what}-{plan.child['id']}")
+    """The child's own draws, from what the county drew for them (not their id: a database's ids differ run to run)."""
+    child = plan.child
+    return random.Random(f"{what}-{child['first_name']}-{child['last_name']}-{child['date_of_birth']}-{child['upn']}")
 
 
 def _child(plan: Any) -> Child:
