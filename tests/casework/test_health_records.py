@@ -162,6 +162,8 @@ def test_the_health_records_page_makes_and_corrects_a_year_and_keeps_bad_input(c
     page = client.get(url, {"year": LAST_YEAR})
     assert page.context["form"].initial["version"] == record.updated_at.isoformat()
     assert "SDQ score 12" in page.content.decode()
+    chronology = client.get(reverse("casework:child-chronology", args=[child.pk])).content.decode()
+    assert f"Health record for the year to 31 March {LAST_YEAR}" in chronology
 
 
 def test_the_health_records_page_reads_for_a_teammate_and_is_404_to_another_team(client, county):
