@@ -28,11 +28,13 @@ from casework.ids import parse_id
 from casework.models import (
     Allocation,
     CareEpisode,
+    CareLeaverContact,
     CaseNote,
     Child,
     ChildAccount,
     ChildInvite,
     FamilyMember,
+    HealthRecord,
     LegalStatus,
     LookedAfterReview,
     MissingEpisode,
@@ -383,6 +385,8 @@ class RecordViewAdmin(CaseLogAdmin):
 for model in (
     CareEpisode,
     LegalStatus,
+    HealthRecord,
+    CareLeaverContact,
     FamilyMember,
     SiblingContactArrangement,
     SiblingContactSession,

@@ -348,6 +348,30 @@ class ChildViewSet(LoggedListMixin, mixins.RetrieveModelMixin, CaseworkViewSet):
         return Response(s.CareLeaverContactSerializer(contact).data)
 
     @extend_schema(
+        summary="The child's yearly health records (903 OC2), newest first",
+        responses={200: s.HealthRecordSerializer(many=True)},
+        methods=["GET"],
+    )
+    @extend_schema(
+        summary="Make or correct the child's health record for a year to 31 March",
+        description="One a year: a second POST for the same year corrects it (send the `version` read). Only for a "
+        "child in care on the year's first day; the questions asked depend on the age at 31 March.",
+        request=s.HealthRecordSerializer,
+        responses={200: s.HealthRecordSerializer, **WRITE_ERRORS, **CONFLICT},
+        methods=["POST"],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="health-records")
+    def health_records(self, request: ApiRequest, pk: int) -> Response:
+        child = self.child_from_url()
+        if request.method == "GET":
+            services.record_view_log(user=request.user, child=child, page="api:child:health-records")
+            return Response(s.HealthRecordSerializer(child.health_records.all(), many=True).data)
+        fields = self.parse(s.HealthRecordSerializer)
+        version = fields.pop("version", None)
+        record = services.health_record_save(child=child, actor=request.user, version=version, **fields)
+        return Response(s.HealthRecordSerializer(record).data)
+
+    @extend_schema(
         summary="Change the child's allocated worker",
         description="Ends the current allocation with the 903 reason and starts one with the new worker.",
         request=s.ChangeWorkerSerializer,

@@ -28,6 +28,7 @@ from casework.models import (
     CareLeaverRecord,
     Child,
     FamilyMember,
+    HealthRecord,
     LegalStatus,
     RecordCheck,
     SiblingContactSession,
@@ -286,6 +287,18 @@ def leaving_care_entries(child: Child) -> Iterable[Entry]:
         yield Entry(contact.updated_at, "leaving-care", title, doing, link, recorded_by.get(contact.pk, ""))
 
 
+def health_entries(child: Child) -> Iterable[Entry]:
+    """Each yearly health record (903 OC2), on the day it was last saved."""
+    link = reverse("casework:health-records", args=[child.pk])
+    recorded_by = first_recorded(history_rows(HealthRecord.history.filter(child_id=child.pk)))
+    for record in child.health_records.all():
+        sdq = f"SDQ score {record.sdq_score}" if record.sdq_score is not None else record.get_sdq_reason_display()
+        assessment = "health assessment up to date" if record.health_assessment else "health assessment not up to date"
+        detail = "; ".join(part for part in (sdq, assessment) if part)
+        title = f"Health record for the year to 31 March {record.year_ending}"
+        yield Entry(record.updated_at, "health", title, detail, link, recorded_by.get(record.pk, ""))
+
+
 CASEWORK_SOURCES = (
     ChronologySource("visit", "Visits", 10, visit_entries),
     ChronologySource("case-note", "Case notes", 20, case_note_entries),
@@ -295,6 +308,7 @@ CASEWORK_SOURCES = (
     ChronologySource("leaving-care", "Leaving care", 65, leaving_care_entries),
     ChronologySource("review", "Looked-after reviews", 66, review_entries),
     ChronologySource("missing", "Missing or away", 67, missing_entries),
+    ChronologySource("health", "Health records", 67, health_entries),
     ChronologySource("sibling-contact", "Sibling contact", 80, sibling_contact_entries),
     ChronologySource("family", "Family network", 90, family_entries),
     ChronologySource("correction", "Corrections asked by the child", 100, correction_entries),

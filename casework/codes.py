@@ -117,6 +117,8 @@ class Relationship(models.TextChoices):
     OTHER_RELATIVE = "other_relative", "Other relative"
     FRIEND = "friend", "Friend"
     TRUSTED_ADULT = "trusted_adult", "Trusted adult"
+    # A young person's own son or daughter: with a date of birth, it makes a looked-after girl a mother in the 903.
+    OWN_CHILD = "own_child", "Their own child"
 
 
 SIBLING_RELATIONSHIPS = (
@@ -271,6 +273,11 @@ class CareLeaverAccommodation(models.TextChoices):
     Z = "Z", "Staying put with former foster carers"
 
 
+# Letters whose 903 ACCOM code has no "suitable" form (S1 and X1 do not exist): homelessness and custody never are.
+NEVER_SUITABLE = (CareLeaverAccommodation.S, CareLeaverAccommodation.X)
+# Former foster carers (staying put) is not an answer at 17: the 903 rejects Z1 and Z2 around the 17th birthday.
+STAYING_PUT = CareLeaverAccommodation.Z
+
 CARE_LEAVER_FROM_AGE = 16  # a leaving-care record (pathway plan, personal adviser) starts at 16
 CARE_LEAVER_BIRTHDAYS = (17, 18, 19, 20, 21)  # the DfE asks about contact around each of these birthdays
 
@@ -302,3 +309,19 @@ class MissingKind(models.TextChoices):
 
     MISSING = "M", "Missing"
     AWAY = "A", "Away from placement without authorisation"
+
+
+class SdqReason(models.TextChoices):
+    """903 OC2 SDQ_REASON: why a child looked after for a year has no Strengths and Difficulties score."""
+
+    SDQ1 = "SDQ1", "Under 4 or 17 and over when last assessed"
+    SDQ2 = "SDQ2", "The carer refused to complete the questionnaire"
+    SDQ3 = "SDQ3", "Not possible because of the severity of the child's disability"
+    SDQ4 = "SDQ4", "Other reason"
+    SDQ5 = "SDQ5", "The child refused to allow it"
+
+
+SDQ_HIGHEST = 40  # an SDQ total difficulties score is 0 to 40
+# The ages at 31 March that decide which questions of the yearly health record apply (the 903's OC2 rules).
+DEVELOPMENT_CHECK_UNDER = 5  # development assessments are asked about children under 5
+CONVICTION_FROM = 10  # convictions, from the age of criminal responsibility

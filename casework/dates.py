@@ -45,3 +45,18 @@ def validate_in_range(day: datetime.date) -> None:
 def validate_moment_in_range(moment: datetime.datetime) -> None:
     """validate_in_range for a date and time typed or sent (a visit's)."""
     validate_in_range(moment.date())
+
+
+def birthday(born: datetime.date, age: int) -> datetime.date:
+    """The day someone born on `born` turns `age` (29 February's birthdays fall on 28 February, as the DfE counts)."""
+    return months_after(born, 12 * age)
+
+
+def year_to_march(year_ending: int) -> tuple[datetime.date, datetime.date]:
+    """The council's reporting year ending 31 March `year_ending`: from 1 April the year before."""
+    return datetime.date(year_ending - 1, 4, 1), datetime.date(year_ending, 3, 31)
+
+
+def year_ending_of(day: datetime.date) -> int:
+    """The reporting year (to 31 March) that `day` falls in."""
+    return day.year + (day.month >= 4)

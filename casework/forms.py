@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from casework import codes
 from casework.dates import validate_in_range
-from casework.models import CaseNote, Child, FamilyMember, SharedRecord, SiblingContactArrangement, User, Visit
-from casework.services import PossibleDuplicate
+from casework.models import CaseNote, Child, FamilyMember, HealthRecord, SharedRecord, SiblingContactArrangement, User, Visit
+from casework.services import HEALTH_ANSWERS, PossibleDuplicate
 
 T = TypeVar("T")
 F = TypeVar("F", bound=forms.Field)
@@ -533,6 +533,10 @@ class ChildDetailsForm(GovukForm):
         label="If there is no UPN, why not", choices=_choose(codes.UpnUnknown.choices, "There is a UPN"), required=False
     )
     uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    uasc_ceased_on = DateField(
+        label="Date UASC status ceased", required=False,
+        help_text="When leave to remain was granted, or the child was found to be an adult. It ends at 18 anyway.",
+    )  # fmt: skip
     disability = forms.BooleanField(label="The child has a disability", required=False)
     disability_details = forms.CharField(
         label="About the disability", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -694,6 +698,57 @@ class MissingEpisodeForm(GovukForm):
     return_interview_offered = _yes_no_field("Was a return interview offered?")
     return_interview_taken = _yes_no_field("Did the child take it up?")
     version = version_field()
+
+
+# Case notes ---------------------------------------------------------------------------------------
+
+
+def _yes_no(label: str, *, always: bool = True, help_text: str = "") -> forms.TypedChoiceField:
+    """A yes-or-no question of the health record; one asked only at some ages can be left unanswered."""
+    choices = [("yes", "Yes"), ("no", "No")] + ([] if always else [("", "Not asked at this age")])
+    field = forms.TypedChoiceField(
+        label=label, choices=choices, widget=forms.RadioSelect, coerce=lambda answer: answer == "yes", empty_value=None,
+        required=always, help_text=help_text, error_messages={"required": "Answer yes or no."},
+    )  # fmt: skip
+    field.widget.attrs["class"] = GOVUK_CLASSES["radioselect"]
+    return field
+
+
+class HealthRecordForm(GovukForm):
+    """The yearly health record (903 OC2); the service (health_record_save) checks the answers against the age."""
+
+    year_ending = forms.TypedChoiceField(label="For the year to 31 March", coerce=int, choices=[])
+    sdq_score = forms.IntegerField(
+        label="Strengths and Difficulties (SDQ) score", required=False, min_value=0, max_value=codes.SDQ_HIGHEST,
+        help_text="0 to 40, from the carer's questionnaire. Asked of children aged 4 to 16 during the year.",
+        error_messages={"invalid": "Enter the score as a whole number from 0 to 40."},
+    )  # fmt: skip
+    sdq_reason = forms.ChoiceField(
+        label="If there is no SDQ score, why not", choices=_choose(codes.SdqReason.choices, "There is a score"), required=False
+    )
+    development_check = _yes_no("Development assessments up to date", always=False, help_text="Children under 5.")
+    immunisations = _yes_no("Immunisations up to date")
+    teeth_check = _yes_no("Teeth checked by a dentist during the year")
+    health_assessment = _yes_no("Annual health assessment up to date")
+    convicted = _yes_no("Convicted or given a final warning or reprimand during the year", always=False,
+                        help_text="Children 10 and over.")  # fmt: skip
+    substance_misuse = _yes_no("Identified as having a substance misuse problem during the year")
+    intervention_received = _yes_no("Received an intervention for it", always=False)
+    intervention_offered = _yes_no("Offered an intervention and refused it", always=False, help_text="If none was received.")
+    version = version_field()
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(year), f"1 April {year - 1} to 31 March {year}") for year in years]
+        self.field_as("year_ending", forms.TypedChoiceField).choices = choices
+
+    @classmethod
+    def initial_for(cls, record: HealthRecord | None, year_ending: int) -> dict[str, Any]:
+        if record is None:
+            return {"year_ending": year_ending}
+        answers = {name: getattr(record, name) for name in HEALTH_ANSWERS}
+        shown = {name: ("yes" if value else "no") if isinstance(value, bool) else value for name, value in answers.items()}
+        return shown | {"year_ending": record.year_ending, "version": record.updated_at.isoformat()}
 
 
 # Case notes ---------------------------------------------------------------------------------------

@@ -87,6 +87,12 @@ class Child(models.Model):
     disability_details = models.TextField(blank=True, max_length=2000)
     send = models.CharField("SEND", max_length=16, choices=codes.SendNeed.choices, default=codes.SendNeed.NONE)
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    # The 903 UASC table's DUC: the day the child stopped being an unaccompanied asylum-seeking child (leave to remain
+    # granted, or found to be an adult). Empty while they are one; the 18th birthday ends it anyway (export.py).
+    uasc_ceased_on = models.DateField(
+        "date UASC status ceased", null=True, blank=True, validators=[validate_in_range],
+        help_text="Leave empty while the child is an unaccompanied asylum-seeking child; it ends at 18 anyway.",
+    )  # fmt: skip
     # Kept exactly as the child said or wrote it.
     what_matters_to_me = models.TextField(blank=True, max_length=4000)
     how_i_like_to_be_spoken_to = models.TextField("how I like to be spoken to", blank=True, max_length=4000)
@@ -261,6 +267,38 @@ class MissingEpisode(models.Model):
     def __str__(self) -> str:
         until = f"{self.ended_on:%d/%m/%Y}" if self.ended_on else "still missing"
         return f"{self.get_kind_display()} {self.started_on:%d/%m/%Y} – {until}"
+
+
+class HealthRecord(models.Model):
+    """The yearly health record of a child looked after for the whole year to 31 March (the 903's OC2): their
+    Strengths and Difficulties score (or why there is none), checks and assessments, convictions, substance misuse.
+    One a child a year, corrected in place; which questions apply depends on the child's age (services)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="health_records")
+    year_ending = models.PositiveSmallIntegerField("year to 31 March", help_text="2026 for the year to 31 March 2026.")
+    sdq_score = models.PositiveSmallIntegerField("Strengths and Difficulties score", null=True, blank=True)
+    sdq_reason = models.CharField("why there is no SDQ score", max_length=4, choices=codes.SdqReason.choices, blank=True)
+    convicted = models.BooleanField("convicted or cautioned during the year", null=True, blank=True)
+    development_check = models.BooleanField("development assessments up to date", null=True, blank=True)
+    immunisations = models.BooleanField("immunisations up to date")
+    teeth_check = models.BooleanField("teeth checked by a dentist during the year")
+    health_assessment = models.BooleanField("annual health assessment up to date")
+    substance_misuse = models.BooleanField("identified as having a substance misuse problem")
+    intervention_received = models.BooleanField("received an intervention for it", null=True, blank=True)
+    intervention_offered = models.BooleanField("offered an intervention and refused it", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)  # the record's version (casework.versions)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "-year_ending"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "year_ending"], name="one_health_record_a_year"),
+            models.CheckConstraint(condition=Q(sdq_score__lte=codes.SDQ_HIGHEST), name="sdq_score_at_most_40"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health in the year to 31 March {self.year_ending}"
 
 
 class FamilyMember(models.Model):

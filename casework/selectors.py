@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Concat, Greatest, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from casework import codes, contact_due
+from casework import codes, contact_due, dates
 from casework.dates import months_before
 from casework.homes import homes_on, latest_move, together
 from casework.ids import parse_id
@@ -30,6 +30,7 @@ from casework.models import (
     ChildAccount,
     ChildInvite,
     FamilyMember,
+    HealthRecord,
     LookedAfterReview,
     MissingEpisode,
     RecordCheck,
@@ -183,6 +184,69 @@ def child_can_record(*, user: User, child: Child) -> bool:
 
 def care_leaver_of(*, child: Child) -> CareLeaverRecord | None:
     return CareLeaverRecord.objects.filter(child=child).first()
+
+
+@dataclass(frozen=True)
+class HealthQuestions:
+    """Which questions of the yearly health record a child's age asks, by the 903's OC2 rules: ages are at 31 March
+    except for the SDQ, which is asked of a child who is 4 to 16 at some time in the year."""
+
+    age: int  # at 31 March
+    sdq: bool
+    sdq1_possible: bool  # "under 4 or 17 and over when last assessed" can be true only of a child who turned 4 or 17
+    development_check: bool
+    convicted: bool
+
+    @property
+    def sdq_why(self) -> str:
+        return "the SDQ is for children aged 4 to 16 during the year" if not self.sdq else "the child was 4 to 16 in the year"
+
+    def by_age(self) -> list[tuple[str, bool, str]]:
+        """(answer, asked, why) for the answers that depend only on the age at 31 March."""
+        under = codes.DEVELOPMENT_CHECK_UNDER
+        return [
+            ("development_check", self.development_check, f"development checks are asked about children under {under}"),
+            ("convicted", self.convicted, f"convictions are asked about children {codes.CONVICTION_FROM} and over"),
+        ]
+
+
+def health_questions(*, child: Child, year_ending: int) -> HealthQuestions:
+    first_day, last_day = dates.year_to_march(year_ending)
+    born = child.date_of_birth
+    return HealthQuestions(
+        age=child.age_on(last_day),
+        sdq=dates.birthday(born, 4) <= last_day and dates.birthday(born, 17) >= first_day,
+        sdq1_possible=dates.birthday(born, 4) > first_day or dates.birthday(born, 16) < last_day,
+        development_check=dates.birthday(born, codes.DEVELOPMENT_CHECK_UNDER) > last_day,
+        convicted=dates.birthday(born, codes.CONVICTION_FROM) <= last_day,
+    )
+
+
+@dataclass(frozen=True)
+class HealthDue:
+    """A year for which the child needs a health record: looked after all of it (to today, for this year)."""
+
+    year_ending: int
+    record: HealthRecord | None
+
+    @property
+    def is_due(self) -> bool:
+        return self.record is None
+
+
+def health_records_due(*, child: Child, today: datetime.date) -> list[HealthDue]:
+    """This year (if the child has been in care since its first day and still is) and last year (if they were in
+    care all of it), newest first, each with its record if made. A child's page says which still needs one."""
+    this_year = dates.year_ending_of(today)
+    records = {record.year_ending: record for record in child.health_records.all()}
+    due = []
+    for year_ending in (this_year, this_year - 1):
+        first_day, last_day = dates.year_to_march(year_ending)
+        until = None if year_ending == this_year else last_day
+        episodes = child.care_episodes.filter(started_on__lte=first_day)
+        if (episodes.filter(ended_on__isnull=True) if until is None else episodes.exclude(ended_on__lt=until)).exists():
+            due.append(HealthDue(year_ending, records.get(year_ending)))
+    return due
 
 
 def current_allocation(*, child: Child) -> Allocation | None:

@@ -22,6 +22,7 @@ from casework.models import (
     CaseNote,
     Child,
     FamilyMember,
+    HealthRecord,
     LegalStatus,
     LookedAfterReview,
     MissingEpisode,
@@ -188,6 +189,7 @@ class ChildSerializer(serializers.ModelSerializer):
             "disability_details",
             "send",
             "uasc",
+            "uasc_ceased_on",
             "home_postcode",
             "school",
             "first_language",
@@ -365,6 +367,23 @@ class MissingEpisodeUpdateSerializer(serializers.ModelSerializer):
         model = MissingEpisode
         fields = (*services.MISSING_FIELDS, "version")
         validators: list[Any] = []
+
+
+class HealthRecordSerializer(serializers.ModelSerializer):
+    """The yearly health record (903 OC2). A question the child's age does not ask is null; sending an answer to one
+    is refused with the reason. POST makes the year's record or corrects it (send `version` to correct)."""
+
+    version = version_field()
+
+    class Meta:
+        model = HealthRecord
+        fields = (
+            "id", "child", "year_ending", "sdq_score", "sdq_reason", "convicted", "development_check", "immunisations",
+            "teeth_check", "health_assessment", "substance_misuse", "intervention_received", "intervention_offered",
+            "recorded_by", "updated_at", "version",
+        )  # fmt: skip
+        read_only_fields = ("id", "child", "recorded_by", "updated_at")
+        validators: list[Any] = []  # one a year is the service's rule: a second POST corrects the first
 
 
 class ChildAboutMeSerializer(serializers.ModelSerializer):

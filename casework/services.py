@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from casework import codes, edits, selectors, versions
+from casework import codes, dates, edits, selectors, versions
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -29,6 +29,7 @@ from casework.models import (
     ChildAccount,
     ChildInvite,
     FamilyMember,
+    HealthRecord,
     LegalStatus,
     LookedAfterReview,
     MissingEpisode,
@@ -98,6 +99,7 @@ CHILD_DETAILS = (
     "upn",
     "upn_unknown",
     "uasc",
+    "uasc_ceased_on",
     "disability",
     "disability_details",
     "send",
@@ -169,6 +171,23 @@ def _check_child(child: Child, *, changed: set[str] | None = None) -> None:
         raise ValidationError({"upn": "Give the child's UPN, or say why there is none."})
     if child.disability_details and not child.disability:
         raise ValidationError({"disability": "Say the child has a disability to describe it."})
+    if child.uasc_ceased_on is not None:
+        _check_uasc_ceased(child, child.uasc_ceased_on, today)
+
+
+def _check_uasc_ceased(child: Child, ceased: datetime.date, today: datetime.date) -> None:
+    """The 903's DUC: a day in the child's life as an unaccompanied asylum-seeking child, by their 18th birthday."""
+    adult = dates.birthday(child.date_of_birth, 18)
+    if not child.uasc:
+        raise ValidationError({"uasc_ceased_on": "Only an unaccompanied asylum-seeking child's status can cease."})
+    if ceased > today:
+        raise ValidationError({"uasc_ceased_on": "The date UASC status ceased cannot be in the future."})
+    if ceased < child.date_of_birth:
+        raise ValidationError({"uasc_ceased_on": "The date UASC status ceased cannot be before the child was born."})
+    if ceased > adult:
+        raise ValidationError(
+            {"uasc_ceased_on": f"UASC status ends by the 18th birthday ({adult:%-d %B %Y}): give that date or an earlier one."}
+        )
 
 
 def require_may_add_child(*, actor: User) -> None:
@@ -289,6 +308,8 @@ def _check_family_member(member: FamilyMember, *, actor: User) -> None:
         raise ValidationError({"ended_on": "The date they left the network cannot be in the future."})
     if member.ended_on and member.started_on and member.ended_on < member.started_on:
         raise ValidationError({"ended_on": "They cannot leave the network before they joined it."})
+    if member.relationship == codes.Relationship.OWN_CHILD:
+        _check_own_child(member)
     if member.own_record_id is None:
         return
     if not member.is_sibling:
@@ -297,6 +318,14 @@ def _check_family_member(member: FamilyMember, *, actor: User) -> None:
         raise ValidationError({"own_record": "A child cannot be their own brother or sister."})
     if not selectors.children_visible_to(user=actor).filter(pk=member.own_record_id).exists():
         raise ValidationError({"own_record": "Choose a child whose record you can see."})
+
+
+def _check_own_child(member: FamilyMember) -> None:
+    """A young person's own child: their date of birth is what the 903 asks (MC_DOB), so it is needed."""
+    if member.date_of_birth is None:
+        raise ValidationError({"date_of_birth": "Give the date of birth of the young person's own child."})
+    if member.date_of_birth <= member.child.date_of_birth:
+        raise ValidationError({"date_of_birth": "Their own child must be born after them."})
 
 
 def _link_sibling_back(member: FamilyMember, *, actor: User) -> None:
@@ -508,6 +537,11 @@ def care_leaver_contact_record(
         raise ValidationError({"activity": "Say what the young person is doing and where they live."})
     if not no_answers and accommodation and accommodation_suitable is None:
         raise ValidationError({"accommodation_suitable": "Say whether the accommodation is suitable."})
+    if not no_answers and accommodation in codes.NEVER_SUITABLE and accommodation_suitable:
+        label = codes.CareLeaverAccommodation(accommodation).label.lower()
+        raise ValidationError({"accommodation_suitable": f"The DfE counts {label} as never suitable."})
+    if not no_answers and birthday == 17 and accommodation == codes.STAYING_PUT:
+        raise ValidationError({"accommodation": "Staying put with former foster carers starts at 18."})
     contact = CareLeaverContact.objects.select_for_update().filter(child=child, birthday=birthday).first()
     contact = contact or CareLeaverContact(child=child, birthday=birthday)
     contact.in_touch, contact.recorded_by = in_touch, actor
@@ -713,6 +747,95 @@ def _missing_overlap(one: MissingEpisode, other: MissingEpisode) -> bool:
         return True
     one_ends, other_ends = one.ended_on or datetime.date.max, other.ended_on or datetime.date.max
     return one.started_on < other_ends and other.started_on < one_ends
+
+
+# The yearly health record (903 OC2) --------------------------------------------------------------
+
+HEALTH_ANSWERS = (
+    "sdq_score", "sdq_reason", "convicted", "development_check", "immunisations", "teeth_check", "health_assessment",
+    "substance_misuse", "intervention_received", "intervention_offered",
+)  # fmt: skip
+
+
+@transaction.atomic
+def health_record_save(
+    *, child: Child, actor: User, year_ending: int, version: datetime.datetime | None = None, **answers: Any
+) -> HealthRecord:
+    """The child's health record for the year to 31 March `year_ending`: made, or corrected in place (`version` is
+    its updated_at as read). Only for a child in care on the year's first day, and only the questions that the
+    child's age asks (selectors.health_questions): an answer to one that does not apply is refused, not dropped."""
+    child = Child.objects.select_for_update().get(pk=child.pk)  # one record a year, even for two saves at once
+    require_recorder(actor=actor, child=child)
+    unknown = set(answers) - set(HEALTH_ANSWERS)
+    if unknown:
+        raise ValidationError(f"These are not part of the health record: {', '.join(sorted(unknown))}.")
+    _check_health_year(child, year_ending)
+    record = HealthRecord.objects.select_for_update().filter(child=child, year_ending=year_ending).first()
+    if record is not None:
+        versions.check_version(record, version=version)
+    record = record or HealthRecord(child=child, year_ending=year_ending)
+    for name in HEALTH_ANSWERS:
+        setattr(record, name, answers.get(name, "" if name == "sdq_reason" else None))
+    _check_health_answers(record, questions=selectors.health_questions(child=child, year_ending=year_ending))
+    record.recorded_by = actor
+    save_with_history(record, actor=actor, reason=f"Health in the year to 31 March {year_ending}")
+    return record
+
+
+def _check_health_year(child: Child, year_ending: int) -> None:
+    first_day, _ = dates.year_to_march(year_ending)
+    if year_ending > dates.year_ending_of(timezone.localdate()):
+        raise ValidationError({"year_ending": "That year has not started yet."})
+    if not child.care_episodes.filter(started_on__lte=first_day).exclude(ended_on__lt=first_day).exists():
+        raise ValidationError(
+            {"year_ending": f"{child.display_name} was not in care on {first_day:%-d %B %Y}: the yearly health record "
+             "is for children looked after for the whole year to 31 March."}
+        )  # fmt: skip
+
+
+def _check_health_answers(record: HealthRecord, *, questions: selectors.HealthQuestions) -> None:
+    """The 903's OC2 rules between the answers, with the age the child is at 31 March."""
+    answers = {name: getattr(record, name) for name in HEALTH_ANSWERS}
+    for name in ("immunisations", "teeth_check", "health_assessment", "substance_misuse"):
+        if answers[name] is None:
+            raise ValidationError({name: "Answer yes or no."})
+    for name, asked, why in questions.by_age():
+        if asked and answers[name] is None:
+            raise ValidationError({name: f"Answer yes or no: {why}."})
+        if not asked and answers[name] is not None:
+            raise ValidationError({name: f"Leave this empty: {why}."})
+    _check_sdq(record, questions)
+    _check_interventions(answers)
+
+
+def _check_sdq(record: HealthRecord, questions: selectors.HealthQuestions) -> None:
+    score, reason = record.sdq_score, record.sdq_reason
+    if not questions.sdq:
+        if score is not None or reason:
+            raise ValidationError({"sdq_score": f"Leave the SDQ empty: {questions.sdq_why}."})
+        return
+    if score is not None and reason:
+        raise ValidationError({"sdq_reason": "Give the SDQ score or why there is none, not both."})
+    if score is None and not reason:
+        raise ValidationError({"sdq_score": f"Give the SDQ score, or say why there is none: {questions.sdq_why}."})
+    if score is not None and not 0 <= score <= codes.SDQ_HIGHEST:
+        raise ValidationError({"sdq_score": f"An SDQ score is from 0 to {codes.SDQ_HIGHEST}."})
+    if reason == codes.SdqReason.SDQ1 and not questions.sdq1_possible:
+        raise ValidationError({"sdq_reason": "The child was between 4 and 16 all year: choose another reason."})
+
+
+def _check_interventions(answers: dict[str, Any]) -> None:
+    received, offered = answers["intervention_received"], answers["intervention_offered"]
+    if not answers["substance_misuse"]:
+        if received is not None or offered is not None:
+            raise ValidationError({"intervention_received": "Leave the interventions empty: no substance misuse problem."})
+        return
+    if received is None:
+        raise ValidationError({"intervention_received": "Say whether they received an intervention for it."})
+    if received and offered is not None:
+        raise ValidationError({"intervention_offered": "Leave this empty: they received an intervention."})
+    if not received and offered is None:
+        raise ValidationError({"intervention_offered": "Say whether they were offered an intervention and refused it."})
 
 
 # Allocations -------------------------------------------------------------------------------

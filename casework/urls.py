@@ -22,6 +22,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/", views.review_edit, name="review-edit"),
     path("children/<int:child_id>/missing/new/", views.missing_new, name="missing-new"),
     path("missing/<int:episode_id>/", views.missing_edit, name="missing-edit"),
+    path("children/<int:child_id>/health-records/", views.health_records, name="health-records"),
     path("children/<int:child_id>/family/new/", views.family_member_new, name="family-member-new"),
     path("family/<int:member_id>/", views.family_member_edit, name="family-member-edit"),
     path("children/<int:child_id>/chronology/", views.child_chronology, name="child-chronology"),

@@ -43,6 +43,7 @@ from casework.forms import (
     CorrectionAnswerForm,
     FamilyMemberForm,
     GovukForm,
+    HealthRecordForm,
     LegalStatusForm,
     MissingEpisodeForm,
     ReopenCaseForm,
@@ -219,6 +220,7 @@ def child_detail(request: SignedInRequest, child_id: int) -> HttpResponse:
         "account": selectors.child_account_of(child=child),
         "child_words": [(field_label(Child, name), getattr(child, name)) for name in services.CHILD_WORDS],
         "open_invite": selectors.open_invite_of(child=child),
+        "health_due": selectors.health_records_due(child=child, today=timezone.localdate()),
     }
     return render(request, "casework/child_detail.html", context)
 
@@ -421,6 +423,41 @@ def missing_edit(request: SignedInRequest, episode_id: int) -> HttpResponse:
     title = "Came back, or correct" if episode.ended_on is None else "Correct the missing episode"
     context = {"form": form, "child": child, "title": title, "versions": versions, "anchor": "missing"}
     return render(request, "casework/record_correct.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def health_records(request: SignedInRequest, child_id: int) -> HttpResponse:
+    """The yearly health records of a child looked after all year (903 OC2): those made, the years still needing
+    one, and a form that makes or corrects the year asked for (?year=2026), or the first still due."""
+    child = child_for_page(request, child_id, "child:health-records", to_record=request.method == "POST")
+    due = selectors.health_records_due(child=child, today=timezone.localdate())
+    records = {record.year_ending: record for record in child.health_records.all()}
+    years = sorted({item.year_ending for item in due} | set(records), reverse=True)
+    year = _year_asked(request, years, due)
+    form = HealthRecordForm(
+        request.POST or None, years=years, initial=HealthRecordForm.initial_for(records.get(year), year) if year else {}
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        saved = form.submit(
+            lambda: services.health_record_save(child=child, actor=request.user, version=form.cleaned_data["version"], **fields)
+        )
+        if saved is not None:
+            messages.success(request, f"Health record saved for the year to 31 March {saved.year_ending}.")
+            return redirect("casework:health-records", child_id=child.pk)
+    context = {
+        "child": child, "form": form, "records": list(records.values()), "due": due, "years": years,
+        "can_record": selectors.child_can_record(user=request.user, child=child),
+    }  # fmt: skip
+    return render(request, "casework/health_records.html", context)
+
+
+def _year_asked(request: SignedInRequest, years: list[int], due: list[selectors.HealthDue]) -> int | None:
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and int(asked) in years:
+        return int(asked)
+    return next((item.year_ending for item in due if item.is_due), years[0] if years else None)
 
 
 @login_required

@@ -18,7 +18,20 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
-from casework.models import Allocation, CareEpisode, Child, LegalStatus, LookedAfterReview, MissingEpisode, User
+from casework import codes as casework_codes
+from casework import dates
+from casework.models import (
+    Allocation,
+    CareEpisode,
+    CareLeaverContact,
+    Child,
+    FamilyMember,
+    HealthRecord,
+    LegalStatus,
+    LookedAfterReview,
+    MissingEpisode,
+    User,
+)
 from placements import codes, selectors
 from placements.models import Adoption, AdoptionDecision, PlacementEpisode
 
@@ -44,9 +57,18 @@ PLACED_ADOPTION = ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_
 PREV_PERM = ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")
 REVIEWS = ("CHILD", "DOB", "REVIEW", "REVIEW_CODE")
 MISSING = ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END")
-SHORT_BREAKS = ("V3", "V4")  # legal statuses of agreed short breaks: the DfE collects no reviews for them
+UASC = ("CHILD", "SEX", "DOB", "DUC")
+OC2 = (
+    "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+    "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+)  # fmt: skip
+OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
+# How a period in care ended that leaves no care leaver to ask about: died, another council took over, adopted.
+NO_CARE_LEAVER = ("E2", "E3", "E11", "E12")
 NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
-SHORT_BREAKS = ("V3", "V4")  # legal statuses of a child looked after only during planned short breaks
+# Legal statuses of a child looked after only during agreed short breaks (respite): no home postcodes or URN, no
+# reviews collected, and not looked after as the 903's cohorts (OC2, MOTHER) count it.
+SHORT_BREAKS = ("V3", "V4")
 
 Row = dict[str, Any]  # one CSV row, by column name
 State = tuple[str, int | None, str]  # what a new 903 episode starts on: legal status, home, type of home
@@ -154,16 +176,20 @@ def worker_id(worker: User) -> str | int:
     return worker.social_work_england_id or worker.pk
 
 
+def _who(child: Child) -> Row:
+    """The columns that name the child, the same in every table that has them (the validator compares them)."""
+    return {"CHILD": child_id(child), "SEX": child.sex, "DOB": _d(child.date_of_birth)}
+
+
 def _header(child: Child, year: Year) -> list[Row]:
+    mother, first_born = _motherhood(child, year)
     return [
         {
-            "CHILD": child_id(child),
-            "SEX": child.sex,
-            "DOB": _d(child.date_of_birth),
+            **_who(child),
             "ETHNIC": child.ethnicity,
             "UPN": child.upn or child.upn_unknown,  # the 903 puts a UN code where there is no UPN
-            "MOTHER": "",
-            "MC_DOB": "",
+            "MOTHER": mother,
+            "MC_DOB": _d(first_born),
         }
     ]
 
@@ -373,12 +399,149 @@ def _missing_loads(year: Year) -> list[Prefetch[Any] | str]:
     return [Prefetch("missing_episodes", queryset=touching)]
 
 
+def _looked_after_in(child: Child, year: Year) -> bool:
+    """Looked after at some time in the year other than on short breaks: who the Header's MOTHER is asked of."""
+    return any(row["LS"] not in SHORT_BREAKS for row in _episodes(child, year))
+
+
+def _motherhood(child: Child, year: Year) -> tuple[str, datetime.date | None]:
+    """MOTHER and MC_DOB, from the girl's network: her own children with their dates of birth (a worker adds them as
+    "their own child"). Asked of every girl looked after in the year, so "0" for one with none; a child born after
+    she left care, or after 31 March, is not yet in this year's return. Boys, and care leavers in the return only
+    for OC3, have neither."""
+    if child.sex != casework_codes.Sex.FEMALE or not _looked_after_in(child, year):
+        return "", None
+    ended = [care.ended_on for care in child.care_episodes.all()]
+    until = year.end if None in ended else min(year.end, max(day for day in ended if day is not None))
+    born = sorted(member.date_of_birth for member in child.own_children if member.date_of_birth <= until)  # type: ignore[attr-defined]
+    return ("1", born[0]) if born else ("0", None)
+
+
+def _header_loads(year: Year) -> list[Prefetch[Any] | str]:
+    own_children = FamilyMember.objects.filter(relationship=casework_codes.Relationship.OWN_CHILD, date_of_birth__isnull=False)
+    return [Prefetch("family", queryset=own_children, to_attr="own_children")]
+
+
+def _continuously_looked_after(child: Child, year: Year) -> bool:
+    """In care for the whole year (the 903's 12 months at 31 March), and never on short breaks in it: whom OC2 asks."""
+    whole_year = any(
+        care.started_on <= year.start and (care.ended_on is None or care.ended_on >= year.end)
+        for care in child.care_episodes.all()
+    )
+    breaks = any(
+        status.code in SHORT_BREAKS and status.started_on <= year.end and (status.ended_on or year.end) >= year.start
+        for status in child.legal_statuses.all()
+    )
+    return whole_year and not breaks
+
+
+def _yes_no(answer: bool | None) -> str:
+    return "" if answer is None else str(int(answer))
+
+
+def _oc2(child: Child, year: Year) -> list[Row]:
+    """The year's health record, for a child looked after all year. One looked after all year with no record has
+    no row: the validator names them (rule 191), as the return's check should."""
+    records: list[HealthRecord] = child.health_this_year  # type: ignore[attr-defined]
+    if not records or not _continuously_looked_after(child, year):
+        return []
+    record = records[0]
+    answers = {
+        "SDQ_SCORE": "" if record.sdq_score is None else record.sdq_score,
+        "SDQ_REASON": record.sdq_reason,
+        "CONVICTED": record.convicted,
+        "HEALTH_CHECK": record.development_check,
+        "IMMUNISATIONS": record.immunisations,
+        "TEETH_CHECK": record.teeth_check,
+        "HEALTH_ASSESSMENT": record.health_assessment,
+        "SUBSTANCE_MISUSE": record.substance_misuse,
+        "INTERVENTION_RECEIVED": record.intervention_received,
+        "INTERVENTION_OFFERED": record.intervention_offered,
+    }
+    coded = {name: _yes_no(value) if isinstance(value, bool) or value is None else value for name, value in answers.items()}
+    return [{"CHILD": child_id(child), "DOB": _d(child.date_of_birth), **coded}]
+
+
+def _oc2_loads(year: Year) -> list[Prefetch[Any] | str]:
+    this_year = HealthRecord.objects.filter(year_ending=year.end.year)
+    return [Prefetch("health_records", queryset=this_year, to_attr="health_this_year")]
+
+
+def _uasc(child: Child, year: Year) -> list[Row]:
+    """A child looked after in the year who was an unaccompanied asylum-seeking child in it; DUC is the day that
+    ended (the recorded day, or the 18th birthday, whichever came first), empty if it goes on past 31 March."""
+    if not child.uasc or not child.care_episodes.all():
+        return []
+    ceased = min(day for day in (child.uasc_ceased_on, dates.birthday(child.date_of_birth, 18)) if day is not None)
+    if ceased < year.start:
+        return []
+    return [{**_who(child), "DUC": _d(ceased) if ceased <= year.end else ""}]
+
+
+def _oc3(child: Child, year: Year) -> list[Row]:
+    """Contact with a care leaver around the 17th to 21st birthday that falls in the year, when the DfE asks it:
+    they were looked after at least 13 weeks from 14, some of it from 16; at 17 or 18, they had left care by the
+    birthday; and their care did not end in death, adoption or another council's care."""
+    contacts = {contact.birthday: contact for contact in child.care_leaver_contacts_in_year}  # type: ignore[attr-defined]
+    rows = []
+    for age, contact in contacts.items():
+        day = dates.birthday(child.date_of_birth, age)
+        if year.start <= day <= year.end and _asks_care_leaver(child, year, age, day):
+            rows.append(_oc3_row(child, contact))
+    return rows
+
+
+def _asks_care_leaver(child: Child, year: Year, age: int, day: datetime.date) -> bool:
+    care: list[CareEpisode] = child.whole_care  # type: ignore[attr-defined]
+    if age in (17, 18) and any(period.ended_on is None or period.ended_on >= day for period in care):
+        return False
+    this_year = _episodes(child, year)
+    if this_year and this_year[-1]["REC"] in NO_CARE_LEAVER:
+        return False
+    return _days_in_care_from(child, care, 14, year.end) >= 91 and _days_in_care_from(child, care, 16, year.end) >= 1
+
+
+def _days_in_care_from(child: Child, care: list[CareEpisode], age: int, end: datetime.date) -> int:
+    from_day = dates.birthday(child.date_of_birth, age)
+    return sum(max(0, ((period.ended_on or end) - max(period.started_on, from_day)).days) for period in care)
+
+
+def _oc3_row(child: Child, contact: CareLeaverContact) -> Row:
+    suitable = "1" if contact.accommodation_suitable else "2"
+    return {
+        "CHILD": child_id(child),
+        "DOB": _d(child.date_of_birth),
+        "IN_TOUCH": contact.in_touch,
+        "ACTIV": contact.activity or "0",  # the 903's 0: nothing to say (died, went home, not in touch)
+        "ACCOM": f"{contact.accommodation}{suitable}" if contact.accommodation else "0",
+    }
+
+
+def _oc3_loads(year: Year) -> list[Prefetch[Any] | str]:
+    return [
+        Prefetch("care_leaver_contacts", queryset=CareLeaverContact.objects.all(), to_attr="care_leaver_contacts_in_year"),
+        Prefetch("care_episodes", queryset=CareEpisode.objects.order_by("started_on"), to_attr="whole_care"),
+    ]
+
+
+def _care_leavers(year: Year) -> Q:
+    """Young people with contact recorded around a 17th to 21st birthday that falls in the year."""
+    birthdays = Q()
+    for age in casework_codes.CARE_LEAVER_BIRTHDAYS:
+        born = (dates.months_before(year.start, 12 * age), dates.months_before(year.end, 12 * age))
+        birthdays |= Q(birthday=age, child__date_of_birth__range=born)
+    return Q(pk__in=CareLeaverContact.objects.filter(birthdays).values("child_id"))
+
+
 # Every table of the return, in the order the DfE lists them; each writes its own rows for each child.
 TABLES: dict[str, Table] = {
-    "header": Table(HEADER, _header),
+    "header": Table(HEADER, _header, _header_loads),
     "episodes": Table(EPISODES, _episodes, _episode_loads),
     "reviews": Table(REVIEWS, _reviews, _review_loads),
     "missing": Table(MISSING, _missing, _missing_loads),
+    "uasc": Table(UASC, _uasc),
+    "oc2": Table(OC2, _oc2, _oc2_loads),
+    "oc3": Table(OC3, _oc3, _oc3_loads, _care_leavers),
     "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
     "ad1": Table(AD1, _ad1, _ad1_loads),
     "placed_adoption": Table(PLACED_ADOPTION, _placed_adoption, _placed_adoption_loads),

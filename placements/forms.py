@@ -172,7 +172,19 @@ class ExportForm(GovukForm):
     year = CollectionYearField(first=FIRST_EXPORT_YEAR)
     table = forms.ChoiceField(
         label="Table",
-        choices=[("header", "Header"), ("episodes", "Episodes"), ("social_workers", "Social worker episodes")],
+        choices=[
+            ("header", "Header"),
+            ("episodes", "Episodes"),
+            ("uasc", "Unaccompanied asylum-seeking children (UASC)"),
+            ("reviews", "Looked-after reviews"),
+            ("ad1", "Adoptions (AD1)"),
+            ("placed_adoption", "Decisions to place for adoption (PlacedAdoption)"),
+            ("prev_perm", "Previous permanence (PrevPerm)"),
+            ("missing", "Missing or away"),
+            ("oc2", "Looked after for 12 months: health (OC2)"),
+            ("oc3", "Care leavers (OC3)"),
+            ("social_workers", "Social worker episodes"),
+        ],  # fmt: skip
     )
 
 
@@ -200,6 +212,7 @@ class ImportForm(GovukForm):
     placed_adoption = CsvFileField(label="Decisions to place for adoption, PlacedAdoption (CSV)", required=False)
     ad1 = CsvFileField(label="Adoptions, AD1 (CSV)", required=False)
     prev_perm = CsvFileField(label="Previous permanence, PrevPerm (CSV)", required=False)
+    uasc = CsvFileField(label="Unaccompanied asylum-seeking children, UASC (CSV)", required=False)
 
 
 # Adoption and previous permanence ------------------------------------------------------------------

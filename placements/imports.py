@@ -24,7 +24,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from casework import codes as casework_codes
-from casework.models import Allocation, CareEpisode, Child, LegalStatus, User
+from casework import dates
+from casework.models import Allocation, CareEpisode, Child, FamilyMember, LegalStatus, User
 from casework.selectors import UPN_SHAPE
 from casework.services import missing_episode_record, missing_episode_update, review_record, save_with_history
 from placements import codes, selectors, services
@@ -38,6 +39,7 @@ from placements.export import (
     PREV_PERM,
     REVIEWS,
     SOCIAL_WORKERS,
+    UASC,
 )
 from placements.models import Adoption, AdoptionDecision, Home, PlacementEpisode, PreviousPermanence, Provider
 
@@ -51,6 +53,7 @@ TABLES = {
     "placed_adoption": PLACED_ADOPTION,
     "ad1": AD1,
     "prev_perm": PREV_PERM,
+    "uasc": UASC,
 }
 TABLE_NAMES = {
     "header": "Header",
@@ -61,6 +64,7 @@ TABLE_NAMES = {
     "placed_adoption": "PlacedAdoption",
     "ad1": "AD1",
     "prev_perm": "PrevPerm",
+    "uasc": "UASC",
 }
 REQUIRED = ("header",)  # a council may send a child's header alone; no episodes or workers is not an error
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # dd/mm/YYYY, as the 903 writes dates
@@ -232,6 +236,7 @@ class Identity:
     ethnicity: str
     upn: str
     upn_unknown: str
+    first_born: datetime.date | None  # MC_DOB: a mother's first child's date of birth
 
 
 def _identity(line: Line) -> Identity:
@@ -250,7 +255,19 @@ def _identity(line: Line) -> Identity:
         ethnicity=_code(line, "ETHNIC", casework_codes.Ethnicity.values),
         upn="" if unknown else upn,
         upn_unknown=unknown,
+        first_born=_first_born(line),
     )
+
+
+def _first_born(line: Line) -> datetime.date | None:
+    """MC_DOB when MOTHER is 1; a mother with no date for her child, or a date with no mother, is refused."""
+    mother = _code(line, "MOTHER", ("0", "1"), required=False)
+    first_born = _optional_date(line, "MC_DOB")
+    if mother == "1" and first_born is None:
+        raise line.refuse("MOTHER is 1 but MC_DOB, her child's date of birth, is missing.")
+    if mother != "1" and first_born is not None:
+        raise line.refuse("MC_DOB is given but MOTHER is not 1.")
+    return first_born
 
 
 @dataclass
@@ -420,12 +437,13 @@ class ChildFiles:
     previous: list[Line] = field(default_factory=list)
     reviews: list[Line] = field(default_factory=list)
     missing: list[Line] = field(default_factory=list)
+    uasc: list[Line] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
         return (
             self.headers + self.episodes + self.workers + self.decisions + self.adoptions + self.previous
-            + self.reviews + self.missing
+            + self.reviews + self.missing + self.uasc
         )  # fmt: skip
 
 
@@ -434,7 +452,8 @@ def _by_child(tables: dict[str, list[Line]]) -> tuple[list[ChildFiles], list[Lin
     children: dict[str, ChildFiles] = {}
     nameless: list[Line] = []
     attributes = {"header": "headers", "episodes": "episodes", "social_workers": "workers", "placed_adoption": "decisions",
-                  "ad1": "adoptions", "prev_perm": "previous", "reviews": "reviews", "missing": "missing"}  # fmt: skip
+                  "ad1": "adoptions", "prev_perm": "previous", "reviews": "reviews", "missing": "missing",
+                  "uasc": "uasc"}  # fmt: skip
     for table, attribute in attributes.items():
         for line in tables.get(table, []):
             if not line.child:
@@ -478,6 +497,8 @@ class ChildImport:
         self._previous_permanence(child, identity)
         self._reviews(child, identity.date_of_birth)
         self._missing(child, identity.date_of_birth)
+        self._own_child(child, identity)
+        self._uasc(child)
 
     def _check_dates(self, identity: Identity, episodes: list[Episode], workers: list[WorkerEpisode]) -> None:
         born = identity.date_of_birth
@@ -539,6 +560,44 @@ class ChildImport:
         self._save(child, line)
         self.note(line, ADD, f"a new child, '{child.display_name}' (the 903 has no names: add them on the record)")
         return child
+
+    def _own_child(self, child: Child, identity: Identity) -> None:
+        """A mother's first child, as someone in her network (the 903 has no name for them): Hearth works MOTHER
+        and MC_DOB out from her own children, so one with that date of birth is all the import needs."""
+        if identity.first_born is None:
+            return
+        line, held = identity.line, FamilyMember.objects.filter(child=child, relationship=casework_codes.Relationship.OWN_CHILD)
+        if held.filter(date_of_birth=identity.first_born).exists():
+            self.note(line, HELD, f"her child born {identity.first_born:%d/%m/%Y}")
+            return
+        if identity.first_born <= identity.date_of_birth:
+            raise line.refuse("MC_DOB is not after the mother's own date of birth.")
+        name = "Her child (from the 903 import)"
+        member = FamilyMember(
+            child=child, name=name, relationship=casework_codes.Relationship.OWN_CHILD, date_of_birth=identity.first_born
+        )
+        self._save(member, line)
+        self.note(line, ADD, f"her child born {identity.first_born:%d/%m/%Y}, in her network")
+
+    def _uasc(self, child: Child) -> None:
+        """The UASC table: the child came to the council unaccompanied; DUC, if given, is when that status ceased."""
+        if len(self.files.uasc) > 1:
+            raise self.files.uasc[1].refuse(f"A second UASC row for this CHILD (the first is line {self.files.uasc[0].number}).")
+        if not self.files.uasc:
+            return
+        line = self.files.uasc[0]
+        if _date(line, "DOB") != child.date_of_birth:
+            raise line.refuse(f"DOB is not the Header's ({child.date_of_birth:%d/%m/%Y}).")
+        ceased = _optional_date(line, "DUC")
+        if (child.uasc, child.uasc_ceased_on) == (True, ceased):
+            self.note(line, HELD, "an unaccompanied asylum-seeking child" + (f" until {ceased:%d/%m/%Y}" if ceased else ""))
+            return
+        child.uasc, child.uasc_ceased_on = True, ceased
+        if ceased is not None and ceased > dates.birthday(child.date_of_birth, 18):
+            raise line.refuse("DUC is after the 18th birthday: UASC status ends by then.")
+        self._save(child, line)
+        outcome = ADD if self.held is None else UPDATE  # part of a child new in this import, or a change to one held
+        self.note(line, outcome, "an unaccompanied asylum-seeking child" + (f" until {ceased:%d/%m/%Y}" if ceased else ""))
 
     def _save(self, record: Model, line: Line) -> None:
         try:

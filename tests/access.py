@@ -453,6 +453,10 @@ PAGE_IDS = {
 }
 PAGE_VALUES: dict[str, Any] = {"rung": 1, "key": "statutory-visits"}
 
+# A yearly health record's answers (the matrix child may be too new in care for one: a 400 counts as allowed).
+HEALTH_YEAR = {"year_ending": timezone.localdate().year}
+HEALTH_ANSWERS = {"immunisations": "yes", "teeth_check": "yes", "health_assessment": "yes", "substance_misuse": "no"}
+
 PAGES: dict[str, Target] = {
     # Signing in and out, and files every browser fetches.
     "login": Target(SIGN_IN, writes=("POST",)),
@@ -483,6 +487,7 @@ PAGES: dict[str, Target] = {
     "casework:leaving-care": Target(
         PAGE_CHILD_READ_WRITE, writes=("POST",), body=lambda world: {"pathway": "1", "personal_adviser": "Matrix PA"}
     ),
+    "casework:health-records": Target(PAGE_CHILD_READ_WRITE, writes=("POST",), body=lambda world: HEALTH_ANSWERS | HEALTH_YEAR),
     "casework:child-reopen": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:review-new": Target(PAGE_CHILD_WRITE, writes=("POST",)),
     "casework:review-edit": Target(PAGE_CHILD_WRITE, writes=("POST",)),
@@ -662,6 +667,10 @@ ENDPOINTS: dict[str, Target] = {
     "PATCH /api/v1/children/{id}/leaving-care/": Target(API_CHILD_WRITE, body=lambda world: {"personal_adviser": "Matrix PA"}),
     "POST /api/v1/children/{id}/leaving-care/contact/": Target(
         API_CHILD_WRITE, body=lambda world: {"birthday": 17, "in_touch": "NO"}
+    ),
+    "GET /api/v1/children/{id}/health-records/": Target(API_CHILD_READ),
+    "POST /api/v1/children/{id}/health-records/": Target(
+        API_CHILD_WRITE, body=lambda world: {name: value == "yes" for name, value in HEALTH_ANSWERS.items()} | HEALTH_YEAR
     ),
     "POST /api/v1/children/{id}/reopen/": Target(
         API_CHILD_WRITE,

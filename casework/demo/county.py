@@ -28,6 +28,7 @@ from faker import Faker
 from casework import codes, contact_due, services
 from casework.demo import lawful
 from casework.demo.extensions import demo_extensions
+from casework.demo.health import records_health
 from casework.demo.loader import BATCH, Row, insert
 from casework.demo.reviews import reviews_and_missing_save
 from casework.models import (
@@ -668,6 +669,7 @@ def save_chunk(county: County, plans: list[Plan], staff: Staff, states: dict[str
     arrangements = [row for plan, member in family if (row := county.contact(plan, member))]
     insert(SiblingContactArrangement, arrangements, with_ids=True)
     insert(SiblingContactSession, (row for arrangement in arrangements for row in county.sessions(arrangement)))
+    records_health(county, plans)  # the 903's health, motherhood, UASC and care leaver records (casework.demo.health)
     for extension in demo_extensions():  # homes, stars: other apps' parts of each child's history
         extension.chunk(county, plans, states.get(extension.name))
 

@@ -17,9 +17,11 @@ from casework.demo.county import DEMO_PASSWORD
 from casework.models import (
     Allocation,
     CareEpisode,
+    CareLeaverContact,
     Child,
     ChildAccount,
     FamilyMember,
+    HealthRecord,
     LegalStatus,
     LookedAfterReview,
     MissingEpisode,
@@ -63,6 +65,7 @@ def fingerprint() -> str:
         ),
         sorted(FamilyMember.objects.values_list("child__first_name", "name", "relationship", "own_record__first_name")),
         sorted(SiblingContactSession.objects.values_list("arrangement__sibling__name", "planned_on", "status")),
+        sorted(map(repr, HealthRecord.objects.values_list("child__first_name", "year_ending", "sdq_score", "teeth_check"))),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -77,6 +80,8 @@ def wipe() -> None:
         SiblingContactSession,
         SiblingContactArrangement,
         Visit,
+        HealthRecord,
+        CareLeaverContact,
         FamilyMember,
         Allocation,
         LegalStatus,

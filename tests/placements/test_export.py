@@ -98,4 +98,5 @@ def test_only_a_head_of_service_may_produce_the_return(county, who):
 def test_the_command_writes_a_csv_file_for_each_table(county, case, tmp_path: Path):
     call_command("ssda903", year=2024, user=county.head.username, out=str(tmp_path), stdout=StringIO())
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{table}_2024.csv" for table in export.TABLES)
+    assert len(export.TABLES) == 11  # every table of the return
     assert (tmp_path / "episodes_2024.csv").read_text().startswith(",".join(export.EPISODES))

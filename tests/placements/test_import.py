@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
 A1001,1,04/03/2012,WBRI,A999123456789,,
-A1002,2,15/06/2015,MWBA,UN2,,
+A1002,2,15/06/2015,MWBA,UN2,0,
 """
 # A1001: section 20, then a care order; foster carers in WR5, then an IFA in B12 (carer asked); home on 1 February.
 # A1002: an interim care order, in a children's home with an Ofsted URN, still there.
@@ -47,6 +47,10 @@ MISSING = """CHILD,DOB,MISSING,MIS_START,MIS_END
 A1001,04/03/2012,M,12/10/2024,14/10/2024
 A1002,15/06/2015,A,01/03/2025,
 """
+# A1001 came alone, seeking asylum (his status goes on).
+UASC = """CHILD,SEX,DOB,DUC
+A1001,1,04/03/2012,
+"""
 MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, Provider)
 
 
@@ -59,10 +63,10 @@ def registered(county):
     return county
 
 
-def files(header: str = HEADER, episodes: str = EPISODES, workers: str = WORKERS, **more: str) -> dict:
-    return {"header": StringIO(header), "episodes": StringIO(episodes), "social_workers": StringIO(workers)} | {
-        table: StringIO(text) for table, text in more.items()
-    }
+def files(header: str = HEADER, episodes: str = EPISODES, workers: str = WORKERS, uasc: str = UASC, **more: str) -> dict:
+    return {
+        "header": StringIO(header), "episodes": StringIO(episodes), "social_workers": StringIO(workers), "uasc": StringIO(uasc)
+    } | {table: StringIO(text) for table, text in more.items()}  # fmt: skip
 
 
 def run(county, dry_run: bool = False, **tables: str) -> imports.ImportReport:
@@ -225,14 +229,14 @@ def _rows(text: str, child_ids: set[str]) -> list[dict]:
     return [row for row in csv.DictReader(io.StringIO(text)) if row["CHILD"] in child_ids]
 
 
-NOT_HELD = {"HOME_POST", "MOTHER", "MC_DOB"}  # columns Hearth does not keep, so it writes them empty
+NOT_HELD = {"HOME_POST"}  # columns Hearth does not keep, so it writes them empty
 
 
 def test_exporting_what_was_imported_gives_back_every_column_hearth_holds(registered):
     run(registered)
     result = export.ssda903_build(user=registered.head, year=2024)
     ours = {"A1001", "A1002"}
-    for table, written in (("header", HEADER), ("episodes", EPISODES), ("social_workers", WORKERS)):
+    for table, written in (("header", HEADER), ("episodes", EPISODES), ("social_workers", WORKERS), ("uasc", UASC)):
         back = _rows(result.csv(table), ours)
         sent = _rows(written, ours)
         keep = [column for column in export.TABLES[table].columns if column not in NOT_HELD]
@@ -275,6 +279,55 @@ def test_overlapping_missing_episodes_in_the_file_refuse_their_child(registered)
     report = run(registered, missing=MISSING + "A1001,04/03/2012,A,13/10/2024,20/10/2024\n")
     assert "overlaps" in outcome(report, "missing", 4).detail
     assert not Child.objects.filter(la_child_id="A1001").exists()
+
+
+# Motherhood and UASC status ---------------------------------------------------------------------------------------
+
+MOTHER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
+A1003,2,01/02/2008,WBRI,UN1,1,05/01/2024
+"""
+MOTHER_EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
+A1003,10/05/2023,S,C2,N1,U4,PR1,,,,,WR5,XXXXXXX
+"""
+
+
+def test_a_mothers_child_comes_in_as_her_own_child_and_goes_back_out_as_mc_dob(registered):
+    report = run(registered, header=MOTHER, episodes=MOTHER_EPISODES, workers="CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n",
+                 uasc="CHILD,SEX,DOB,DUC\n")  # fmt: skip
+    assert not report.refused and "her child born 05/01/2024" in outcome(report, "header", 2).detail
+    mother = Child.objects.get(la_child_id="A1003")
+    assert list(mother.family.values_list("relationship", "date_of_birth")) == [("own_child", datetime.date(2024, 1, 5))]
+    row = next(row for row in export.ssda903_build(user=registered.head, year=2024).header if row["CHILD"] == "A1003")
+    assert (row["MOTHER"], row["MC_DOB"]) == ("1", "05/01/2024")
+    again = run(registered, header=MOTHER, episodes=MOTHER_EPISODES, workers="CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n",
+                uasc="CHILD,SEX,DOB,DUC\n")  # fmt: skip
+    assert {row.outcome for row in again.rows} == {"already held"} and mother.family.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "uasc", "table", "reason"),
+    [
+        (_replace(HEADER, "UN2,0,", "UN2,1,"), UASC, "header", "MC_DOB, her child's date of birth, is missing"),
+        (_replace(HEADER, "UN2,0,", "UN2,0,01/01/2024"), UASC, "header", "MC_DOB is given but MOTHER is not 1"),
+        (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2030"), "uasc", "DUC 05/03/2030 is in the future"),
+        (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2024"), "uasc", ""),
+        (HEADER, _replace(UASC, "1,04/03/2012,", "1,04/03/2013,"), "uasc", "DOB is not the Header's"),
+    ],
+)
+def test_bad_motherhood_or_uasc_rows_refuse_their_child(registered, header, uasc, table, reason):
+    report = run(registered, header=header, uasc=uasc)
+    refused = [row for row in report.refused if row.table == table]
+    if reason:
+        assert refused and reason in refused[0].detail
+    else:  # a date inside the child's life as a UASC is fine
+        assert not report.refused and Child.objects.get(la_child_id="A1001").uasc_ceased_on == datetime.date(2024, 3, 5)
+
+
+def test_a_duc_after_the_18th_birthday_is_refused(registered):
+    header = _replace(HEADER, "A1001,1,04/03/2012", "A1001,1,04/03/2006")
+    report = run(registered, header=header, uasc="CHILD,SEX,DOB,DUC\nA1001,1,04/03/2006,05/03/2024\n",
+                 workers=WORKERS.replace("04/03/2012", "04/03/2006"))  # fmt: skip
+    assert any("DUC is after the 18th birthday" in row.detail for row in report.refused)
 
 
 # Who may import, the command and the page ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """`manage.py import_ssda903 --header F --episodes F --social-workers F [--reviews F --missing F --placed-adoption F
---ad1 F --prev-perm F] [--dry-run] --as USERNAME`: bring a council's children in from its SSDA903 CSV files, printing
+--ad1 F --prev-perm F --uasc F] [--dry-run] --as USERNAME`: bring a council's children in from its SSDA903 CSV files, printing
 the report row by row."""
 
 from contextlib import ExitStack
@@ -21,6 +21,7 @@ FILES = {
     "prev_perm": "prev_perm",
     "reviews": "reviews",
     "missing": "missing",
+    "uasc": "uasc",
 }
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--prev-perm", help="the PrevPerm table (CSV)")
         parser.add_argument("--reviews", help="the Reviews table (CSV)")
         parser.add_argument("--missing", help="the Missing table (CSV)")
+        parser.add_argument("--uasc", help="the UASC table (CSV)")
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; save nothing")
         parser.add_argument("--as", dest="as_user", required=True, help="the head of service importing the files")
 
