@@ -9,6 +9,7 @@ homes, and the ideal-vs-actual gap sits mostly at residential. Only county.rng i
 import datetime
 import itertools
 import math
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from casework import postcodes
 from casework.demo import DemoExtension
 from casework.demo.county import DAY, Mix, need_of
 from casework.demo.loader import Row, insert
@@ -54,22 +56,26 @@ class State:
 def setup(county: Any, staff: Any) -> State:
     rng, children = county.rng, max(40, sum(len(w) for w in staff.team_workers.values()) * 10)
     homes: dict[str, Iterator[Row]] = {}
+    area = county.area()
     for key, (kind, provider_code, rung, places, cost, capacity, share) in KINDS.items():
         providers = [
             Provider.objects.create(name=f"{kind.label} {i + 1}", kind=kind, provider_code=provider_code)
             for i in range(1 if key != "ifa" else 3)
         ]
+        # A fostering service (the council's, or an agency) is registered with Ofsted; its foster homes give its URN.
+        service_urns = [_urn(county) for _ in providers]
         n = max(2, math.ceil(children * share * 1.3 / capacity))
         rows = []
         for i in range(n):
             carers, surname = rng.choice(CARERS), SURNAMES[i % len(SURNAMES)]
-            is_rung = isinstance(rung, int)
+            is_rung, place_code = isinstance(rung, int), rng.choice(places)
+            own_urn = f"SC{rng.randint(100000, 999999)}" if rung == 5 else ""
             rows.append({
                 "provider_id": providers[i % len(providers)].pk, "name": _home_name(kind, surname, carers, i),
                 "child_facing_name": f"Living with {carers}" if capacity <= 3 else f"{surname} House",
-                "rung": rung if is_rung else None, "transition": "" if is_rung else rung, "place_code": rng.choice(places),
-                "postcode_district": f"WR{rng.randint(1, 15)}",
-                "urn": f"SC{rng.randint(100000, 999999)}" if rung == 5 else "",
+                "rung": rung if is_rung else None, "transition": "" if is_rung else rung, "place_code": place_code,
+                "postcode": _postcode(county, area, out_of_area=provider_code == "PR4"),
+                "urn": "" if place_code in codes.NO_URN_PLACES else own_urn or service_urns[i % len(providers)],
                 "capacity": capacity if key != "own_family" else 1000,
                 "weekly_cost": Decimal(round(cost * rng.uniform(0.85, 1.2))),
                 "min_age": 0 if capacity <= 3 else 11, "max_age": 18,
@@ -82,6 +88,21 @@ def setup(county: Any, staff: Any) -> State:
         insert(Home, rows, with_ids=True)
         homes[key] = itertools.cycle([row for row in rows if row["active"]])
     return State(homes=homes, head=User.objects.get(username="head").pk)
+
+
+OUT_OF_AREA = 0.3  # of private homes (agency foster carers, children's homes, supported accommodation)
+
+
+def _postcode(county: Any, area: Any, *, out_of_area: bool) -> str:
+    """A real postcode in the council, or for some private homes in a council nearby (the council's own homes
+    other than foster carers must be in its area, rule 1015)."""
+    draw: random.Random = county.register_rng
+    choices: list[str] = area.nearby if out_of_area and area.nearby and draw.random() < OUT_OF_AREA else area.inside
+    return draw.choice(choices)
+
+
+def _urn(county: Any) -> str:
+    return f"SC{county.register_rng.randint(100000, 999999)}"
 
 
 def _moves(county: Any, start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -117,34 +138,34 @@ def _home_name(kind: codes.ProviderKind, surname: str, carers: str, i: int) -> s
     return f"{name} {i // len(SURNAMES) + 1}" if i >= len(SURNAMES) else name
 
 
-def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
-    """(start, kind, miles) following the case study's chapters, with the extra homes its text counts."""
-    stays: list[tuple[datetime.date, str, int, str]] = []  # (start, kind, miles, where)
+def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str]]:
+    """(start, kind) following the case study's chapters, with the extra homes its text counts."""
+    stays: list[tuple[datetime.date, str, str]] = []  # (start, kind, where)
     count = 0
     for months, where, _ in plan.journey.chapters:
         day, lower = county.months_ago(months), where.lower()
         kind = "residential" if "children's home" in lower else "own_family" if "family" in lower else (
             "in_house" if "in-house" in lower or "farm" in lower else "ifa")  # fmt: skip
-        same_home = stays and (stays[-1][3] == where or stays[-1][1] == kind == "own_family")
+        same_home = stays and (stays[-1][2] == where or stays[-1][1] == kind == "own_family")
         if plan.end and day >= plan.end or same_home:
             continue
         target = next((n for word, n in ORDINALS.items() if word in lower), count + 1)
         gap_start = stays[-1][0] if stays else day
         for i in range(1, target - count):  # homes the chapter counts but does not describe
-            stays.append((gap_start + (day - gap_start) * i // (target - count), kind, 0, ""))
-        stays.append((max(day, plan.start), kind, 238 if "238" in where else 0, where))
+            stays.append((gap_start + (day - gap_start) * i // (target - count), kind, ""))
+        stays.append((max(day, plan.start), kind, where))
         count = target
-    return [(start, kind, miles) for start, kind, miles, _ in stays]
+    return [(start, kind) for start, kind, _ in stays]
 
 
-def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
+def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str]]:
     if plan.journey:
         return _journey_homes(county, plan)
     rng, end = county.rng, plan.end or county.today
     kind, stays = FIRST_HOME.draw(rng), []
     for day in [plan.start, *_moves(county, plan.start, end)]:
         age = (day - plan.child["date_of_birth"]).days / 365.25
-        stays.append((day, kind, rng.choice((0, 2, 5, 8, 12, 25, 60))))
+        stays.append((day, kind))
         if kind == "residential" and rng.random() < 0.55:
             kind = rng.choice(("in_house", "ifa"))  # a step down to a family
         elif age >= 16 and rng.random() < 0.35:
@@ -154,7 +175,7 @@ def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
     return stays
 
 
-Stay = tuple[datetime.date, str, int, Row]  # (start, kind, miles, home)
+Stay = tuple[datetime.date, str, Row]  # (start, kind, home)
 
 
 def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) -> list[Stay]:
@@ -163,7 +184,7 @@ def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) 
     for other in plan.group:
         if id(other) in placed and plan.lives_with(other):
             return placed[id(other)]
-    stays = [(start, kind, miles, next(state.homes[kind])) for start, kind, miles in _history(county, plan)]
+    stays = [(start, kind, next(state.homes[kind])) for start, kind in _history(county, plan)]
     placed[id(plan)] = stays
     return stays
 
@@ -174,13 +195,14 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
         if plan.kind == "known":
             continue
         stays, legal = _homes(county, plan, state, placed), sorted(plan.legal, key=lambda item: item[1])
-        for i, (start, kind, miles, home) in enumerate(stays):
+        for i, (start, kind, home) in enumerate(stays):
             end = stays[i + 1][0] if i + 1 < len(stays) else plan.end
             status = [code for code, since in legal if since <= start][-1:] or [""]
             episodes.append({
                 "child_id": plan.child["id"], "home_id": home["id"], "started_on": start, "ended_on": end,
                 "place": home["place_code"], "place_provider": KINDS[kind][1], "legal_status": status[0],
-                "reason_place_change": MOVE_REASON.draw(county.rng) if i else "", "distance_miles": miles,
+                "reason_place_change": MOVE_REASON.draw(county.rng) if i else "",
+                "distance_miles": _distance(plan.child["home_postcode"], home["postcode"]),
                 "school_changed": county.rng.random() < 0.3 if i else False,
                 "rec": LEFT_CARE.draw(county.rng) if end is not None and end == plan.end else "",
                 "category_of_need": need_of(plan),
@@ -191,6 +213,12 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
     insert(PlacementEpisode, episodes)
     insert(PlacementDecision, [row for row, _ in decisions], with_ids=True)
     insert(RungConsideration, (entry | {"decision_id": row["id"]} for row, entries in decisions for entry in entries))
+
+
+def _distance(child: str, home: str) -> Decimal | None:
+    """As services.placement_start works it out: from the child's home postcode and the home's."""
+    there, away = postcodes.find(child), postcodes.find(home)
+    return postcodes.distance_miles(there, away) if there and away else None
 
 
 def _decision(

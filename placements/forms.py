@@ -37,7 +37,6 @@ class MoveForm(GovukForm):
         choices=[("", "First home in this period of care"), *codes.ReasonPlaceChange.choices],
         required=False,
     )
-    distance_miles = forms.DecimalField(label="Miles from the child's home area", max_digits=6, decimal_places=1, required=False)
     school_changed = forms.BooleanField(label="The child has to change school", required=False)
     emergency_reason = _text(
         "If this is an emergency move with no approved decision yet, why could it not wait?",

@@ -4,6 +4,7 @@ The ladder rules live here, so the pages, the API and the admin cannot skip them
 ValidationError for something a person got wrong, or PermissionDenied for anything they may not do."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework import codes as casework_codes
+from casework import postcodes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import require_recorder, save_with_history
@@ -39,7 +41,6 @@ def placement_start(
     started_on: datetime.date,
     actor: User,
     reason: str = "",
-    distance_miles: Any = None,
     school_changed: bool = False,
     category_of_need: str = "",
     decision: PlacementDecision | None = None,
@@ -62,7 +63,7 @@ def placement_start(
     episode = PlacementEpisode(
         child=child, home=home, started_on=started_on, place=home.place_code, place_provider=home.provider.provider_code,
         legal_status=_legal_status_on(child, started_on), reason_place_change=reason if current else "",
-        distance_miles=distance_miles, school_changed=school_changed,
+        distance_miles=_distance(child, home), school_changed=school_changed,
         category_of_need=category_of_need or _category_of_need(child, current),
     )  # fmt: skip
     if decision is None:
@@ -79,6 +80,13 @@ def placement_start(
         decision.episode = episode
         save_with_history(decision, actor=actor, reason="Move recorded", update_fields=["episode", "updated_at"])
     return episode
+
+
+def _distance(child: Child, home: Home) -> Decimal | None:
+    """Miles from the child's home postcode to the home's, as the DfE's guidance measures them; None if either
+    postcode is not recorded (or not in the reference data)."""
+    there, away = postcodes.find(child.home_postcode), postcodes.find(home.postcode)
+    return postcodes.distance_miles(there, away) if there and away else None
 
 
 def _fits(decision: PlacementDecision, home: Home) -> bool:
