@@ -26,7 +26,9 @@ def _radios(label: str, choices: Any, required: bool = True) -> forms.ChoiceFiel
 
 class HomeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, home: Home) -> str:
-        return f"{home.name} ({home.postcode_district or 'area not recorded'}, £{home.weekly_cost:,.0f} a week)"
+        where = home.postcode or "postcode not recorded"
+        area = " out of area" if home.out_of_area else ""
+        return f"{home.name} ({where}{area}, £{home.weekly_cost:,.0f} a week)"
 
 
 class MoveForm(GovukForm):

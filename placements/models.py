@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from casework import postcodes
 from casework.dates import validate_in_range
 from casework.models import Child
 from casework.services import postcode_check
@@ -81,6 +82,18 @@ class Home(models.Model):
     def postcode_district(self) -> str:
         """The first half of the postcode ('WR5'): where the home is, for lists."""
         return self.postcode.split(" ")[0]
+
+    @property
+    def council(self) -> str:
+        """The council the home is in, by its postcode (the 903's PL_LA): 'Worcestershire', or 'Wales'."""
+        place = postcodes.find(self.postcode)
+        return postcodes.authority_name(place.local_authority) if place and place.local_authority else ""
+
+    @property
+    def out_of_area(self) -> bool | None:
+        """Whether the home is outside the council's own area (the 903's PL_LOCATION); None without a known postcode."""
+        place = postcodes.find(self.postcode)
+        return None if place is None else place.local_authority != settings.HEARTH_LOCAL_AUTHORITY_CODE
 
     @property
     def needs_urn(self) -> bool:

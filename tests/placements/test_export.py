@@ -22,9 +22,7 @@ d = datetime.date
 def case(county):
     """In care from 10 May 2024 (section 20), care order from 1 July; foster carers, then an IFA from
     1 September (carer asked), home on 1 February 2025. One worker change on 1 August 2024."""
-    child = cw.ChildFactory(
-        date_of_birth=d(2012, 3, 4), sex="M", ethnicity="WBRI", upn="A999123456789", home_postcode="WR1 2AA"
-    )
+    child = cw.ChildFactory(date_of_birth=d(2012, 3, 4), sex="M", ethnicity="WBRI", upn="A999123456789", home_postcode="WR1 2AA")
     cw.CareEpisodeFactory(child=child, started_on=d(2024, 5, 10), ended_on=d(2025, 2, 1))
     cw.LegalStatusFactory(child=child, code="V2", started_on=d(2024, 5, 10), ended_on=d(2024, 7, 1))
     cw.LegalStatusFactory(child=child, code="C2", started_on=d(2024, 7, 1), ended_on=d(2025, 2, 1))

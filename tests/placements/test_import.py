@@ -311,3 +311,9 @@ def test_the_page_is_for_a_head_of_service_only(client, registered):
     assert client.get(url).status_code == 403
     assert client.post(url, _uploads()).status_code == 403
     assert not Child.objects.filter(la_child_id="A1001").exists()
+
+
+def test_a_file_from_before_2024_codes_sex_1_and_2_and_hearth_keeps_m_and_f(registered):
+    old = _replace(_replace(HEADER, "A1001,M,", "A1001,1,"), "A1002,F,", "A1002,2,")
+    run(registered, header=old)
+    assert [Child.objects.get(la_child_id=child).sex for child in ("A1001", "A1002")] == ["M", "F"]
