@@ -3,6 +3,7 @@ each column on its own, then returns built through the services and checked by t
 
 import datetime
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -45,8 +46,8 @@ def the_return(county: County, *children: Child) -> export.Return:
     return returns.only(export.ssda903_build(user=county.head, year=YEAR), *children)
 
 
-def new_child(county: County, born: datetime.date, *, referred: datetime.date, **details: object) -> Child:
-    fields = {"upn_unknown": codes.UpnUnknown.UN5, "home_postcode": "WR1 2AA"} | details
+def new_child(county: County, born: datetime.date, *, referred: datetime.date, **details: Any) -> Child:
+    fields: dict[str, Any] = {"upn_unknown": codes.UpnUnknown.UN5, "home_postcode": "WR1 2AA"} | details
     return casework_services.child_create(
         actor=county.worker, worker=county.worker, allocated_on=referred, first_name="Robin", last_name="Newchild",
         date_of_birth=born, sex=codes.Sex.MALE, ethnicity=codes.Ethnicity.WBRI, **fields,
