@@ -6,8 +6,9 @@ from django.db import models
 
 
 class Sex(models.TextChoices):
-    MALE = "1", "Male"
-    FEMALE = "2", "Female"
+    # As the 903 codes it from 2024/25 (rule 101): M, F (U, not known, is for an unborn child, which Hearth does not report).
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
 
 
 class Ethnicity(models.TextChoices):
@@ -74,18 +75,26 @@ class CategoryOfNeed(models.TextChoices):
 
 
 class WorkerChangeReason(models.TextChoices):
-    """903 SW_REASON: why the allocated social worker changed."""
+    """903 SW_REASON: why the child has this social worker. The 903 puts it on the new worker's episode; Hearth keeps
+    it where the change is made, on the end of the worker before (Allocation.end_reason), and the export moves it.
+    FCONTA is no change: it is the reason of a child's first worker (or the first after a gap), never chosen."""
 
     MANAGE = "MANAGE", "Management decision (e.g. caseload balancing)"
-    FCONTA = "FCONTA", "Transfer between teams (e.g. from assessment to long-term)"
+    FCONTA = "FCONTA", "First contact: the child's first social worker"
     LEFTRL = "LEFTRL", "Worker left the role or the council"
     ORGRST = "ORGRST", "Organisational restructure"
-    TSPROC = "TSPROC", "Temporary cover ended or started"
+    TSPROC = "TSPROC", "Transfer between teams as the usual process (e.g. from assessment to long-term)"
     ABSENC = "ABSENC", "Worker absent (sickness, leave)"
     CHCHAN = "CHCHAN", "Child or family asked for a change"
     PCCHAN = "PCCHAN", "Change in the child's circumstances"
     SWDIED = "SWDIED", "Worker died"
     OTHERS = "OTHERS", "Other reason"
+
+
+# The reasons a worker may give for changing a child's worker: all but first contact, which is no change.
+CHANGE_REASONS = [(code, label) for code, label in WorkerChangeReason.choices if code != WorkerChangeReason.FCONTA]
+# A Social Work England registration number as the 903's SW_ID takes it (rules SW01, SW02): "SW" and its digits.
+SOCIAL_WORK_ENGLAND_ID = r"SW[0-9]{1,8}"
 
 
 class Role(models.TextChoices):

@@ -182,9 +182,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
 class ChangeWorkerForm(GovukForm):
     worker = WorkerChoiceField(queryset=User.objects.none(), label="New social worker", empty_label="Choose a worker")
     started_on = DateField(label="Date the new worker starts", widget=DateInput, error_messages={"invalid": "Enter a real date."})
-    reason = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *codes.WorkerChangeReason.choices], label="Why is the worker changing?"
-    )
+    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *codes.CHANGE_REASONS], label="Why is the worker changing?")
 
     def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -43,7 +44,13 @@ class User(AbstractUser):
     )
     # The 903's SW_ID: the worker's registration with the regulator, by which an SSDA903 import finds them.
     social_work_england_id = models.CharField(
-        "Social Work England registration number", max_length=20, blank=True, help_text="For example SW123456."
+        "Social Work England registration number",
+        max_length=20,
+        blank=True,
+        help_text="SW and the digits, as on the Social Work England register: for example SW123456.",
+        validators=[
+            RegexValidator(f"^{codes.SOCIAL_WORK_ENGLAND_ID}$", "Enter it as on the register: SW and its digits, like SW123456.")
+        ],
     )
     # A change of role or team changes what the account may see: every change is kept, with who and why
     # (the admin asks why). Not the password's hash, nor the time of each sign-in (casework.sign_in).

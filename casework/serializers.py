@@ -419,7 +419,7 @@ class ChangeWorkerSerializer(serializers.Serializer):
     worker = AllocatableWorkerField(help_text="The social worker who takes over.")
     started_on = DateField(help_text="The day the new worker starts.")
     reason = serializers.ChoiceField(
-        choices=codes.WorkerChangeReason.choices, help_text="Why the worker is changing (903 SW_REASON)."
+        choices=codes.CHANGE_REASONS, help_text="Why the worker is changing (903 SW_REASON; FCONTA, first contact, is no change)."
     )
 
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from casework import codes, dates, edits, selectors, versions
+from casework import codes, dates, edits, postcodes, selectors, versions
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -108,7 +108,6 @@ CHILD_DETAILS = (
     "first_language",
     "needs_interpreter",
 )
-POSTCODE_FORMAT = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})")
 # How far ahead an expected date of birth may be: a pregnancy, with room for a late birth.
 EXPECTED_BIRTH_DAYS = 300
 
@@ -144,11 +143,19 @@ def _clean_child_details(details: dict[str, Any]) -> dict[str, Any]:
     if "upn" in cleaned:
         cleaned["upn"] = cleaned["upn"].replace(" ", "").upper()
     if cleaned.get("home_postcode"):
-        match = POSTCODE_FORMAT.fullmatch(cleaned["home_postcode"].replace(" ", "").upper())
-        if match is None:
-            raise ValidationError({"home_postcode": "Enter a full UK postcode, like WR5 3DA."})
-        cleaned["home_postcode"] = f"{match.group(1)} {match.group(2)}"
+        cleaned["home_postcode"] = postcode_check(cleaned["home_postcode"], field="home_postcode")
     return cleaned
+
+
+def postcode_check(postcode: str, *, field: str) -> str:
+    """A full UK postcode the reference data knows, written as people write it ("wr53da" -> "WR5 3DA"): the 903's
+    HOME_POST and PL_POST, from which the distance and the home's council are worked out."""
+    written = postcodes.tidy(postcode)
+    if not written:
+        raise ValidationError({field: "Enter a full UK postcode, like WR5 3DA."})
+    if postcodes.find(written) is None:
+        raise ValidationError({field: f"{written} is not a UK postcode in the reference data: check it."})
+    return written
 
 
 def _check_child(child: Child, *, changed: set[str] | None = None) -> None:
@@ -879,7 +886,9 @@ def _check_allocation_change(
         raise ValidationError(
             {"started_on": f"The new worker cannot start before the current worker did ({current.started_on:%d/%m/%Y})."}
         )
-    if reason not in codes.WorkerChangeReason.values:
+    if reason == codes.WorkerChangeReason.FCONTA:
+        raise ValidationError({"reason": "First contact is the reason for a child's first worker, not for a change."})
+    if reason not in dict(codes.CHANGE_REASONS):
         raise ValidationError({"reason": "Choose why the worker is changing."})
 
 

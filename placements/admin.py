@@ -44,7 +44,7 @@ class HomeAdmin(OddInputHistoryAdmin):
     ]
     list_filter = ["rung", "transition", "active", "provider__kind"]
     list_select_related = ["provider"]
-    search_fields = ["name", "child_facing_name", "postcode_district"]
+    search_fields = ["name", "child_facing_name", "postcode"]
 
 
 @admin.register(PlacementEpisode)

@@ -280,3 +280,9 @@ _LA_CODES_AS_PRINTED = (
     "872 885 344 877 213 938 816"
 )
 LA_CODES = frozenset(_LA_CODES_AS_PRINTED.split())
+# Types of home with no Ofsted registration, so no URN in the 903 (rules 218, 222): with parents, in residential
+# employment, care homes, hospitals, custody and temporary moves. Every other type of home gives its Ofsted URN (a
+# foster home its fostering service's).
+NO_URN_PLACES = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"})
+# An Ofsted URN as registers show it: SC and six digits for children's social care, or a number (schools).
+OFSTED_URN = r"SC[0-9]{6}|[0-9]{6,7}"

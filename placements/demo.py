@@ -9,6 +9,7 @@ homes, and the ideal-vs-actual gap sits mostly at residential. Only county.rng i
 import datetime
 import itertools
 import math
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from casework import postcodes
 from casework.demo import DemoExtension, lawful
 from casework.demo.county import DAY, Mix, need_of
 from casework.demo.loader import Row, insert
@@ -63,22 +65,26 @@ class State:
 def setup(county: Any, staff: Any) -> State:
     rng, children = county.rng, max(40, sum(len(w) for w in staff.team_workers.values()) * 10)
     homes: dict[str, Iterator[Row]] = {}
+    area = county.area()
     for key, (kind, provider_code, rung, places, cost, capacity, share) in KINDS.items():
         providers = [
             Provider.objects.create(name=f"{kind.label} {i + 1}", kind=kind, provider_code=provider_code)
             for i in range(1 if key != "ifa" else 3)
         ]
+        # A fostering service (the council's, or an agency) is registered with Ofsted; its foster homes give its URN.
+        service_urns = [_urn(county) for _ in providers]
         n = max(2, math.ceil(children * share * 1.3 / capacity))
         rows = []
         for i in range(n):
             carers, surname = rng.choice(CARERS), SURNAMES[i % len(SURNAMES)]
-            is_rung = isinstance(rung, int)
+            is_rung, place_code = isinstance(rung, int), rng.choice(places)
+            own_urn = f"SC{rng.randint(100000, 999999)}" if rung == 5 else ""
             rows.append({
                 "provider_id": providers[i % len(providers)].pk, "name": _home_name(kind, surname, carers, i),
                 "child_facing_name": f"Living with {carers}" if capacity <= 3 else f"{surname} House",
-                "rung": rung if is_rung else None, "transition": "" if is_rung else rung, "place_code": rng.choice(places),
-                "postcode_district": f"WR{rng.randint(1, 15)}",
-                "urn": f"SC{rng.randint(100000, 999999)}" if rung == 5 else "",
+                "rung": rung if is_rung else None, "transition": "" if is_rung else rung, "place_code": place_code,
+                "postcode": _postcode(county, area, out_of_area=provider_code == "PR4"),
+                "urn": "" if place_code in codes.NO_URN_PLACES else own_urn or service_urns[i % len(providers)],
                 "capacity": capacity if key != "own_family" else 1000,
                 "weekly_cost": Decimal(round(cost * rng.uniform(0.85, 1.2))),
                 "min_age": 0 if capacity <= 3 else 11, "max_age": 18,
@@ -90,23 +96,39 @@ def setup(county: Any, staff: Any) -> State:
             row.update(active=False, deregistered_on=county.between(county.ago(360), county.ago(20)))
         insert(Home, rows, with_ids=True)
         homes[key] = itertools.cycle([row for row in rows if row["active"]])
-    homes["short_breaks"] = _short_break_homes()
+    homes["short_breaks"] = _short_break_homes(county, area)
     return State(homes=homes, head=User.objects.get(username="head").pk)
 
 
-def _short_break_homes() -> Iterator[Row]:
+def _short_break_homes(county: Any, area: Any) -> Iterator[Row]:
     """The council's short-break houses for disabled children, registered as residential care homes (903 PLACE R1):
     where a short break is, the 903 asks no postcode or URN (rules 214, 398), and R1 needs no URN (218). Never a
     long-term foster home (384) or a temporary one (382)."""
     provider = Provider.objects.create(name="Short breaks service", kind=K.COUNCIL_CHILDRENS_HOME, provider_code="PR1")
     rows = [{
         "provider_id": provider.pk, "name": f"{name} short-break house", "child_facing_name": f"{name} House",
-        "rung": 5, "transition": "", "place_code": P.R1, "postcode_district": district, "urn": "", "capacity": 6,
+        "rung": 5, "transition": "", "place_code": P.R1, "postcode": _postcode(county, area, out_of_area=False), "urn": "",
+        "capacity": 6,
         "weekly_cost": Decimal(2500), "min_age": 4, "max_age": 18, "takes_sibling_groups": True, "active": True,
         "deregistered_on": None,
-    } for name, district in (("Larkspur", "WR4"), ("Meadow", "WR9"))]  # fmt: skip
+    } for name in ("Larkspur", "Meadow")]  # fmt: skip
     insert(Home, rows, with_ids=True)
     return itertools.cycle(rows)
+
+
+OUT_OF_AREA = 0.3  # of private homes (agency foster carers, children's homes, supported accommodation)
+
+
+def _postcode(county: Any, area: Any, *, out_of_area: bool) -> str:
+    """A real postcode in the council, or for some private homes in a council nearby (the council's own homes
+    other than foster carers must be in its area, rule 1015)."""
+    draw: random.Random = county.register_rng
+    choices: list[str] = area.nearby if out_of_area and area.nearby and draw.random() < OUT_OF_AREA else area.inside
+    return draw.choice(choices)
+
+
+def _urn(county: Any) -> str:
+    return f"SC{county.register_rng.randint(100000, 999999)}"
 
 
 def _moves(county: Any, start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -142,27 +164,27 @@ def _home_name(kind: codes.ProviderKind, surname: str, carers: str, i: int) -> s
     return f"{name} {i // len(SURNAMES) + 1}" if i >= len(SURNAMES) else name
 
 
-def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
-    """(start, kind, miles) following the case study's chapters, with the extra homes its text counts."""
-    stays: list[tuple[datetime.date, str, int, str]] = []  # (start, kind, miles, where)
+def _journey_homes(county: Any, plan: Any) -> list[tuple[datetime.date, str]]:
+    """(start, kind) following the case study's chapters, with the extra homes its text counts."""
+    stays: list[tuple[datetime.date, str, str]] = []  # (start, kind, where)
     count = 0
     for months, where, _ in plan.journey.chapters:
         day, lower = county.months_ago(months), where.lower()
         kind = "residential" if "children's home" in lower else "own_family" if "family" in lower else (
             "in_house" if "in-house" in lower or "farm" in lower else "ifa")  # fmt: skip
-        same_home = stays and (stays[-1][3] == where or stays[-1][1] == kind == "own_family")
+        same_home = stays and (stays[-1][2] == where or stays[-1][1] == kind == "own_family")
         if plan.end and day >= plan.end or same_home:
             continue
         target = next((n for word, n in ORDINALS.items() if word in lower), count + 1)
         gap_start = stays[-1][0] if stays else day
         for i in range(1, target - count):  # homes the chapter counts but does not describe
-            stays.append((gap_start + (day - gap_start) * i // (target - count), kind, 0, ""))
-        stays.append((max(day, plan.start), kind, 238 if "238" in where else 0, where))
+            stays.append((gap_start + (day - gap_start) * i // (target - count), kind, ""))
+        stays.append((max(day, plan.start), kind, where))
         count = target
-    return [(start, kind, miles) for start, kind, miles, _ in stays]
+    return [(start, kind) for start, kind, _ in stays]
 
 
-def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
+def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str]]:
     if plan.journey:
         return _journey_homes(county, plan)
     rng, end = county.rng, plan.end or county.today
@@ -171,7 +193,7 @@ def _history(county: Any, plan: Any) -> list[tuple[datetime.date, str, int]]:
         age = (day - plan.child["date_of_birth"]).days / 365.25
         if kind == "own_family" and _accommodated_on(plan, day):
             kind = "kinship"  # placement with parents is under a care order, never section 20 (903 rule 378)
-        stays.append((day, kind, rng.choice((0, 2, 5, 8, 12, 25, 60))))
+        stays.append((day, kind))
         if kind == "residential" and rng.random() < 0.55:
             kind = rng.choice(("in_house", "ifa"))  # a step down to a family
         elif age >= 16 and rng.random() < 0.35:
@@ -198,7 +220,7 @@ def _accommodated_on(plan: Any, day: datetime.date) -> bool:
     return False
 
 
-Stay = tuple[datetime.date, str, int, Row]  # (start, kind, miles, home)
+Stay = tuple[datetime.date, str, Row]  # (start, kind, home)
 
 
 def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) -> list[Stay]:
@@ -208,19 +230,19 @@ def _homes(county: Any, plan: Any, state: State, placed: dict[int, list[Stay]]) 
         if id(other) in placed and plan.lives_with(other):
             return placed[id(other)]
     stays: list[Stay] = []
-    for start, kind, miles in _history(county, plan):
+    for start, kind in _history(county, plan):
         home = next(state.homes[kind])
         for _ in range(20):  # a move the 903 can see: another type of home, provider, place or URN (rule 435)
-            if not stays or _as_the_903_sees(stays[-1][3]) != _as_the_903_sees(home):
+            if not stays or _as_the_903_sees(stays[-1][2]) != _as_the_903_sees(home):
                 break
             home = next(state.homes[kind])
-        stays.append((start, kind, miles, home))
+        stays.append((start, kind, home))
     placed[id(plan)] = stays
     return stays
 
 
 def _as_the_903_sees(home: Row) -> tuple[str, ...]:
-    return home["place_code"], home["postcode_district"], home["urn"]
+    return home["place_code"], home["postcode"], home["urn"]
 
 
 def _short_breaks(plan: Any, state: State) -> list[Row]:
@@ -252,13 +274,14 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
         if plan.kind == "known":
             continue
         stays, legal = _homes(county, plan, state, placed), sorted(plan.legal, key=lambda item: item[1])
-        for i, (start, kind, miles, home) in enumerate(stays):
+        for i, (start, kind, home) in enumerate(stays):
             end = stays[i + 1][0] if i + 1 < len(stays) else plan.end
             status = [code for code, since in legal if since <= start][-1:] or [""]
             episodes.append({
                 "child_id": plan.child["id"], "home_id": home["id"], "started_on": start, "ended_on": end,
                 "place": home["place_code"], "place_provider": KINDS[kind][1], "legal_status": status[0],
-                "reason_place_change": MOVE_REASON.draw(county.rng) if i else "", "distance_miles": miles,
+                "reason_place_change": MOVE_REASON.draw(county.rng) if i else "",
+                "distance_miles": _distance(plan.child["home_postcode"], home["postcode"]),
                 "school_changed": county.rng.random() < 0.3 if i else False,
                 "rec": _left_care(county, plan, end, home) if end is not None and end == plan.end else "",
                 "category_of_need": need_of(plan),
@@ -270,6 +293,12 @@ def chunk(county: Any, plans: list[Any], state: State) -> None:
     insert(PlacementEpisode, episodes)
     insert(PlacementDecision, [row for row, _ in decisions], with_ids=True)
     insert(RungConsideration, (entry | {"decision_id": row["id"]} for row, entries in decisions for entry in entries))
+
+
+def _distance(child: str, home: str) -> Decimal | None:
+    """As services.placement_start works it out: from the child's home postcode and the home's."""
+    there, away = postcodes.find(child), postcodes.find(home)
+    return postcodes.distance_miles(there, away) if there and away else None
 
 
 def _decision(

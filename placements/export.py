@@ -19,7 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
 from casework import codes as casework_codes
-from casework import dates
+from casework import dates, postcodes
+from casework.codes import WorkerChangeReason
 from casework.models import (
     Allocation,
     CareEpisode,
@@ -65,10 +66,13 @@ OC2 = (
 OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
 # How a period in care ended that leaves no care leaver to ask about: died, another council took over, adopted.
 NO_CARE_LEAVER = ("E2", "E3", "E11", "E12")
-NOT_OFSTED = "XXXXXXX"  # the 903's URN for a home Ofsted does not register
 # Legal statuses of a child looked after only during agreed short breaks (respite): no home postcodes or URN, no
 # reviews collected, and not looked after as the 903's cohorts (OC2, MOTHER) count it.
 SHORT_BREAKS = ("V3", "V4")
+MOVES = ("P", "T", "U", "B")  # the RNE of an episode that starts in a new home (or type of home)
+TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # no reason for the change to or from a temporary home (rules 225, 226)
+# SW10a: a change of worker is a new episode within 7 days of the last; after a longer gap it is a first contact.
+SAME_WORKER_CHAIN = datetime.timedelta(days=7)
 
 Row = dict[str, Any]  # one CSV row, by column name
 State = tuple[str, int | None, str]  # what a new 903 episode starts on: legal status, home, type of home
@@ -171,9 +175,11 @@ def child_id(child: Child) -> str | int:
     return child.la_child_id or child.pk
 
 
-def worker_id(worker: User) -> str | int:
-    """SW_ID: the worker's Social Work England number, or Hearth's id for a worker with none recorded yet."""
-    return worker.social_work_england_id or worker.pk
+def worker_id(worker: User) -> str:
+    """SW_ID: the worker's Social Work England registration number. Never Hearth's own id in its place: a worker with
+    none recorded leaves it blank, and the DfE's validator (rule SW02) shows the head of service every row that
+    needs it, child by child, while the rest of the return is still checked, rather than one error stopping it."""
+    return worker.social_work_england_id
 
 
 def _who(child: Child) -> Row:
@@ -236,18 +242,14 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
             "DECOM": day,
             "RNE": rne,
             "LS": state[0],
-            "CIN": home.category_of_need if home else "",
+            "CIN": care.category_of_need or (home.category_of_need if home else ""),
             "PLACE": state[2],
             "PLACE_PROVIDER": home.place_provider if home else "",
-            "REASON_PLACE_CHANGE": home.reason_place_change if home and rne in ("P", "B", "T", "U") else "",
-            "HOME_POST": "",
-            "PL_POST": home.home.postcode_district if home else "",
-            "URN": (home.home.urn or NOT_OFSTED) if home else "",
+            "REASON_PLACE_CHANGE": "",
+            **_where(child, home, state[0]),
         }
-        if state[0] in SHORT_BREAKS:  # the 903 asks nowhere about a short break's home (rules 214, 398, 420)
-            row.update(HOME_POST="", PL_POST="", URN="")
         if previous is not None:
-            previous.update(DEC=day, REC="X1")
+            previous.update(DEC=day, REC="X1", REASON_PLACE_CHANGE=_reason_place_change(previous, row, home))
         rows.append(row)
         previous = row
     if previous is not None:
@@ -256,14 +258,35 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
     return [_dated(row, end) for row in rows if (row["DEC"] is None or row["DEC"] >= start) and row["DECOM"] <= end]
 
 
+def _where(child: Child, home: PlacementEpisode | None, legal_status: str) -> Row:
+    """HOME_POST, PL_POST and URN: the child's home postcode and the home's, in full, and the home's Ofsted URN where
+    its type of home is registered (and it is in England, rule 243); none of them for a short break (rules 214, 398)."""
+    if home is None or legal_status in SHORT_BREAKS:
+        return {"HOME_POST": "", "PL_POST": "", "URN": ""}
+    place = postcodes.find(home.home.postcode)
+    in_england = place is None or place.local_authority not in postcodes.COUNTRIES.values()
+    registered = home.place not in codes.NO_URN_PLACES and in_england
+    return {"HOME_POST": child.home_postcode, "PL_POST": home.home.postcode, "URN": home.home.urn if registered else ""}
+
+
+def _reason_place_change(ending: Row, starting: Row, home: PlacementEpisode | None) -> str:
+    """The 903 gives the reason for a move on the episode the move ends (rule 225): the reason recorded with the
+    move, which Hearth keeps on the next home. None for a change of legal status alone, or to or from a temporary
+    home (rule 226)."""
+    if home is None or starting["RNE"] not in MOVES or ending["PLACE"] in TEMPORARY:
+        return ""
+    return "" if starting["PLACE"] in TEMPORARY else home.reason_place_change
+
+
 def _rne(before: State, after: State) -> str:
     """903 RNE: L legal status only; P a new home (new carers); T the same carers, a new type of home (a foster home
-    becoming a placement for adoption); B and U, the same two with the legal status changing too."""
+    becoming a placement for adoption); U a new home and a new legal status at once; B the same carers, a new type
+    of home and a new legal status at once."""
     legal, moved, place = before[0] != after[0], before[1] != after[1], before[2] != after[2]
     if moved:
-        return "B" if legal else "P"
+        return "U" if legal else "P"
     if place:
-        return "U" if legal else "T"
+        return "B" if legal else "T"
     return "L"
 
 
@@ -271,14 +294,34 @@ def _dated(row: Row, end: datetime.date) -> Row:
     row = {key: value for key, value in row.items() if key != "state"}
     ended = row["DEC"] is not None and row["DEC"] <= end
     row.update(DECOM=_d(row["DECOM"]), DEC=_d(row["DEC"]) if ended else "", REC=row["REC"] if ended else "")
+    if not ended:
+        row["REASON_PLACE_CHANGE"] = ""  # not for an episode still going on at the year's end (rule 233)
     return row
 
 
 def _social_workers(child: Child, year: Year) -> list[Row]:
-    return [_social_worker(child, allocation, year.end) for allocation in child.allocations.all()]
+    """Each worker the child had in the year, with why they became the child's worker. A worker who held the case
+    for less than a day (changed again the same day) is no episode: the child's worker is who held it at the day's
+    end. SW_REASON is the reason for the change to this worker, kept on the end of the worker before; the child's
+    first worker, or the first after a gap of over a week, is a first contact (FCONTA, rules SW10a and SW10b)."""
+    rows: list[Row] = []
+    before: Allocation | None = None
+    for allocation in child.allocations.all():
+        if allocation.ended_on == allocation.started_on:
+            continue
+        if allocation.started_on <= year.end and (allocation.ended_on is None or allocation.ended_on >= year.start):
+            rows.append(_social_worker(child, allocation, _sw_reason(before, allocation), year.end))
+        before = allocation
+    return rows
 
 
-def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> Row:
+def _sw_reason(before: Allocation | None, allocation: Allocation) -> str:
+    if before is None or before.ended_on is None or allocation.started_on - before.ended_on > SAME_WORKER_CHAIN:
+        return WorkerChangeReason.FCONTA
+    return before.end_reason
+
+
+def _social_worker(child: Child, allocation: Allocation, reason: str, end: datetime.date) -> Row:
     ended = allocation.ended_on is not None and allocation.ended_on <= end
     return {
         "CHILD": child_id(child),
@@ -286,7 +329,7 @@ def _social_worker(child: Child, allocation: Allocation, end: datetime.date) -> 
         "SW_ID": worker_id(allocation.worker),
         "SW_DECOM": _d(allocation.started_on),
         "SW_DEC": _d(allocation.ended_on) if ended else "",
-        "SW_REASON": allocation.end_reason if ended else "",
+        "SW_REASON": reason,
     }
 
 
@@ -299,7 +342,8 @@ def _episode_loads(year: Year) -> list[Prefetch[Any] | str]:
 
 
 def _social_worker_loads(year: Year) -> list[Prefetch[Any] | str]:
-    allocations = Allocation.objects.filter(year.overlapping()).select_related("worker").order_by("started_on", "id")
+    # All of them, not only the year's: the reason for the year's first change is kept on the worker before.
+    allocations = Allocation.objects.filter(started_on__lte=year.end).select_related("worker").order_by("started_on", "id")
     return [Prefetch("allocations", queryset=allocations)]
 
 

@@ -27,7 +27,9 @@ def _radios(label: str, choices: Any, required: bool = True) -> forms.ChoiceFiel
 
 class HomeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, home: Home) -> str:
-        return f"{home.name} ({home.postcode_district or 'area not recorded'}, £{home.weekly_cost:,.0f} a week)"
+        where = home.postcode or "postcode not recorded"
+        area = " out of area" if home.out_of_area else ""
+        return f"{home.name} ({where}{area}, £{home.weekly_cost:,.0f} a week)"
 
 
 class MoveForm(GovukForm):
@@ -38,7 +40,6 @@ class MoveForm(GovukForm):
         choices=[("", "First home in this period of care"), *codes.ReasonPlaceChange.choices],
         required=False,
     )
-    distance_miles = forms.DecimalField(label="Miles from the child's home area", max_digits=6, decimal_places=1, required=False)
     school_changed = forms.BooleanField(label="The child has to change school", required=False)
     emergency_reason = _text(
         "If this is an emergency move with no approved decision yet, why could it not wait?",

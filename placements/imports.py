@@ -15,7 +15,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from casework import codes as casework_codes
-from casework import dates
+from casework import dates, postcodes
 from casework.models import Allocation, CareEpisode, Child, FamilyMember, LegalStatus, User
 from casework.selectors import UPN_SHAPE
 from casework.services import missing_episode_record, missing_episode_update, review_record, save_with_history
@@ -34,10 +34,10 @@ from placements.export import (
     EPISODES,
     HEADER,
     MISSING,
-    NOT_OFSTED,
     PLACED_ADOPTION,
     PREV_PERM,
     REVIEWS,
+    SAME_WORKER_CHAIN,
     SOCIAL_WORKERS,
     UASC,
 )
@@ -69,7 +69,8 @@ TABLE_NAMES = {
 REQUIRED = ("header",)  # a council may send a child's header alone; no episodes or workers is not an error
 DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # dd/mm/YYYY, as the 903 writes dates
 PART_DATE = re.compile(r"(\d{1,2}|ZZ)/(\d{1,2}|ZZ)/(\d{4}|ZZZZ)")  # DATE_PERM: ZZ for a part not known
-OFSTED_URN = re.compile(r"SC\d{6}|\d{6,7}")  # a children's home's Ofsted URN ('XXXXXXX' when Ofsted has none)
+OFSTED_URN = re.compile(codes.OFSTED_URN)  # a home's Ofsted URN
+NOT_OFSTED = "XXXXXXX"  # the 903's URN for a placement through a regional adoption agency: Hearth keeps none
 
 # What each outcome means in the report.
 ADD, UPDATE, HELD, REFUSED = "add", "update", "already held", "refused"
@@ -237,6 +238,7 @@ class Identity:
     upn: str
     upn_unknown: str
     first_born: datetime.date | None  # MC_DOB: a mother's first child's date of birth
+    home_postcode: str = ""  # the Episodes' HOME_POST, the latest given: Hearth keeps one, on the child
 
 
 def _identity(line: Line) -> Identity:
@@ -250,7 +252,7 @@ def _identity(line: Line) -> Identity:
     born = _date(line, "DOB")
     return Identity(
         line=line,
-        sex=_code(line, "SEX", casework_codes.Sex.values),
+        sex=_sex(line),
         date_of_birth=born,
         ethnicity=_code(line, "ETHNIC", casework_codes.Ethnicity.values),
         upn="" if unknown else upn,
@@ -270,6 +272,21 @@ def _first_born(line: Line) -> datetime.date | None:
     return first_born
 
 
+# Returns before 2024/25 coded sex 1 and 2; Hearth keeps the 903's M and F.
+OLD_SEX_CODES = {"1": casework_codes.Sex.MALE, "2": casework_codes.Sex.FEMALE}
+
+
+def _sex(line: Line) -> str:
+    written = line.values.get("SEX", "").strip().upper()
+    return OLD_SEX_CODES.get(written) or _code(line, "SEX", casework_codes.Sex.values)
+
+
+def _postcode(line: Line, column: str) -> str:
+    """A postcode as Hearth writes it ("WR5 3DA"); one not shaped like a full postcode is kept as the file has it."""
+    written = line.values.get(column, "").strip().upper()
+    return postcodes.tidy(written) or written[:8]
+
+
 @dataclass
 class Episode:
     """One row of the Episodes table, checked."""
@@ -284,13 +301,14 @@ class Episode:
     ended_on: datetime.date | None
     rec: str
     reason_place_change: str
-    postcode_district: str
+    postcode: str  # the home's (PL_POST)
+    home_postcode: str  # the child's (HOME_POST)
     urn: str
 
     @property
     def home_key(self) -> tuple[str, ...]:
         """How the home is found: by its Ofsted URN, or else by what the 903 says of it (type, provider, area)."""
-        return ("urn", self.urn) if self.urn else ("codes", self.place, self.provider, self.postcode_district)
+        return ("urn", self.urn) if self.urn else ("codes", self.place, self.provider, self.postcode)
 
 
 RNE = ("S", "L", "P", "T", "U", "B")  # how a 903 episode began: S is a new period in care
@@ -318,7 +336,8 @@ def _episode(line: Line) -> Episode:
         ended_on=ended,
         rec=rec,
         reason_place_change=_code(line, "REASON_PLACE_CHANGE", codes.ReasonPlaceChange.values, required=False),
-        postcode_district=line.values.get("PL_POST", "").replace(" ", "").upper()[:8],
+        postcode=_postcode(line, "PL_POST"),
+        home_postcode=_postcode(line, "HOME_POST"),
         urn="" if urn == NOT_OFSTED else urn,
     )
 
@@ -330,7 +349,7 @@ class WorkerEpisode:
     worker_id: str
     started_on: datetime.date
     ended_on: datetime.date | None
-    end_reason: str
+    reason: str  # why this worker became the child's (the 903's meaning of SW_REASON)
 
 
 def _worker_episode(line: Line) -> WorkerEpisode:
@@ -340,11 +359,16 @@ def _worker_episode(line: Line) -> WorkerEpisode:
         raise line.refuse(f"SW_DEC {ended:%d/%m/%Y} is before SW_DECOM {started:%d/%m/%Y}.")
     if not line.values.get("SW_ID"):
         raise line.refuse("SW_ID is missing.")
-    # Hearth's own return writes SW_REASON on the episode that ended, as why it ended (placements.export).
     reason = _code(line, "SW_REASON", casework_codes.WorkerChangeReason.values, required=False)
-    if reason and ended is None:
-        raise line.refuse("SW_REASON is given but SW_DEC is not: the reason is why this worker's episode ended.")
     return WorkerEpisode(line, born, line.values["SW_ID"].upper(), started, ended, reason)
+
+
+def _end_reason(worker: WorkerEpisode, following: WorkerEpisode | None) -> str:
+    """Hearth keeps why a worker changed on the end of the worker before (casework.codes.WorkerChangeReason): the
+    next episode's SW_REASON, unless that one is a first contact (no change) or begins after a gap (export's rule)."""
+    if following is None or worker.ended_on is None or following.reason == casework_codes.WorkerChangeReason.FCONTA:
+        return ""
+    return following.reason if following.started_on - worker.ended_on <= SAME_WORKER_CHAIN else ""
 
 
 # One child's records, as the files describe them ------------------------------------------------------------------
@@ -484,8 +508,9 @@ class ChildImport:
             raise files.headers[1].refuse(f"A second header row for this CHILD (the first is line {files.headers[0].number}).")
         if not files.headers:
             raise files.lines[0].refuse("No Header row for this CHILD: the Header file must list every child.")
-        identity = _identity(files.headers[0])
         episodes = [_episode(line) for line in files.episodes]
+        given = [episode.home_postcode for episode in sorted(episodes, key=lambda e: e.started_on) if episode.home_postcode]
+        identity = replace(_identity(files.headers[0]), home_postcode=given[-1] if given else "")
         workers = [_worker_episode(line) for line in files.workers]
         periods = _periods(episodes)
         self._check_dates(identity, episodes, workers)
@@ -527,7 +552,15 @@ class ChildImport:
         if child is None:
             return self._new_child(identity)
         self.held = child.pk
-        details = {name: getattr(identity, name) for name in ("sex", "date_of_birth", "ethnicity", "upn", "upn_unknown")}
+        named = (
+            "sex",
+            "date_of_birth",
+            "ethnicity",
+            "upn",
+            "upn_unknown",
+            *(("home_postcode",) if identity.home_postcode else ()),
+        )
+        details = {name: getattr(identity, name) for name in named}
         changed = {name: value for name, value in details.items() if getattr(child, name) != value}
         if identity.upn and Child.objects.filter(upn=identity.upn).exclude(pk=child.pk).exists():
             raise line.refuse("Another child's record in Hearth has this UPN.")
@@ -556,6 +589,7 @@ class ChildImport:
             ethnicity=identity.ethnicity,
             upn=identity.upn,
             upn_unknown=identity.upn_unknown,
+            home_postcode=identity.home_postcode,
         )
         self._save(child, line)
         self.note(line, ADD, f"a new child, '{child.display_name}' (the 903 has no names: add them on the record)")
@@ -620,16 +654,19 @@ class ChildImport:
         runs = _runs(period.episodes, _placement_key)
         home: Home | None = None
         for n, run in enumerate(runs):
-            home = self._home_episode(child, run, last=n == len(runs) - 1 and period.ended_on is not None, before=home)
+            # The 903 gives the reason for a move on the episode the move ended; Hearth keeps it with the next home.
+            reason = runs[n - 1][-1].reason_place_change if n else ""
+            last = n == len(runs) - 1 and period.ended_on is not None
+            home = self._home_episode(child, run, reason=reason, last=last, before=home)
 
-    def _home_episode(self, child: Child, run: list[Episode], *, last: bool, before: Home | None) -> Home:
-        """One home's episode. RNE T or U keeps the carers (a foster home becoming a placement for adoption, say)."""
+    def _home_episode(self, child: Child, run: list[Episode], *, reason: str, last: bool, before: Home | None) -> Home:
+        """One home's episode. RNE T or B keeps the carers (a foster home becoming a placement for adoption, say)."""
         first = run[0]
-        home = before if before is not None and first.rne in ("T", "U") else self._home(first)
+        home = before if before is not None and first.rne in ("T", "B") else self._home(first)
         episode = PlacementEpisode(
             child=child, home=home, started_on=first.started_on, ended_on=run[-1].ended_on, place=first.place,
             place_provider=first.provider, legal_status=first.legal_status, category_of_need=first.category_of_need,
-            reason_place_change=first.reason_place_change, rec=run[-1].rec if last else "",
+            reason_place_change=reason, rec=run[-1].rec if last else "",
         )  # fmt: skip
         compared = ("home_id", "place", "place_provider", "category_of_need", "reason_place_change")
         existing = PlacementEpisode.objects.filter(child=child)
@@ -644,7 +681,7 @@ class ChildImport:
             found = (
                 Home.objects.filter(
                     urn="", place_code=episode.place, provider__provider_code=episode.provider,
-                    postcode_district=episode.postcode_district,
+                    postcode=episode.postcode,
                 ).order_by("pk").first()
             )  # fmt: skip
         if found is not None:
@@ -700,7 +737,8 @@ class ChildImport:
 
     def _workers(self, child: Child, workers: list[WorkerEpisode]) -> None:
         previous: WorkerEpisode | None = None
-        for worker in sorted(workers, key=lambda w: (w.started_on, w.line.number)):
+        in_order = sorted(workers, key=lambda w: (w.started_on, w.line.number))
+        for worker, following in zip(in_order, [*in_order[1:], None], strict=True):
             if previous is not None and (previous.ended_on is None or worker.started_on < previous.ended_on):
                 raise worker.line.refuse(
                     f"Overlapping worker episodes: the one on line {previous.line.number} has not ended by then."
@@ -716,7 +754,7 @@ class ChildImport:
                 worker=user,
                 started_on=worker.started_on,
                 ended_on=worker.ended_on,
-                end_reason=worker.end_reason,
+                end_reason=_end_reason(worker, following),
             )
             existing = Allocation.objects.filter(child=child)
             self._dated(allocation, existing, [worker.line], f"worker {user}", compared=("worker_id",), ends=("end_reason",))
@@ -936,12 +974,12 @@ def _new_home(episode: Episode, provider: Provider) -> Home:
     """A stand-in for a home the files name, built from its codes. Not offered for new moves (inactive) until
     someone gives it its real name and details in the admin."""
     rung = RUNGS.get(K(provider.kind))
-    area = episode.postcode_district or "area not given"
+    area = episode.postcode or "area not given"
     name = f"From the 903: {episode.place} {episode.provider} {episode.urn or area} (name not known)"
     words = CHILDS_WORDS[rung] if rung else "Living more independently"
     return Home(
         provider=provider, name=name, child_facing_name=words, rung=rung, transition=TRANSITIONS.get(K(provider.kind), ""),
-        place_code=episode.place, postcode_district=episode.postcode_district, urn=episode.urn, active=False,
+        place_code=episode.place, postcode=episode.postcode, urn=episode.urn, active=False,
     )  # fmt: skip
 
 

@@ -9,13 +9,17 @@ no page, API or admin action deletes them, and every change is kept by django-si
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from casework import postcodes
 from casework.dates import validate_in_range
 from casework.models import Child
+from casework.services import postcode_check
 from placements import codes
 
 
@@ -41,8 +45,15 @@ class Home(models.Model):
     rung = models.PositiveSmallIntegerField(choices=codes.Rung.choices, null=True, blank=True)
     transition = models.CharField(max_length=32, choices=codes.Transition.choices, blank=True)
     place_code = models.CharField("903 PLACE", max_length=2, choices=codes.PlaceCode.choices)
-    postcode_district = models.CharField(max_length=8, blank=True, help_text="The first half of the postcode, e.g. 'WR5'.")
-    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    # The 903's PL_POST: the distance from the child's home, the home's council and in or out of area come from it.
+    postcode = models.CharField(max_length=8, blank=True, help_text="The full postcode, e.g. 'WR5 3DA'.")
+    urn = models.CharField(
+        "Ofsted URN",
+        max_length=8,
+        blank=True,
+        help_text="The home's Ofsted number (a foster home: its fostering service's), e.g. SC123456.",
+        validators=[RegexValidator(f"^({codes.OFSTED_URN})$", "Enter the Ofsted URN as Ofsted writes it, like SC123456.")],
+    )
     capacity = models.PositiveSmallIntegerField(default=1, help_text="Children the home is approved for.")
     weekly_cost = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -72,6 +83,35 @@ class Home(models.Model):
     def is_residential(self) -> bool:
         return self.rung == codes.Rung.RESIDENTIAL
 
+    @property
+    def postcode_district(self) -> str:
+        """The first half of the postcode ('WR5'): where the home is, for lists."""
+        return self.postcode.split(" ")[0]
+
+    @property
+    def council(self) -> str:
+        """The council the home is in, by its postcode (the 903's PL_LA): 'Worcestershire', or 'Wales'."""
+        place = postcodes.find(self.postcode)
+        return postcodes.authority_name(place.local_authority) if place and place.local_authority else ""
+
+    @property
+    def out_of_area(self) -> bool | None:
+        """Whether the home is outside the council's own area (the 903's PL_LOCATION); None without a known postcode."""
+        place = postcodes.find(self.postcode)
+        return None if place is None else place.local_authority != settings.HEARTH_LOCAL_AUTHORITY_CODE
+
+    @property
+    def needs_urn(self) -> bool:
+        return self.place_code not in codes.NO_URN_PLACES
+
+    def clean(self) -> None:
+        if self.postcode:
+            self.postcode = postcode_check(self.postcode, field="postcode")
+        if self.needs_urn and not self.urn:
+            raise ValidationError({"urn": f"Give the Ofsted URN: a home of type {self.place_code} is registered with Ofsted."})
+        if self.urn and not self.needs_urn:
+            raise ValidationError({"urn": f"A home of type {self.place_code} has no Ofsted URN: leave it blank."})
+
 
 class PlacementEpisode(models.Model):
     """A period of a child living in one home. The codes are kept as recorded at the time."""
@@ -86,7 +126,9 @@ class PlacementEpisode(models.Model):
     # As the worker recorded it when care started (casework.CareEpisode), carried from home to home: never a default.
     category_of_need = models.CharField(max_length=2, choices=codes.CategoryOfNeed.choices)
     reason_place_change = models.CharField(max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True)
-    distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # Worked out when the child moves (services.placement_start) from the child's home postcode and the home's, in a
+    # straight line as the DfE's guidance measures it; empty if either postcode was unknown.
+    distance_miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True, editable=False)
     school_changed = models.BooleanField(default=False)
     rec = models.CharField("903 REC (care ended)", max_length=3, choices=codes.ReasonEpisodeCeased.choices, blank=True)
     # A move the same day, before a decision: its decision must be approved by `approval_due_at` (72 hours on).

@@ -112,7 +112,7 @@ class HomeSerializer(CodedModelSerializer):
             "rung",
             "transition",
             "place_code",
-            "postcode_district",
+            "postcode",
             "urn",
             "capacity",
             "vacancies",
@@ -168,7 +168,6 @@ class PlacementStartSerializer(serializers.Serializer):
     home = VisibleHomeField()
     started_on = DateField()
     reason_place_change = CodeField(choices=codes.ReasonPlaceChange.choices, required=False, allow_blank=True, default="")
-    distance_miles = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True, default=None)
     school_changed = serializers.BooleanField(required=False, default=False)
     category_of_need = CodeField(
         choices=codes.CategoryOfNeed.choices, required=False, default="", allow_blank=True,

@@ -6,6 +6,7 @@ ValidationError for something a person got wrong, or PermissionDenied for anythi
 import datetime
 import logging
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from celery import current_app
@@ -16,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from casework import codes as casework_codes
+from casework import postcodes
 from casework import selectors as casework_selectors
 from casework.models import CareEpisode, Child, LegalStatus, User
 from casework.services import legal_status_may_end, require_back_before_care_ends, require_recorder, save_with_history
@@ -56,7 +58,6 @@ def placement_start(
     started_on: datetime.date,
     actor: User,
     reason: str = "",
-    distance_miles: Any = None,
     school_changed: bool = False,
     category_of_need: str = "",
     decision: PlacementDecision | None = None,
@@ -82,7 +83,7 @@ def placement_start(
     episode = PlacementEpisode(
         child=child, home=home, started_on=started_on, place=home.place_code, place_provider=home.provider.provider_code,
         legal_status=_legal_status_on(child, started_on), reason_place_change=reason if current else "",
-        distance_miles=distance_miles, school_changed=school_changed,
+        distance_miles=_distance(child, home), school_changed=school_changed,
         category_of_need=category_of_need or _category_of_need(child, current),
     )  # fmt: skip
     if decision is None:
@@ -99,6 +100,13 @@ def placement_start(
         decision.episode = episode
         save_with_history(decision, actor=actor, reason="Move recorded", update_fields=["episode", "updated_at"])
     return episode
+
+
+def _distance(child: Child, home: Home) -> Decimal | None:
+    """Miles from the child's home postcode to the home's, as the DfE's guidance measures them; None if either
+    postcode is not recorded (or not in the reference data)."""
+    there, away = postcodes.find(child.home_postcode), postcodes.find(home.postcode)
+    return postcodes.distance_miles(there, away) if there and away else None
 
 
 def _fits(decision: PlacementDecision, home: Home) -> bool:

@@ -647,7 +647,7 @@ ENDPOINTS: dict[str, Target] = {
             "first_name": "Matrix",
             "last_name": "Newchild",
             "date_of_birth": "2015-06-01",
-            "sex": "1",
+            "sex": "M",
             "ethnicity": "WBRI",
             "upn_unknown": "UN5",
             "worker": world.county.worker.pk,

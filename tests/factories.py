@@ -45,6 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     role = codes.Role.SOCIAL_WORKER
     team = factory.SubFactory(TeamFactory)
+    social_work_england_id = factory.Sequence(lambda n: f"SW{100000 + n}")
     password = factory.django.Password(PASSWORD)
 
 
@@ -57,6 +58,9 @@ class ChildFactory(factory.django.DjangoModelFactory):
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365 * 10))
     sex = codes.Sex.FEMALE
     ethnicity = codes.Ethnicity.WBRI
+    upn = ""
+    upn_unknown = factory.LazyAttribute(lambda child: "" if child.upn else codes.UpnUnknown.UN5)
+    home_postcode = "WR1 2AA"  # in Worcester, the council the tests' settings name
 
 
 class CareEpisodeFactory(factory.django.DjangoModelFactory):

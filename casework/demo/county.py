@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
-from casework import codes, contact_due, services
+from casework import codes, contact_due, postcodes, services
 from casework.demo import lawful
 from casework.demo.extensions import demo_extensions
 from casework.demo.health import records_health
@@ -60,6 +61,7 @@ DAY = datetime.timedelta(days=1)
 T = TypeVar("T")
 R, S, L, V, Rel, E = (codes.WorkerChangeReason, codes.Sex, codes.LegalStatusCode, codes.VisitType, codes.Relationship,
                       codes.Ethnicity)  # fmt: skip
+CASE_ROLES = (codes.Role.SOCIAL_WORKER, codes.Role.TEAM_MANAGER, codes.Role.HEAD_OF_SERVICE)  # registered social workers
 
 
 class Mix(Generic[T]):
@@ -82,10 +84,11 @@ UASC_ETHNICITY = Mix({E.OOTH: 35, E.AOTH: 25, E.BAFR: 30, E.WOTH: 5, E.MOTH: 5})
 # children at home (County.short_breaks); an emergency protection order (L2) is followed within days by another order.
 LEGAL = Mix({L.C2: 58, L.C1: 11, L.V2: 18, L.E1: 7, L.J1: 1, L.L2: 1, L.D1: 1})
 SEND = Mix({codes.SendNeed.NONE: 45, codes.SendNeed.SEN_SUPPORT: 30, codes.SendNeed.EHCP: 25})
-# The report: 82% of children in care had a worker change in two years, 54% of changes between teams.
+# The report: 82% of children in care had a worker change in two years, 54% of changes between teams (TSPROC, the usual
+# process; a first contact, FCONTA, is a child's first worker and never a change).
 CHANGES_IN_24_MONTHS = Mix({0: 17, 1: 38, 2: 25, 3: 13, 4: 7})
 CHANGES_BEFORE = Mix({0: 50, 1: 35, 2: 15})
-REASON = Mix({R.FCONTA: 54, R.LEFTRL: 15, R.MANAGE: 9, R.ORGRST: 5, R.TSPROC: 5, R.ABSENC: 4, R.CHCHAN: 3,
+REASON = Mix({R.TSPROC: 54, R.LEFTRL: 15, R.MANAGE: 9, R.ORGRST: 5, R.ABSENC: 9, R.CHCHAN: 3,
               R.PCCHAN: 3, R.OTHERS: 1.9, R.SWDIED: .1})  # fmt: skip
 GROUP_SIZE = Mix({1: 55, 2: 25, 3: 12, 4: 8})
 SIBLING_KIND = Mix({Rel.FULL_SIBLING: 55, Rel.HALF_SIBLING: 38, Rel.STEP_SIBLING: 7})
@@ -197,25 +200,25 @@ class Journey:
 
 
 JOURNEYS = (
-    Journey("Returned home", S.FEMALE, 12, 20, 14, ((L.C1, 20),), ((18, R.FCONTA), (13, R.FCONTA)), (
+    Journey("Returned home", S.FEMALE, 12, 20, 14, ((L.C1, 20),), ((18, R.TSPROC), (13, R.TSPROC)), (
         (20, "Foster home", "Family conflict came to a head; settling with foster carers, misses her mum."),
         (17, "Foster home", "Edge-of-care sessions with mum going well; she has joined a youth group on Thursdays."),
         (15, "Foster home", "CAMHS support weekly; sleeping better; talks about going home."),
         (14, "At home with her mum", "Home. She and mum use the plan they made for when arguments start."))),
     Journey("Far away, then home", S.MALE, 15, 26, None, ((L.V2, 26), (L.C2, 22)),
-            ((25, R.FCONTA), (21, R.LEFTRL), (17, R.TSPROC), (13, R.ORGRST), (9, R.MANAGE)), (
+            ((25, R.TSPROC), (21, R.LEFTRL), (17, R.TSPROC), (13, R.ORGRST), (9, R.MANAGE)), (
         (26, "Children's home 238 miles away", "Long drive. He showed me his train timetables; says nobody here knows him."),
         (20, "Private children's home (his third since spring)", "Another move. His parents say he has met 14 professionals."),
         (12, "Private children's home (his fifth in eight months)", "Flat and withdrawn. Joint planning with parents started."),
         (6, "Family home, planning visit", "Joint plan with the family agreed: home at 17, parental responsibility shared."),
         (2, "At home with his family", "Home, with his own room back and trains on every shelf.")), "Autism"),
     Journey("Many moves, then a consistent worker", S.MALE, 7, 60, None, ((L.C1, 60), (L.C2, 54)),
-            ((57, R.FCONTA), (51, R.LEFTRL), (46, R.ABSENC), (41, R.TSPROC), (35, R.MANAGE), (26, R.LEFTRL)), (
+            ((57, R.TSPROC), (51, R.LEFTRL), (46, R.ABSENC), (41, R.TSPROC), (35, R.MANAGE), (26, R.LEFTRL)), (
         (60, "Children's home", "Came from his grandparents' house; asks when he can go back."),
         (40, "Foster home (his sixth home in three years)", "Guarded with new adults; wants to know who will stay."),
         (26, "Foster home on a farm", "A bespoke foster home on a farm; he fed the lambs and named one after me."),
         (12, "Foster home on a farm", "Still here at 12. Monthly contact with his grandparents; respite with the same carers."))),
-    Journey("Diverted from residential", S.FEMALE, 15, 10, None, ((L.V2, 10),), ((8, R.FCONTA),), (
+    Journey("Diverted from residential", S.FEMALE, 15, 10, None, ((L.V2, 10),), ((8, R.TSPROC),), (
         (10, "Emergency foster home", "No fostering match; the Risk of Residential forum authorised a residential search."),
         (8, "Emergency foster home", "Forum reviewed again this week; the search for a family keeps going alongside."),
         (5, "In-house foster home", "An in-house carer was found before the residential home was used. She chose her room."))),
@@ -283,6 +286,9 @@ class County:
         self.last = self._pool(fake.last_name, 1500)
         self.areas = list(dict.fromkeys(fake.city() for _ in range(30)))  # distinct, in a fixed order
         self.serial = itertools.count(1)
+        self.registrations = itertools.count(100001)  # workers' Social Work England numbers, SW100001 on
+        # Postcodes and registration numbers come from a source of their own, so what `rng` draws stays as it was.
+        self.register_rng = random.Random(seed + 1)
         self.keys = itertools.count(1)
 
     @staticmethod
@@ -352,6 +358,7 @@ class County:
             role=role,
             team_id=team,
             job_title=codes.Role(role).label,
+            social_work_england_id=f"SW{next(self.registrations)}" if role in CASE_ROLES else "",
             introduction=hello if role in (codes.Role.SOCIAL_WORKER, codes.Role.TEAM_MANAGER) else "",
         )
 
@@ -376,12 +383,28 @@ class County:
             "preferred_name": rng.choice(self.first[sex]) if rng.random() < 0.12 else "",
             "pronouns": pronouns if rng.random() < 0.7 else "",
             "ethnicity": (UASC_ETHNICITY if uasc else ETHNICITY).draw(rng),
-            "upn": self._upn() if age >= 5 and rng.random() < 0.7 else "",
+            **self._upn_or_why_not(dob, uasc, self._upn() if age >= 5 and rng.random() < 0.95 else ""),
+            "home_postcode": self.register_rng.choice(self.area().inside),
             "disability": disability, "disability_details": rng.choice(DISABILITIES) if disability else "",
             "send": SEND.draw(rng) if age >= 4 else codes.SendNeed.NONE,
             "what_matters_to_me": rng.choice(MATTERS) if age >= 6 and rng.random() < 0.4 else "",
             "how_i_like_to_be_spoken_to": rng.choice(SPOKEN_TO) if age >= 8 and rng.random() < 0.3 else "",
         }  # fmt: skip
+
+    def area(self) -> postcodes.Area:
+        """Real postcodes in the council (HEARTH_LOCAL_AUTHORITY_CODE) and near it, read once."""
+        return postcodes.area(settings.HEARTH_LOCAL_AUTHORITY_CODE)
+
+    def _upn_or_why_not(self, dob: datetime.date, uasc: bool, upn: str) -> dict[str, str]:
+        """A child with no UPN has the 903's reason: too young for school (UN1, only while under 4 on the 31 August
+        before the collection year, rule 209), never at school in England (UN2, a child who came alone from abroad),
+        or none to be had (UN5). Never UN4 (asked for, not come): a child in care a week by 31 March has one (210)."""
+        if upn:
+            return {"upn": upn, "upn_unknown": ""}
+        start = datetime.date(self.today.year - (self.today.month < 4), 4, 1)
+        too_young = Child(date_of_birth=dob).age_on(datetime.date(start.year - 1, 8, 31)) < 4
+        why = codes.UpnUnknown.UN1 if too_young else codes.UpnUnknown.UN2 if uasc else codes.UpnUnknown.UN5
+        return {"upn": "", "upn_unknown": why}
 
     def _upn(self) -> str:
         """A well-formed UPN (with its check letter) under LA code 999, which no real council has."""
@@ -481,11 +504,11 @@ class County:
     # Histories -----------------------------------------------------------------------------
 
     def allocations(self, plan: Plan, staff: Staff) -> list[Row]:
-        """Walk back from today's worker: a transfer between teams (FCONTA) means the one before was in another team."""
+        """Walk back from today's worker: a transfer between teams (TSPROC) means the one before was in another team."""
         workers = [plan.worker]
         for _, reason in reversed(plan.changes):
             team = staff.team_of[workers[-1]]
-            while reason == R.FCONTA and team == staff.team_of[workers[-1]]:
+            while reason == R.TSPROC and team == staff.team_of[workers[-1]]:
                 team = self.rng.choice(staff.teams)
             workers.append(self.rng.choice([pk for pk in staff.team_workers[team] if pk != workers[-1]]))
         starts = [plan.start] + [day for day, _ in plan.changes]
@@ -781,11 +804,11 @@ def summary(today: datetime.date, seconds: float) -> list[str]:
     in_care = CareEpisode.objects.filter(ended_on__isnull=True).values("child_id")
     changes = Allocation.objects.filter(child__in=in_care, ended_on__gt=today - datetime.timedelta(days=730))
     share = changes.values("child_id").distinct().count() / max(1, in_care.count())
-    fconta = changes.filter(end_reason=R.FCONTA).count() / max(1, changes.count())
+    between_teams = changes.filter(end_reason=R.TSPROC).count() / max(1, changes.count())
     lines += [
         f"Built in {seconds:.1f} s.",
         f"Children in care with a worker change in 24 months: {share:.0%} (England: 82%).",
-        f"Changes that were transfers between teams (FCONTA): {fconta:.0%} (England: 54%).",
+        f"Changes that were transfers between teams (TSPROC): {between_teams:.0%} (England: 54%).",
     ]
     for extension in demo_extensions():
         lines += extension.summary() if extension.summary else []

@@ -31,10 +31,9 @@ RECORDS_PAGE_SIZE = 10
 # Why a worker changed, said kindly (903 SW_REASON). No reason is ever the child's fault.
 WORKER_CHANGE_WORDS: dict[str, str] = {
     codes.WorkerChangeReason.MANAGE: "The team shared out its work in a new way.",
-    codes.WorkerChangeReason.FCONTA: "You moved to a team that helps children for longer.",
     codes.WorkerChangeReason.LEFTRL: "They left to do a different job.",
     codes.WorkerChangeReason.ORGRST: "The council changed how its teams work.",
-    codes.WorkerChangeReason.TSPROC: "They were helping out for a short time.",
+    codes.WorkerChangeReason.TSPROC: "You moved to a team that helps children for longer.",
     codes.WorkerChangeReason.ABSENC: "They had to be away for a while.",
     codes.WorkerChangeReason.CHCHAN: "You or your family asked for a new worker.",
     codes.WorkerChangeReason.PCCHAN: "Things changed in your life.",

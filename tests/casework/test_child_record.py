@@ -120,7 +120,7 @@ def test_editing_a_childs_details_keeps_history_and_refuses_a_stale_version(coun
 def test_a_upn_already_on_another_record_is_refused(county: County) -> None:
     create(county)
     with pytest.raises(ValidationError) as refused:
-        services.child_update(child=county.child, actor=county.worker, upn="A123456789012")
+        services.child_update(child=county.child, actor=county.worker, upn="A123456789012", upn_unknown="")
     assert "upn" in refused.value.message_dict
 
 

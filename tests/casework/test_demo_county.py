@@ -225,9 +225,9 @@ def test_worker_changes_look_like_the_national_figures():
     since = timezone.localdate() - datetime.timedelta(days=730)
     changes = Allocation.objects.filter(child_id__in=in_care_ids(), ended_on__gt=since)
     share = changes.values("child_id").distinct().count() / len(in_care_ids())
-    fconta = changes.filter(end_reason=codes.WorkerChangeReason.FCONTA).count() / changes.count()
+    between_teams = changes.filter(end_reason=codes.WorkerChangeReason.TSPROC).count() / changes.count()
     assert 0.65 <= share <= 0.95
-    assert 0.40 <= fconta <= 0.70
+    assert 0.40 <= between_teams <= 0.70
 
 
 def test_transfers_between_teams_move_the_child_to_another_team():
@@ -236,7 +236,7 @@ def test_transfers_between_teams_move_the_child_to_another_team():
     pairs = [(a, b) for a, b in zip(rows, rows[1:], strict=False) if a[0] == b[0]]
     assert pairs
     for (_, team, reason), (_, next_team, _) in pairs:
-        assert (reason == codes.WorkerChangeReason.FCONTA) == (team != next_team)
+        assert (reason == codes.WorkerChangeReason.TSPROC) == (team != next_team)
 
 
 def test_worker_has_a_caseload_of_children_in_care():

@@ -53,7 +53,7 @@ def test_social_worker_changes_count_children_in_care_with_a_change_in_24_months
     old_change = in_care(d(2020, 1, 1))  # the change was more than 24 months before D
     workers(old_change, (d(2023, 3, 30), R.MANAGE))
     same_day = in_care(d(2020, 1, 1))  # two changes on one day count once: the child met one new worker
-    workers(same_day, (d(2024, 1, 10), R.FCONTA), (d(2024, 1, 10), R.ABSENC), (d(2025, 3, 31), R.MANAGE))
+    workers(same_day, (d(2024, 1, 10), R.TSPROC), (d(2024, 1, 10), R.ABSENC), (d(2025, 3, 31), R.MANAGE))
     entered = in_care(d(2025, 2, 1))  # came into care inside the period; a change before coming in counts too
     workers(entered, (d(2024, 12, 1), R.PCCHAN), since=d(2024, 6, 1))
     left = in_care(d(2020, 1, 1), left=d(2025, 3, 31))  # left care on D: not in care on D
@@ -68,7 +68,7 @@ def test_social_worker_changes_count_children_in_care_with_a_change_in_24_months
     reasons = {row.label: row.value for row in result.rows if row.label.startswith("Reason")}
     assert reasons == {
         "Reason: Worker left the role or the council (LEFTRL)": 1,
-        "Reason: Transfer between teams (e.g. from assessment to long-term) (FCONTA)": 1,
+        "Reason: Transfer between teams as the usual process (e.g. from assessment to long-term) (TSPROC)": 1,
         "Reason: Worker absent (sickness, leave) (ABSENC)": 1,
         "Reason: Management decision (e.g. caseload balancing) (MANAGE)": 1,
         "Reason: Change in the child's circumstances (PCCHAN)": 1,
@@ -83,7 +83,7 @@ def test_social_worker_changes_use_the_history_as_corrected_not_as_first_recorde
     first = factories.AllocationFactory(child=child, started_on=d(2020, 1, 1), ended_on=d(2025, 3, 1), end_reason=R.MANAGE)
     factories.AllocationFactory(child=child, started_on=d(2022, 6, 1))  # overlapping, as first recorded
     assert figure(measures.social_worker_changes).count == 1
-    first.ended_on, first.end_reason = d(2022, 6, 1), R.FCONTA  # corrected later: the change was in 2022
+    first.ended_on, first.end_reason = d(2022, 6, 1), R.TSPROC  # corrected later: the change was in 2022
     first.save(update_fields=["ended_on", "end_reason"])  # no screen for it: the database keeps the marks (a trigger)
     result = figure(measures.social_worker_changes)
     assert (result.count, result.total) == (0, 1)

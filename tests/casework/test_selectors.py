@@ -224,7 +224,7 @@ def test_visibility_follows_the_child_to_their_new_team(county):
         child=county.child,
         worker=county.other_worker,
         started_on=timezone.localdate(),
-        reason=codes.WorkerChangeReason.FCONTA,
+        reason=codes.WorkerChangeReason.TSPROC,
         actor=county.head,
     )
 

@@ -97,7 +97,7 @@ def test_head_of_service_can_move_a_child_to_another_team(county):
         child=county.child,
         worker=county.other_worker,
         started_on=timezone.localdate(),
-        reason=codes.WorkerChangeReason.FCONTA,
+        reason=codes.WorkerChangeReason.TSPROC,
         actor=county.head,
     )
 

@@ -30,7 +30,9 @@ class HomeFactory(factory.django.DjangoModelFactory):
     child_facing_name = factory.Sequence(lambda n: f"Living with Sam and Priya {n}")
     rung = codes.Rung.IN_HOUSE_FOSTER
     place_code = codes.PlaceCode.U6
-    postcode_district = "WR5"
+    postcode = "WR5 3DA"  # in Worcester, the council the tests' settings name
+    # Its fostering service's Ofsted URN; none for a type of home Ofsted does not register.
+    urn = factory.LazyAttributeSequence(lambda o, n: "" if o.place_code in codes.NO_URN_PLACES else f"SC{200000 + n}")
     capacity = 2
     weekly_cost = Decimal("500.00")
 

@@ -22,13 +22,13 @@ d = datetime.date
 def case(county):
     """In care from 10 May 2024 (section 20), care order from 1 July; foster carers, then an IFA from
     1 September (carer asked), home on 1 February 2025. One worker change on 1 August 2024."""
-    child = cw.ChildFactory(date_of_birth=d(2012, 3, 4), sex="1", ethnicity="WBRI", upn="A999123456789")
+    child = cw.ChildFactory(date_of_birth=d(2012, 3, 4), sex="M", ethnicity="WBRI", upn="A999123456789", home_postcode="WR1 2AA")
     cw.CareEpisodeFactory(child=child, started_on=d(2024, 5, 10), ended_on=d(2025, 2, 1))
     cw.LegalStatusFactory(child=child, code="V2", started_on=d(2024, 5, 10), ended_on=d(2024, 7, 1))
     cw.LegalStatusFactory(child=child, code="C2", started_on=d(2024, 7, 1), ended_on=d(2025, 2, 1))
-    foster = factories.HomeFactory(postcode_district="WR5")
+    foster = factories.HomeFactory(postcode="WR5 3DA", urn="SC100001")
     ifa = factories.HomeFactory(
-        provider=factories.ProviderFactory(provider_code="PR4"), rung=4, place_code="U4", postcode_district="B12"
+        provider=factories.ProviderFactory(provider_code="PR4"), rung=4, place_code="U4", postcode="B12 9AA", urn="SC100002"
     )
     factories.PlacementEpisodeFactory(child=child, home=foster, started_on=d(2024, 5, 10), ended_on=d(2024, 9, 1))
     factories.PlacementEpisodeFactory(
@@ -53,9 +53,12 @@ def test_episodes_start_at_each_change_of_legal_status_or_home(county, case):
         ("01/07/2024", "L", "C2", "U6", "PR1", "01/09/2024", "X1"),
         ("01/09/2024", "P", "C2", "U4", "PR4", "01/02/2025", "E4A"),
     ]
-    assert [e["REASON_PLACE_CHANGE"] for e in episodes] == ["", "", "CREQO"]
-    assert [e["PL_POST"] for e in episodes] == ["WR5", "WR5", "B12"]
-    assert {e["URN"] for e in episodes} == {"XXXXXXX"}
+    # The reason for the move is on the episode the move ends (rule 225).
+    assert [e["REASON_PLACE_CHANGE"] for e in episodes] == ["", "CREQO", ""]
+    assert [e["HOME_POST"] for e in episodes] == ["WR1 2AA"] * 3
+    assert [e["PL_POST"] for e in episodes] == ["WR5 3DA", "WR5 3DA", "B12 9AA"]
+    assert [e["URN"] for e in episodes] == ["SC100001", "SC100001", "SC100002"]
+    assert {e["CIN"] for e in episodes} == {"N1"}  # as recorded when care started
 
 
 def test_the_header_and_social_worker_tables_have_the_903_columns(county, case):
@@ -63,12 +66,13 @@ def test_the_header_and_social_worker_tables_have_the_903_columns(county, case):
     header = rows(result.csv("header"))
     assert list(header[0]) == list(export.HEADER)
     mine = next(row for row in header if row["CHILD"] == str(case.pk))
-    assert (mine["SEX"], mine["DOB"], mine["ETHNIC"], mine["UPN"]) == ("1", "04/03/2012", "WBRI", "A999123456789")
+    assert (mine["SEX"], mine["DOB"], mine["ETHNIC"], mine["UPN"]) == ("M", "04/03/2012", "WBRI", "A999123456789")
     workers = [row for row in rows(result.csv("social_workers")) if row["CHILD"] == str(case.pk)]
     assert list(workers[0]) == list(export.SOCIAL_WORKERS)
+    # SW_REASON is why this worker became the child's: the first is a first contact; the second came as the first left.
     assert [(w["SW_ID"], w["SW_DECOM"], w["SW_DEC"], w["SW_REASON"]) for w in workers] == [
-        (str(county.worker.pk), "10/05/2024", "01/08/2024", "LEFTRL"),
-        (str(county.teammate.pk), "01/08/2024", "", ""),
+        (county.worker.social_work_england_id, "10/05/2024", "01/08/2024", "FCONTA"),
+        (county.teammate.social_work_england_id, "01/08/2024", "", "LEFTRL"),
     ]
     assert list(rows(result.csv("episodes"))[0]) == list(export.EPISODES)
 

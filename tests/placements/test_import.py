@@ -20,21 +20,23 @@ from tests import factories as cw
 pytestmark = pytest.mark.django_db
 
 HEADER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
-A1001,1,04/03/2012,WBRI,A999123456789,,
-A1002,2,15/06/2015,MWBA,UN2,0,
+A1001,M,04/03/2012,WBRI,A999123456789,,
+A1002,F,15/06/2015,MWBA,UN2,0,
 """
-# A1001: section 20, then a care order; foster carers in WR5, then an IFA in B12 (carer asked); home on 1 February.
+# A1001: section 20, then a care order; the council's foster carers in WR5, then an agency's in B12 (the carer asked:
+# the reason is on the episode the move ended); home on 1 February.
 # A1002: an interim care order, in a children's home with an Ofsted URN, still there.
 EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-A1001,10/05/2024,S,V2,N1,U6,PR1,01/07/2024,X1,,,WR5,XXXXXXX
-A1001,01/07/2024,L,C2,N1,U6,PR1,01/09/2024,X1,,,WR5,XXXXXXX
-A1001,01/09/2024,P,C2,N1,U4,PR4,01/02/2025,E4A,CREQO,,B12,XXXXXXX
-A1002,20/06/2024,S,C1,N4,K2,PR4,,,,,WR2,SC654321
+A1001,10/05/2024,S,V2,N1,U6,PR1,01/07/2024,X1,,WR1 2AA,WR5 3DA,SC100101
+A1001,01/07/2024,L,C2,N1,U6,PR1,01/09/2024,X1,CREQO,WR1 2AA,WR5 3DA,SC100101
+A1001,01/09/2024,P,C2,N1,U4,PR4,01/02/2025,E4A,,WR1 2AA,B12 9AA,SC100102
+A1002,20/06/2024,S,C1,N4,K2,PR4,,,,WR14 1AA,WR2 5AA,SC654321
 """
+# Why each worker became the child's: a first contact, then a change as the first worker left.
 WORKERS = """CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON
-A1001,04/03/2012,SW100001,10/05/2024,01/08/2024,LEFTRL
-A1001,04/03/2012,SW100002,01/08/2024,,
-A1002,15/06/2015,SW100001,20/06/2024,,
+A1001,04/03/2012,SW900001,10/05/2024,01/08/2024,FCONTA
+A1001,04/03/2012,SW900002,01/08/2024,,LEFTRL
+A1002,15/06/2015,SW900001,20/06/2024,,FCONTA
 """
 # A1001 reviewed three times while in care, missing for two days in October; A1002 reviewed once, away since 1 March.
 REVIEWS = """CHILD,DOB,REVIEW,REVIEW_CODE
@@ -49,7 +51,7 @@ A1002,15/06/2015,A,01/03/2025,
 """
 # A1001 came alone, seeking asylum (his status goes on).
 UASC = """CHILD,SEX,DOB,DUC
-A1001,1,04/03/2012,
+A1001,M,04/03/2012,
 """
 MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, Provider)
 
@@ -57,7 +59,7 @@ MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, P
 @pytest.fixture
 def registered(county):
     """The workers the files name, with their Social Work England numbers."""
-    for user, number in ((county.worker, "SW100001"), (county.teammate, "SW100002")):
+    for user, number in ((county.worker, "SW900001"), (county.teammate, "SW900002")):
         user.social_work_england_id = number
         user.save(update_fields=["social_work_england_id"])
     return county
@@ -94,7 +96,8 @@ def test_a_clean_import_brings_in_each_child_with_their_care_homes_and_workers(r
     assert {row.outcome for row in report.rows} == {"add"}
     child = Child.objects.get(la_child_id="A1001")
     identity = (child.sex, child.date_of_birth.isoformat(), child.ethnicity, child.upn)
-    assert identity == ("1", "2012-03-04", "WBRI", "A999123456789")
+    assert identity == ("M", "2012-03-04", "WBRI", "A999123456789")
+    assert child.home_postcode == "WR1 2AA"
     assert child.display_name == "903 child A1001"
     care = [(c.started_on.isoformat(), c.ended_on.isoformat()) for c in child.care_episodes.all()]
     assert care == [("2024-05-10", "2025-02-01")]
@@ -103,9 +106,9 @@ def test_a_clean_import_brings_in_each_child_with_their_care_homes_and_workers(r
         ("C2", "2024-07-01", "2025-02-01"),
     ]
     homes = list(child.placement_episodes.order_by("started_on"))
-    assert [(h.place, h.place_provider, h.home.postcode_district, h.reason_place_change, h.rec) for h in homes] == [
-        ("U6", "PR1", "WR5", "", ""),
-        ("U4", "PR4", "B12", "CREQO", "E4A"),
+    assert [(h.place, h.place_provider, h.home.postcode, h.home.urn, h.reason_place_change, h.rec) for h in homes] == [
+        ("U6", "PR1", "WR5 3DA", "SC100101", "", ""),
+        ("U4", "PR4", "B12 9AA", "SC100102", "CREQO", "E4A"),
     ]
     assert homes[1].home.rung == 4 and homes[1].home.provider.kind == "ifa" and not homes[1].home.active
     assert "name not known" in homes[0].home.name
@@ -149,17 +152,17 @@ def _replace(text: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("table", "old", "new", "line", "reason"),
     [
-        ("header", "A1001,1,04/03/2012", "A1001,1,31/02/2012", 2, "DOB '31/02/2012' is not a date"),
+        ("header", "A1001,M,04/03/2012", "A1001,M,31/02/2012", 2, "DOB '31/02/2012' is not a date"),
         ("header", "WBRI", "ZZZZ", 2, "ETHNIC 'ZZZZ' is not a 903 code"),
         ("header", "A999123456789", "12345", 2, "neither a UPN"),
         ("episodes", "U4,PR4", "U9,PR4", 4, "PLACE 'U9' is not a 903 code"),
-        ("episodes", "CREQO", "BORED", 4, "REASON_PLACE_CHANGE 'BORED'"),
+        ("episodes", "CREQO", "BORED", 3, "REASON_PLACE_CHANGE 'BORED'"),
         ("episodes", "01/07/2024,L,C2", "01/06/2024,L,C2", 3, "Overlapping episodes"),
         ("episodes", "01/07/2024,L,C2", "01/07/2024,S,C2", 3, "RNE is S"),
         ("episodes", "01/02/2025,E4A", "01/02/2025,", 4, "DEC and REC go together"),
-        ("social_workers", "SW100002", "SW999999", 3, "Unknown worker: nobody in Hearth has the Social Work England number SW99"),
+        ("social_workers", "SW900002", "SW999999", 3, "Unknown worker: nobody in Hearth has the Social Work England number SW99"),
         ("social_workers", "01/08/2024,,", "01/07/2024,,", 3, "Overlapping worker episodes"),
-        ("social_workers", "A1001,04/03/2012,SW100002", "A1001,05/03/2012,SW100002", 3, "is not the Header's"),
+        ("social_workers", "A1001,04/03/2012,SW900002", "A1001,05/03/2012,SW900002", 3, "is not the Header's"),
     ],
 )
 def test_a_bad_row_refuses_its_child_with_the_reason_and_the_others_import(registered, table, old, new, line, reason):
@@ -175,7 +178,7 @@ def test_a_bad_row_refuses_its_child_with_the_reason_and_the_others_import(regis
 
 
 def test_an_episode_for_a_child_with_no_header_row_is_refused(registered):
-    report = run(registered, episodes=EPISODES + "B2002,01/01/2025,S,V2,N1,U6,PR1,,,,,WR5,XXXXXXX\n")
+    report = run(registered, episodes=EPISODES + "B2002,01/01/2025,S,V2,N1,U6,PR1,,,,WR1 2AA,WR5 3DA,SC100101\n")
     row = outcome(report, "episodes", 6)
     assert (row.child, row.outcome) == ("B2002", "refused") and "No Header row" in row.detail
     assert not Child.objects.filter(la_child_id="B2002").exists()
@@ -193,7 +196,7 @@ def test_an_episode_overlapping_what_hearth_holds_is_refused(registered):
 
 
 def test_a_child_hearth_holds_with_the_same_upn_keeps_their_record_and_gains_the_councils_id(registered):
-    held = cw.ChildFactory(upn="A999123456789", date_of_birth=datetime.date(2012, 3, 4), sex="1")
+    held = cw.ChildFactory(upn="A999123456789", date_of_birth=datetime.date(2012, 3, 4), sex="M")
     report = run(registered)
     held.refresh_from_db()
     assert held.la_child_id == "A1001" and held.care_episodes.count() == 1
@@ -229,7 +232,7 @@ def _rows(text: str, child_ids: set[str]) -> list[dict]:
     return [row for row in csv.DictReader(io.StringIO(text)) if row["CHILD"] in child_ids]
 
 
-NOT_HELD = {"HOME_POST"}  # columns Hearth does not keep, so it writes them empty
+NOT_HELD: set[str] = set()  # a column Hearth does not keep would be written empty: none now
 
 
 def test_exporting_what_was_imported_gives_back_every_column_hearth_holds(registered):
@@ -311,7 +314,7 @@ def test_a_mothers_child_comes_in_as_her_own_child_and_goes_back_out_as_mc_dob(r
         (_replace(HEADER, "UN2,0,", "UN2,0,01/01/2024"), UASC, "header", "MC_DOB is given but MOTHER is not 1"),
         (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2030"), "uasc", "DUC 05/03/2030 is in the future"),
         (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2024"), "uasc", ""),
-        (HEADER, _replace(UASC, "1,04/03/2012,", "1,04/03/2013,"), "uasc", "DOB is not the Header's"),
+        (HEADER, _replace(UASC, "M,04/03/2012,", "M,04/03/2013,"), "uasc", "DOB is not the Header's"),
     ],
 )
 def test_bad_motherhood_or_uasc_rows_refuse_their_child(registered, header, uasc, table, reason):
@@ -482,3 +485,9 @@ def test_a_bad_adoption_row_refuses_its_child_with_the_reason(registered, table,
     report = imports.ssda903_import(user=registered.head, files=adoption_files(**{table: _replace(texts[table], old, new)}),
                                     dry_run=False)  # fmt: skip
     assert any(reason in row.detail for row in report.refused), report.text()
+
+
+def test_a_file_from_before_2024_codes_sex_1_and_2_and_hearth_keeps_m_and_f(registered):
+    old = _replace(_replace(HEADER, "A1001,M,", "A1001,1,"), "A1002,F,", "A1002,2,")
+    run(registered, header=old)
+    assert [Child.objects.get(la_child_id=child).sex for child in ("A1001", "A1002")] == ["M", "F"]

@@ -31,7 +31,7 @@ def start(county, home, days_ago: int, **kwargs):
 
 def test_a_move_ends_the_current_home_the_day_the_next_starts(county, homes):
     first = start(county, homes[3], 100)
-    second = start(county, homes[2], 10, reason="CARPL", distance_miles=4.5)
+    second = start(county, homes[2], 10, reason="CARPL")
     first.refresh_from_db()
     assert first.ended_on == second.started_on == TODAY() - 10 * DAY
     assert (second.place, second.place_provider, second.reason_place_change) == ("U3", "PR1", "CARPL")
