@@ -57,11 +57,12 @@ class PlaceCode(models.TextChoices):
     A4 = "A4", "Placed for adoption with parental/guardian consent not with current foster carer(s)"
     A5 = "A5", "Placed for adoption with placement order with current foster carer(s)"
     A6 = "A6", "Placed for adoption with placement order not with current foster carer(s)"
-    H5 = "H5", "Semi-independent living accommodation not subject to children's homes regulations"
+    H5 = "H5", "Semi-independent living accommodation not subject to children's homes regulations (before 2025/26)"
     K1 = "K1", "Secure children's home"
     K2 = "K2", "Children's home subject to Children's Homes Regulations"
+    K3 = "K3", "Supported accommodation registered with Ofsted (from 2025/26, for H5 and P2)"
     P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
-    P2 = "P2", "Independent living, with or without formal support"
+    P2 = "P2", "Independent living, with or without formal support (before 2025/26)"
     P3 = "P3", "Residential employment"
     R1 = "R1", "Residential care home"
     R2 = "R2", "NHS/health trust or other establishment providing medical or nursing care"
@@ -286,3 +287,17 @@ LA_CODES = frozenset(_LA_CODES_AS_PRINTED.split())
 NO_URN_PLACES = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"})
 # An Ofsted URN as registers show it: SC and six digits for children's social care, or a number (schools).
 OFSTED_URN = r"SC[0-9]{6}|[0-9]{6,7}"
+
+
+# The DfE's code list for 2025/26 replaced semi-independent (H5) and independent living (P2) with supported
+# accommodation registered with Ofsted (K3); a return is written in the codes of the year it is for.
+SUPPORTED_ACCOMMODATION_FROM = 2025  # the first collection year (by its start) with K3
+BEFORE_SUPPORTED_ACCOMMODATION: dict[str, str] = {PlaceCode.K3: PlaceCode.H5}
+SINCE_SUPPORTED_ACCOMMODATION: dict[str, str] = {PlaceCode.H5: PlaceCode.K3, PlaceCode.P2: PlaceCode.K3}
+
+
+def place_in_year(place: str, start: int) -> str:
+    """A PLACE code as the collection year starting in `start` codes it."""
+    since = start >= SUPPORTED_ACCOMMODATION_FROM
+    changed = SINCE_SUPPORTED_ACCOMMODATION if since else BEFORE_SUPPORTED_ACCOMMODATION
+    return changed.get(place, place)

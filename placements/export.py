@@ -243,7 +243,7 @@ def _care_episodes(child: Child, care: CareEpisode, start: datetime.date, end: d
             "RNE": rne,
             "LS": state[0],
             "CIN": care.category_of_need or (home.category_of_need if home else ""),
-            "PLACE": state[2],
+            "PLACE": codes.place_in_year(state[2], start.year),
             "PLACE_PROVIDER": home.place_provider if home else "",
             "REASON_PLACE_CHANGE": "",
             **_where(child, home, state[0]),
@@ -266,7 +266,9 @@ def _where(child: Child, home: PlacementEpisode | None, legal_status: str) -> Ro
     place = postcodes.find(home.home.postcode)
     in_england = place is None or place.local_authority not in postcodes.COUNTRIES.values()
     registered = home.place not in codes.NO_URN_PLACES and in_england
-    return {"HOME_POST": child.home_postcode, "PL_POST": home.home.postcode, "URN": home.home.urn if registered else ""}
+    # A child who came unaccompanied seeking asylum has no home postcode the DfE asks for: no distance (rule 406).
+    home_post = "" if child.uasc else child.home_postcode
+    return {"HOME_POST": home_post, "PL_POST": home.home.postcode, "URN": home.home.urn if registered else ""}
 
 
 def _reason_place_change(ending: Row, starting: Row, home: PlacementEpisode | None) -> str:

@@ -32,10 +32,10 @@ TABLES: dict[str, Page] = {
     "OC3": page("casework:leaving-care"),  # care leavers' contact at 17 to 21
     "Reviews": section("reviews"),
     "Missing": section("missing"),
-    "OC2": section("health"),
+    "OC2": page("casework:health-records"),  # the yearly health records, a page of their own
     "AD1": section("adoption"),
     "PlacedAdoption": section("adoption"),
-    "PrevPerm": section("permanence"),
+    "PrevPerm": section("adoption"),  # the child's adoption and permanence panel
 }
 
 FIELDS: dict[tuple[str, str], Page] = {

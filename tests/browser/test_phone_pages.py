@@ -85,6 +85,7 @@ def staff_pages(county, things) -> list[str]:
         f"/children/{child}/reviews/new/",
         f"/reviews/{things['review'].pk}/",
         f"/children/{child}/missing/new/",
+        f"/children/{child}/health-records/",
         f"/missing/{things['missing'].pk}/",
         f"/placements/children/{child}/homes/",
         f"/placements/children/{child}/homes/move/",
