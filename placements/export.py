@@ -1,10 +1,9 @@
 """The SSDA903 return (children looked after) for a collection year, 1 April to 31 March.
 
-Tables as CSV with dd/mm/YYYY dates (TABLES): Header, Episodes, social worker episodes, and the adoption
-(AD1, PlacedAdoption) and previous permanence (PrevPerm) tables. A 903 episode
-Its tables as CSV with dd/mm/YYYY dates: Header, Episodes, Reviews, Missing and social worker episodes. A 903 episode
-starts whenever the legal status, the home or the type of home changes, so episodes are cut at every
-such date inside each period in care. Only a head of service may run it."""
+All eleven tables of the return (TABLES), as CSV with dd/mm/YYYY dates: Header, Episodes, UASC, Reviews, AD1,
+PlacedAdoption, PrevPerm, Missing, OC2, OC3 and social worker episodes. A 903 episode starts whenever the legal status,
+the home or the type of home changes, so episodes are cut at every such date inside each period in care. Only a head
+of service may run it."""
 
 from __future__ import annotations
 
@@ -583,13 +582,13 @@ def _care_leavers(year: Year) -> Q:
 TABLES: dict[str, Table] = {
     "header": Table(HEADER, _header, _header_loads),
     "episodes": Table(EPISODES, _episodes, _episode_loads),
-    "reviews": Table(REVIEWS, _reviews, _review_loads),
-    "missing": Table(MISSING, _missing, _missing_loads),
     "uasc": Table(UASC, _uasc),
-    "oc2": Table(OC2, _oc2, _oc2_loads),
-    "oc3": Table(OC3, _oc3, _oc3_loads, _care_leavers),
-    "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
+    "reviews": Table(REVIEWS, _reviews, _review_loads),
     "ad1": Table(AD1, _ad1, _ad1_loads),
     "placed_adoption": Table(PLACED_ADOPTION, _placed_adoption, _placed_adoption_loads),
     "prev_perm": Table(PREV_PERM, _prev_perm, lambda year: ["previous_permanence"]),
+    "missing": Table(MISSING, _missing, _missing_loads),
+    "oc2": Table(OC2, _oc2, _oc2_loads),
+    "oc3": Table(OC3, _oc3, _oc3_loads, _care_leavers),
+    "social_workers": Table(SOCIAL_WORKERS, _social_workers, _social_worker_loads),
 }

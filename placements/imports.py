@@ -738,7 +738,8 @@ class ChildImport:
     def _workers(self, child: Child, workers: list[WorkerEpisode]) -> None:
         previous: WorkerEpisode | None = None
         in_order = sorted(workers, key=lambda w: (w.started_on, w.line.number))
-        for worker, following in zip(in_order, [*in_order[1:], None], strict=True):
+        for n, worker in enumerate(in_order):
+            following = in_order[n + 1] if n + 1 < len(in_order) else None
             if previous is not None and (previous.ended_on is None or worker.started_on < previous.ended_on):
                 raise worker.line.refuse(
                     f"Overlapping worker episodes: the one on line {previous.line.number} has not ended by then."

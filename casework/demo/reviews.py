@@ -96,6 +96,6 @@ def _missing(county: Any, plan: Any) -> list[Row]:
         rows.append(
             {"child_id": child["id"], "kind": codes.MissingKind.MISSING if rng.random() < 0.75 else codes.MissingKind.AWAY,
              "started_on": start, "ended_on": end, "return_interview_offered": offered,
-             "return_interview_taken": offered and rng.random() < 0.6, "recorded_by_id": _worker_on(plan, start)}
+             "return_interview_taken": rng.random() < 0.6 if offered else None, "recorded_by_id": _worker_on(plan, start)}
         )  # fmt: skip
     return rows

@@ -31,14 +31,19 @@ ADOPTION_RULES = {
 }  # fmt: skip
 
 
-def in_care(county: County, since: datetime.date, *, home=None, legal: str = "C2", born: datetime.date = BORN) -> Child:
-    """A child referred a month before `since`, in care from then with foster carers (or `home`), as a worker records it."""
+def in_care(
+    county: County, since: datetime.date, *, home=None, legal: str = "C2", born: datetime.date = BORN, permanence: bool = False
+) -> Child:
+    """A child referred a month before `since`, in care from then with foster carers (or `home`), as a worker records it
+    (and their previous permanence, none, when `permanence`)."""
     child = casework_services.child_create(
         actor=county.worker, worker=county.worker, allocated_on=since - datetime.timedelta(days=30), first_name="Robin",
         last_name="Newchild", date_of_birth=born, sex=casework_codes.Sex.FEMALE, ethnicity=casework_codes.Ethnicity.WBRI,
-        upn="A123456789012", home_postcode="WR5 3DA", not_a_duplicate=True,
+        upn_unknown="UN5", home_postcode="WR1 2AA", not_a_duplicate=True,
     )  # fmt: skip
     casework_services.care_start(child=child, actor=county.worker, started_on=since, legal_status=legal, category_of_need="N1")
+    if permanence:
+        services.previous_permanence_record(child=child, actor=county.worker, option="Z1")
     factories.move(child, home or factories.HomeFactory(place_code="U4"), since, county.worker)
     return child
 

@@ -30,7 +30,7 @@ EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_C
 A1001,10/05/2024,S,V2,N1,U6,PR1,01/07/2024,X1,,WR1 2AA,WR5 3DA,SC100101
 A1001,01/07/2024,L,C2,N1,U6,PR1,01/09/2024,X1,CREQO,WR1 2AA,WR5 3DA,SC100101
 A1001,01/09/2024,P,C2,N1,U4,PR4,01/02/2025,E4A,,WR1 2AA,B12 9AA,SC100102
-A1002,20/06/2024,S,C1,N4,K2,PR4,,,,WR14 1AA,WR2 5AA,SC654321
+A1002,20/06/2024,S,C1,N4,K2,PR4,,,,,WR2 5AA,SC654321
 """
 # Why each worker became the child's: a first contact, then a change as the first worker left.
 WORKERS = """CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON
@@ -49,9 +49,9 @@ MISSING = """CHILD,DOB,MISSING,MIS_START,MIS_END
 A1001,04/03/2012,M,12/10/2024,14/10/2024
 A1002,15/06/2015,A,01/03/2025,
 """
-# A1001 came alone, seeking asylum (his status goes on).
+# A1002 came alone, seeking asylum (her status goes on): the 903 asks no home postcode of her (rule 406).
 UASC = """CHILD,SEX,DOB,DUC
-A1001,M,04/03/2012,
+A1002,F,15/06/2015,
 """
 MODELS = (Child, CareEpisode, LegalStatus, PlacementEpisode, Allocation, Home, Provider)
 
@@ -290,7 +290,7 @@ MOTHER = """CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
 A1003,2,01/02/2008,WBRI,UN1,1,05/01/2024
 """
 MOTHER_EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-A1003,10/05/2023,S,C2,N1,U4,PR1,,,,,WR5,XXXXXXX
+A1003,10/05/2023,S,C2,N1,U4,PR1,,,,WR1 2AA,WR5 3DA,SC100101
 """
 
 
@@ -312,9 +312,9 @@ def test_a_mothers_child_comes_in_as_her_own_child_and_goes_back_out_as_mc_dob(r
     [
         (_replace(HEADER, "UN2,0,", "UN2,1,"), UASC, "header", "MC_DOB, her child's date of birth, is missing"),
         (_replace(HEADER, "UN2,0,", "UN2,0,01/01/2024"), UASC, "header", "MC_DOB is given but MOTHER is not 1"),
-        (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2030"), "uasc", "DUC 05/03/2030 is in the future"),
-        (HEADER, _replace(UASC, "04/03/2012,", "04/03/2012,05/03/2024"), "uasc", ""),
-        (HEADER, _replace(UASC, "M,04/03/2012,", "M,04/03/2013,"), "uasc", "DOB is not the Header's"),
+        (HEADER, _replace(UASC, "15/06/2015,", "15/06/2015,05/03/2030"), "uasc", "DUC 05/03/2030 is in the future"),
+        (HEADER, _replace(UASC, "15/06/2015,", "15/06/2015,05/03/2024"), "uasc", ""),
+        (HEADER, _replace(UASC, "F,15/06/2015,", "F,15/06/2016,"), "uasc", "DOB is not the Header's"),
     ],
 )
 def test_bad_motherhood_or_uasc_rows_refuse_their_child(registered, header, uasc, table, reason):
@@ -323,11 +323,11 @@ def test_bad_motherhood_or_uasc_rows_refuse_their_child(registered, header, uasc
     if reason:
         assert refused and reason in refused[0].detail
     else:  # a date inside the child's life as a UASC is fine
-        assert not report.refused and Child.objects.get(la_child_id="A1001").uasc_ceased_on == datetime.date(2024, 3, 5)
+        assert not report.refused and Child.objects.get(la_child_id="A1002").uasc_ceased_on == datetime.date(2024, 3, 5)
 
 
 def test_a_duc_after_the_18th_birthday_is_refused(registered):
-    header = _replace(HEADER, "A1001,1,04/03/2012", "A1001,1,04/03/2006")
+    header = _replace(HEADER, "A1001,M,04/03/2012", "A1001,M,04/03/2006")
     report = run(registered, header=header, uasc="CHILD,SEX,DOB,DUC\nA1001,1,04/03/2006,05/03/2024\n",
                  workers=WORKERS.replace("04/03/2012", "04/03/2006"))  # fmt: skip
     assert any("DUC is after the 18th birthday" in row.detail for row in report.refused)
@@ -426,10 +426,10 @@ B2001,2,04/03/2021,WBRI,UN1,,
 B2002,1,15/06/2016,WBRI,A999123456780,,
 """
 ADOPTED_EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
-B2001,10/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,,,WR5,XXXXXXX
-B2001,01/07/2024,L,E1,N1,U4,PR1,01/09/2024,X1,,,WR5,XXXXXXX
-B2001,01/09/2024,T,E1,N1,A5,PR1,03/03/2025,E12,PLACE,,WR5,XXXXXXX
-B2002,20/06/2024,S,C2,N4,U6,PR4,,,,,B12,XXXXXXX
+B2001,10/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,,,WR5 3DA,SC100201
+B2001,01/07/2024,L,E1,N1,U4,PR1,01/09/2024,X1,PLACE,,WR5 3DA,SC100201
+B2001,01/09/2024,T,E1,N1,A5,PR1,03/03/2025,E12,,,WR5 3DA,SC100201
+B2002,20/06/2024,S,C2,N4,U6,PR4,,,,,B12 9AA,SC100202
 """
 PLACED = """CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED
 B2001,04/03/2021,20/06/2024,,

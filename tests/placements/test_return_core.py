@@ -117,9 +117,7 @@ def test_a_social_work_england_number_must_look_like_the_registers(county):
 
 def test_the_reason_for_a_move_is_on_the_episode_the_move_ended(county):
     child = new_child(county, d(2015, 1, 1), referred=d(2025, 4, 2))
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N4"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N4")
     factories.move(child, foster_home(), d(2025, 5, 1), county.worker)
     factories.move(child, foster_home("WR14 1AA"), d(2025, 8, 1), county.worker, reason="CARPL")
     rows = the_return(county, child).episodes
@@ -158,9 +156,7 @@ def test_a_home_in_wales_gives_no_urn(county):
 
 def test_a_move_works_out_the_distance_from_the_two_postcodes(county):
     child = new_child(county, d(2015, 1, 1), referred=d(2025, 4, 2), home_postcode="WR5 3DA")
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N1")
     episode = factories.move(child, foster_home("B1 1AA"), d(2025, 5, 1), county.worker)
     assert str(episode.distance_miles) == "24.4"  # as the validator's formula has it (lac_validator/datastore.py)
 
@@ -185,9 +181,7 @@ def test_a_home_gives_its_urn_where_its_type_is_registered_and_none_where_not(co
 
 def test_the_childs_homes_page_shows_the_distance_the_council_and_out_of_area(client, county):
     child = new_child(county, d(2015, 1, 1), referred=d(2025, 4, 2))
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C2", category_of_need="N1")
     factories.move(child, foster_home("B1 1AA"), d(2025, 5, 1), county.worker)
     client.force_login(county.worker)
     page = client.get(reverse("placements:child-homes", args=[child.pk])).content.decode()
@@ -203,10 +197,13 @@ ALLOWED_UNDER_10 = ["C1", "C2", "D1", "E1", "L1", "L2", "L3", "V2", "V3", "V4"] 
 @pytest.mark.parametrize("legal_status", ALLOWED_UNDER_10)
 def test_a_child_under_10_in_care_on_each_legal_status_that_allows_it(county, legal_status):
     child = new_child(county, d(2019, 2, 1), referred=d(2025, 5, 20))
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status=legal_status, category_of_need="N1"
-    )
+    placement_order = legal_status == "E1"  # follows a decision that the child should be placed for adoption (553)
+    first = "C2" if placement_order else legal_status
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status=first, category_of_need="N1")
     factories.move(child, foster_home(), d(2025, 6, 2), county.worker)
+    if placement_order:
+        placement_services.adoption_decision_record(child=child, actor=county.worker, decided_on=d(2025, 6, 10))
+        casework_services.legal_status_change(child=child, actor=county.worker, code="E1", started_on=d(2025, 7, 1))
     if legal_status.startswith(("L", "V3", "V4")):  # short: protection, an assessment, a short break
         placement_services.placement_end_care(child=child, ended_on=d(2025, 6, 5), rec_code="E13", actor=county.worker)
     found = core_issues(the_return(county, child))
@@ -221,9 +218,7 @@ def test_a_child_under_10_in_care_on_each_legal_status_that_allows_it(county, le
 
 def test_a_worker_change_on_the_day_care_starts(county):
     child = new_child(county, d(2016, 4, 2), referred=d(2025, 5, 1))
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1")
     casework_services.allocation_change(
         child=child, worker=county.teammate, started_on=d(2025, 6, 2), reason="TSPROC", actor=county.worker
     )
@@ -238,9 +233,7 @@ def test_a_worker_change_on_the_day_care_starts(county):
 
 def test_a_worker_allocated_and_changed_on_the_day_care_starts_is_no_episode(county):
     child = new_child(county, d(2016, 4, 2), referred=d(2025, 6, 2))
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1")
     casework_services.allocation_change(
         child=child, worker=county.teammate, started_on=d(2025, 6, 2), reason="MANAGE", actor=county.worker
     )
@@ -254,9 +247,7 @@ def test_a_worker_allocated_and_changed_on_the_day_care_starts_is_no_episode(cou
 
 def test_a_move_out_of_the_councils_area(county):
     child = new_child(county, d(2012, 9, 1), referred=d(2025, 4, 20), upn="A123456789012", upn_unknown="")
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C1", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 5, 1), legal_status="C1", category_of_need="N1")
     factories.move(child, foster_home(), d(2025, 5, 1), county.worker)
     agency = factories.ProviderFactory(kind="ifa", provider_code="PR4")
     away = factories.HomeFactory(provider=agency, rung=4, place_code="U4", postcode="B12 9AA")

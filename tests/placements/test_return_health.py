@@ -43,10 +43,10 @@ def child_in_care(
 ) -> Child:
     child = casework_services.child_create(
         actor=county.worker, worker=county.worker, allocated_on=since, first_name=next(FIRST_NAMES), last_name="Scenario",
-        date_of_birth=born, sex=sex, ethnicity=codes.Ethnicity.WBRI, upn_unknown="UN1", home_postcode="WR5 3DA",
+        date_of_birth=born, sex=sex, ethnicity=codes.Ethnicity.WBRI, upn_unknown="UN5", home_postcode="WR1 2AA",
         uasc=uasc, not_a_duplicate=True,
     )  # fmt: skip
-    casework_services.care_start(child=child, actor=county.worker, started_on=since, legal_status=legal, category_of_need="N1")
+    returns.care_start(child=child, actor=county.worker, started_on=since, legal_status=legal, category_of_need="N1")
     factories.move(child, factories.HomeFactory(), since, county.worker)
     return child
 
@@ -98,9 +98,9 @@ def test_an_unaccompanied_child_is_in_the_uasc_table_until_their_status_ceases(c
     turned_18 = child_in_care(county, born=d(2007, 9, 9), sex=codes.Sex.MALE, since=d(2025, 4, 20), legal="V2", uasc=True)
     result = the_return(county, staying, granted, turned_18)
     assert result.tables["uasc"] == [
-        {"CHILD": staying.pk, "SEX": "1", "DOB": "01/06/2009", "DUC": ""},
-        {"CHILD": granted.pk, "SEX": "1", "DOB": "01/02/2008", "DUC": "01/10/2025"},
-        {"CHILD": turned_18.pk, "SEX": "1", "DOB": "09/09/2007", "DUC": "09/09/2025"},  # no longer a child at 18
+        {"CHILD": staying.pk, "SEX": "M", "DOB": "01/06/2009", "DUC": ""},
+        {"CHILD": granted.pk, "SEX": "M", "DOB": "01/02/2008", "DUC": "01/10/2025"},
+        {"CHILD": turned_18.pk, "SEX": "M", "DOB": "09/09/2007", "DUC": "09/09/2025"},  # no longer a child at 18
     ]
     assert ours(returns.checked(result)) == []
 

@@ -33,11 +33,9 @@ def in_care(county: County, *, born: datetime.date, first_name: str) -> Child:
     child = casework_services.child_create(
         actor=county.worker, worker=county.worker, allocated_on=d(2025, 5, 1), first_name=first_name,
         last_name="Newchild", date_of_birth=born, sex=codes.Sex.FEMALE, ethnicity=codes.Ethnicity.WBRI,
-        upn_unknown="UN1", home_postcode="WR5 3DA",
+        upn_unknown="UN5", home_postcode="WR1 2AA",
     )  # fmt: skip
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1")
     factories.move(child, factories.HomeFactory(), d(2025, 6, 2), county.worker)
     return child
 

@@ -26,11 +26,9 @@ def child(county: County) -> Child:
     child = casework_services.child_create(
         actor=county.worker, worker=county.worker, allocated_on=d(2025, 5, 1), first_name="Robin", last_name="Newchild",
         date_of_birth=d(2016, 4, 2), sex=codes.Sex.FEMALE, ethnicity=codes.Ethnicity.WBRI, upn="A123456789012",
-        home_postcode="WR5 3DA",
+        home_postcode="WR1 2AA",
     )  # fmt: skip
-    casework_services.care_start(
-        child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1"
-    )
+    returns.care_start(child=child, actor=county.worker, started_on=d(2025, 6, 2), legal_status="C2", category_of_need="N1")
     factories.move(child, factories.HomeFactory(), d(2025, 6, 2), county.worker)
     return child
 

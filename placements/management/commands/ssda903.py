@@ -11,7 +11,7 @@ from placements import export
 
 
 class Command(BaseCommand):
-    help = "Write the SSDA903 return (header, episodes, social worker episodes) for a collection year as CSV."
+    help = "Write the SSDA903 return, one CSV file for each of its eleven tables, for a collection year."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True, help="the year the collection starts in (1 April)")
