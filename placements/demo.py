@@ -418,6 +418,14 @@ def _decision_row(plan: Any, state: State, decided: datetime.date, **dates: Any)
     return row | dates, []
 
 
+def _latest(day: datetime.date, parts: int) -> datetime.date:
+    """The latest day a date known only by its year (parts 1) or its month and year (2) may be."""
+    if parts == 1:
+        return datetime.date(day.year, 12, 31)
+    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - DAY
+
+
 def _previous_permanence(county: Any, plan: Any, state: State) -> list[Row]:
     """Most children had none; a few left an earlier care through adoption or an order, some dated only in part."""
     rng, option = county.rng, PREVIOUS.draw(county.rng)
@@ -427,9 +435,12 @@ def _previous_permanence(county: Any, plan: Any, state: State) -> list[Row]:
     if option in codes.PERMANENCE_ORDERS and lived > 400:
         made = plan.child["date_of_birth"] + rng.randint(200, lived - 60) * DAY
         known = rng.random()
+        parts = 3 if known < 0.4 else 2 if known < 0.7 else 1  # day, month and year known; month and year; the year
+        while parts < 3 and _latest(made, parts) >= plan.start:
+            parts += 1  # a date known only in part still falls before this care began (rule 632), or it says more
         row.update(local_authority=rng.choice(sorted(codes.LA_CODES)) if rng.random() < 0.8 else codes.LA_NOT_KNOWN,
-                   order_year=made.year, order_month=made.month if known < 0.7 else None,
-                   order_day=made.day if known < 0.4 else None)  # fmt: skip
+                   order_year=made.year, order_month=made.month if parts >= 2 else None,
+                   order_day=made.day if parts == 3 else None)  # fmt: skip
     elif option in codes.PERMANENCE_ORDERS:
         row["option"] = codes.PreviousPermanence.Z1
     return [row]
