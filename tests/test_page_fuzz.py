@@ -36,6 +36,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from casework.dashboard.filters import AGE_BANDS, PERIODS
 from casework.dashboard.registry import all_measures, child_filters
 from placements import codes as placement_codes
+from placements import forms as placement_forms
 from placements.models import PlacementDecision
 from tests import access
 from tests.access import World
@@ -112,9 +113,7 @@ TABLE = st.sampled_from(
 ) | st.binary(max_size=64)
 CSV_UPLOAD = st.builds(lambda content: SimpleUploadedFile("table.csv", content, content_type="text/csv"), TABLE)
 SPECIAL: dict[str, dict[str, st.SearchStrategy[Any]]] = {
-    "placements:ssda903-import": {
-        table: CSV_UPLOAD for table in ("header", "episodes", "social_workers", "placed_adoption", "ad1", "prev_perm")
-    },
+    "placements:ssda903-import": {table: CSV_UPLOAD for table in placement_forms.ImportForm.base_fields},
     "voice:upload": {
         "client_id": st.sampled_from(UPLOAD_CLIENT_IDS),
         "audio": st.builds(lambda content: SimpleUploadedFile("note.wav", content, content_type="audio/wav"), AUDIO),
@@ -203,6 +202,8 @@ def real_ids(world: World) -> dict[str, list[int]]:
         "decision_id": [*PlacementDecision.objects.order_by("pk").values_list("pk", flat=True), world.adoption_decision.pk],
         "recording_id": [world.recording.pk],
         "adoption_id": [world.adoption.pk],
+        "review_id": [world.review.pk],
+        "episode_id": [world.missing.pk],
         "member_id": [world.sibling.pk],
         "note_id": [world.draft_note.pk, world.signed_note.pk],
         "arrangement_id": [world.arrangement.pk],

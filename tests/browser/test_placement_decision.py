@@ -41,7 +41,7 @@ def test_a_decision_walks_down_the_ladder_and_the_manager_approves_it(phone: Pag
     phone.get_by_label("Yes, look for a home here").check()
     phone.get_by_role("button", name="Continue").click()
 
-    phone.get_by_label("The home").select_option(label=f"{home.name} (WR5, £500 a week)")
+    phone.get_by_label("The home").select_option(label=f"{home.name} (WR5 3DA, £500 a week)")
     phone.get_by_label("Date of the move").fill(timezone.localdate().isoformat())
     phone.get_by_label("Why is the child moving?").select_option("CARPL")
     phone.get_by_role("button", name="Save and continue").click()

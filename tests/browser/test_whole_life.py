@@ -102,7 +102,7 @@ def decide_on_a_foster_home(page: Page, *, why: str, views: str, ideal: str, hom
     fits_the_phone(page)
     page.get_by_label("Yes, look for a home here").check()
     page.get_by_role("button", name="Continue").click()
-    page.get_by_label("The home").select_option(label=f"{home} (WR5, £500 a week)")
+    page.get_by_label("The home").select_option(label=f"{home} (WR5 3DA, £500 a week)")
     if move_on is not None:
         page.get_by_label("Date of the move").fill(move_on.isoformat())
     page.get_by_role("button", name="Save and continue").click()
@@ -226,7 +226,7 @@ def test_a_childs_whole_life_through_the_pages_on_a_phone(phone: Page, manager_p
 
     # 4. Her carers fall ill: an emergency move today, with no decision yet.
     phone.get_by_role("link", name="Record a move").click()
-    phone.get_by_label("New home").select_option(label=f"{emergency_home.name} (WR5, £500 a week)")
+    phone.get_by_label("New home").select_option(label=f"{emergency_home.name} (WR5 3DA, £500 a week)")
     phone.get_by_label("Date of the move").fill(TODAY.isoformat())
     phone.get_by_label("Why is the child moving?").select_option(label="Resignation or closure of the provision")
     phone.get_by_label("If this is an emergency move").fill("Both carers were taken into hospital last night.")
